@@ -1,0 +1,231 @@
+"""The one entry point: every KPI of one month, as one result object.
+
+``compute(tables, settings, month="2026-10")`` returns a :class:`MonthReport`
+that the Dashboard, the CLI and the worksheet functions all render; no number
+is computed anywhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kpi_xl.config import Settings
+from kpi_xl.errors import Problem
+from kpi_xl.kpis import action_points as ap
+from kpi_xl.kpis import customers as cu
+from kpi_xl.kpis import insight as ins
+from kpi_xl.kpis import lookalike as la
+from kpi_xl.kpis import pipeline as pl
+from kpi_xl.kpis import qualified_leads as ql
+from kpi_xl.kpis import targets as tg
+from kpi_xl.kpis import velocity as ve
+from kpi_xl.kpis.timeline import Timeline, build_timeline
+from kpi_xl.messages import text
+from kpi_xl.periods import Window, as_of_date, parse_month, trailing_window
+from kpi_xl.tables import Tables
+
+KPIS = ("qualified_leads", "action_points", "pipeline_value", "deal_velocity", "retention")
+
+
+@dataclass
+class Tile:
+    """One of the five KPIs as the Dashboard shows it."""
+
+    kpi: str
+    label: str
+    value: float | None
+    target: float | None
+    share: float | None  # of target (1.0 = on target)
+    light: str | None  # green / orange / red
+    previous: float | None  # the same KPI for the previous month
+    change: float | None  # value − previous
+    suggested: tg.Suggestion
+    lower_is_better: bool = False
+
+
+@dataclass
+class Prepared:
+    """Everything derived from the tables that does not depend on the month."""
+
+    tables: Tables
+    settings: Settings
+    timeline: Timeline
+    qualification: ql.Qualification
+    scored_activities: pd.DataFrame
+    problems: list[Problem]
+
+
+def prepare(tables: Tables, settings: Settings) -> Prepared:
+    """Month-independent work (deal timelines, lead qualification, activity points), done once."""
+    timeline = build_timeline(tables, settings)
+    qualification = ql.qualify(tables.leads, settings)
+    scored = ap.with_points(tables.activities, settings)
+    problems = [*tables.problems, *timeline.problems, *qualification.problems]
+    return Prepared(tables, settings, timeline, qualification, scored, problems)
+
+
+@dataclass
+class MonthReport:
+    month: pd.Period
+    as_of: pd.Timestamp
+    window: Window  # the trailing window (window_months) used by velocity and insight KPIs
+    language: str
+    tiles: dict[str, Tile]
+    qualified: ql.QualifiedLeads
+    action: ap.ActionPoints
+    pipeline: pl.Pipeline
+    cycle: ve.CycleTime
+    stage_times: pd.DataFrame
+    sales_velocity: ve.SalesVelocity
+    sleeping: pd.DataFrame
+    customers: cu.CustomerRelationship
+    lookalikes: pd.DataFrame
+    conversion: pd.DataFrame
+    close_ratio: float | None
+    quote_to_close: float | None
+    won_revenue: float
+    growth: dict[str, float | None]
+    bottlenecks: list[ins.Bottleneck]
+    trends: pd.DataFrame  # month, qualified_leads, won_revenue, action_points (last 12 months)
+    problems: list[Problem] = field(default_factory=list)
+    months_with_data: list[str] = field(default_factory=list)
+
+
+def won_revenue_by_month(timeline: Timeline, as_of: pd.Timestamp) -> pd.Series:
+    """Value of the deals won per month (by won date), up to D."""
+    deals = timeline.deals
+    won = deals[deals["usable"] & (deals["won_date"] <= as_of)]
+    return won["value"].groupby(won["won_date"].dt.to_period("M")).sum()
+
+
+def compute(
+    tables: Tables | Prepared,
+    settings: Settings,
+    month: str | dt.date | pd.Period | None = None,
+    today: dt.date | None = None,
+) -> MonthReport:
+    """All KPIs for ``month`` (default: the latest month with data), judged at its as-of date."""
+    prepared = tables if isinstance(tables, Prepared) else prepare(tables, settings)
+    tables = prepared.tables
+    timeline = prepared.timeline
+    lang = settings.language
+    unassigned = text("unassigned", lang)
+    months = data_months(tables)
+    if month is None or (isinstance(month, str) and not month.strip()):
+        if not months:
+            month = pd.Period(pd.Timestamp(today or dt.date.today()), freq="M")
+        else:
+            month = pd.Period(months[-1], freq="M")
+    month = parse_month(month)
+    as_of = as_of_date(month, today)
+    previous_month = month - 1
+    previous_as_of = as_of_date(previous_month, today)
+    window = trailing_window(month, as_of, settings.window_months)
+    previous_window = trailing_window(previous_month, previous_as_of, settings.window_months)
+
+    # KPI 1
+    qualified = ql.qualified_leads(prepared.qualification, month, unassigned)
+    # KPI 2
+    action = ap.action_points(prepared.scored_activities, month, as_of, settings, unassigned)
+    # KPI 3
+    open_now = pl.open_deals(timeline, as_of, settings)
+    pipeline = pl.pipeline_value(open_now, settings, unassigned)
+    # KPI 4
+    cycle = ve.cycle_time(timeline, window)
+    stage_times = ve.stage_times(timeline, window, as_of, settings)
+    velocity = ve.sales_velocity(timeline, window, as_of)
+    sleeping = ve.sleeping_deals(timeline, tables.activities, as_of, settings)
+    # KPI 5
+    year_before = as_of - pd.DateOffset(months=12)
+    relationship = cu.customer_relationship(tables.customers, tables.activities, as_of, year_before, settings)
+    profile = la.profile_customers(tables.customers, as_of, settings)
+    candidates = la.open_leads(tables.leads, tables.customers, timeline, as_of)
+    lookalikes = la.lookalike_scores(candidates, profile, settings, top=settings.lookalike.top)
+    # insight
+    entries = ins.entries_in(timeline, window, as_of, settings)
+    conversion = ins.stage_conversion(entries, settings)
+    won_by_month = won_revenue_by_month(timeline, as_of)
+    won_now = float(won_by_month.get(month, 0.0))
+    won_before = float(won_by_month.get(previous_month, 0.0))
+    growth = {
+        "won_revenue": ins.growth(won_now, won_before),
+        "qualified_leads": ins.growth(qualified.month_count, _get(qualified.by_month, previous_month, 0)),
+    }
+
+    # the five tiles: value now, previous month, recent months for the suggestion
+    def pipeline_at(m: pd.Period) -> float:
+        return pl.pipeline_value(pl.open_deals(timeline, as_of_date(m, today), settings), settings).value
+
+    def velocity_at(m: pd.Period) -> float | None:
+        d = as_of_date(m, today)
+        return ve.cycle_time(timeline, trailing_window(m, d, settings.window_months)).mean
+
+    def retention_at(m: pd.Period) -> float | None:
+        d = as_of_date(m, today)
+        return cu.retention(tables.customers, d - pd.DateOffset(months=12), d).rate
+
+    recent = [month - i for i in range(settings.suggested_targets.months, 0, -1)]
+    series: dict[str, tuple[float | None, Callable[[pd.Period], float | None]]] = {
+        "qualified_leads": (qualified.month_count, lambda m: float(_get(qualified.by_month, m, 0))),
+        "action_points": (action.team_points, lambda m: float(_get(action.by_month, m, 0.0))),
+        "pipeline_value": (pipeline.value, pipeline_at),
+        "deal_velocity": (cycle.mean, velocity_at),
+        "retention": (relationship.retention.rate, retention_at),
+    }
+    lead_owners = qualified.per_owner["owner"][qualified.per_owner["owner"] != unassigned]
+    active_reps = {
+        "qualified_leads": list(lead_owners),
+        "action_points": [r for r in action.per_rep["owner"] if r != unassigned],
+    }
+    tiles = {}
+    for kpi, (value, at) in series.items():
+        kpi_targets = getattr(settings.targets, kpi)
+        target = action.team_target if kpi == "action_points" else tg.team_target(
+            kpi_targets, month, active_reps.get(kpi, []))
+        history = {m: at(m) for m in sorted({previous_month, *recent})}
+        previous = history[previous_month]
+        share = tg.attainment(value, target, kpi)
+        tiles[kpi] = Tile(
+            kpi=kpi, label=text(f"kpi.{kpi}", lang), value=value, target=target, share=share,
+            light=tg.traffic_light(share, settings), previous=previous,
+            change=None if value is None or previous is None else value - previous,
+            suggested=tg.suggested_target([history[m] for m in recent], target, kpi, settings),
+            lower_is_better=kpi in tg.LOWER_IS_BETTER,
+        )
+
+    trend_months = pd.period_range(month - 11, month, freq="M")
+    trends = pd.DataFrame({
+        "month": [str(m) for m in trend_months],
+        "qualified_leads": [int(_get(qualified.by_month, m, 0)) for m in trend_months],
+        "won_revenue": [float(_get(won_by_month, m, 0.0)) for m in trend_months],
+        "action_points": [float(_get(action.by_month, m, 0.0)) for m in trend_months],
+    })
+
+    return MonthReport(
+        month=month, as_of=as_of, window=window, language=lang, tiles=tiles,
+        qualified=qualified, action=action, pipeline=pipeline, cycle=cycle, stage_times=stage_times,
+        sales_velocity=velocity, sleeping=sleeping, customers=relationship, lookalikes=lookalikes,
+        conversion=conversion, close_ratio=ve.win_rate(timeline, window),
+        quote_to_close=ins.quote_to_close(entries, settings), won_revenue=won_now, growth=growth,
+        bottlenecks=ins.bottlenecks(entries, settings), trends=trends,
+        problems=list(prepared.problems), months_with_data=months,
+    )
+
+
+def data_months(tables: Tables) -> list[str]:
+    """Months (``YYYY-MM``) in which any lead, activity or deal is dated, oldest first."""
+    dates = [tables.leads["created"], tables.activities["date"], tables.deals["created"]]
+    periods: set[pd.Period] = set()
+    for column in dates:
+        periods |= set(column.dropna().dt.to_period("M").unique())
+    return [str(p) for p in sorted(periods)]
+
+
+def _get(series: pd.Series, key, default):
+    value = series.get(key, default)
+    return default if value is None or pd.isna(value) else value
+

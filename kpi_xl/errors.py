@@ -1,0 +1,75 @@
+"""The one user-facing error type and the data problems a refresh reports.
+
+Errors a director can fix (a missing column, a broken config) raise
+:class:`KpiError`; its message says what to fix. Anything else is a bug.
+Row-level issues never stop the computation: they become :class:`Problem`
+records that the Checks sheet lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kpi_xl.messages import text
+
+
+class KpiError(Exception):
+    """An error the user can fix; ``str(err)`` is the message to show."""
+
+    def __init__(self, message: str, details: list[str] | None = None):
+        self.details = list(details or [])
+        full = message if not self.details else message + "\n" + "\n".join(f"  - {d}" for d in self.details)
+        super().__init__(full)
+        self.headline = message
+
+
+class ConfigError(KpiError):
+    """The YAML config cannot be used; ``details`` lists every mistake."""
+
+
+class TableError(KpiError):
+    """A table cannot be read at all (for example a required column is missing)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One cell or row that cannot be used, as the user sees it in Excel.
+
+    ``code`` names a message in :mod:`kpi_xl.messages`; ``params`` fill it in.
+    ``row`` is the Excel row number (``None`` for table-level problems).
+    """
+
+    table: str
+    row: int | None
+    column: str | None
+    value: Any
+    code: str
+    params: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def reason(self, language: str = "en") -> str:
+        """What is wrong and what happens to the row, e.g. 'not a valid date; ...; the row is left out'."""
+        params = {k: v for k, v in self.params.items() if k != "consequence"}
+        reason = text(self.code, language, **params)
+        consequence = self.params.get("consequence")
+        return f"{reason}; {text(consequence, language)}" if consequence else reason
+
+    def message(self, language: str = "en") -> str:
+        where = self.table
+        if self.row is not None:
+            where += f", {text('row', language)} {self.row}"
+        if self.column:
+            where += f", {text('column', language)} '{self.column}'"
+        value = "" if self.value is None else f" ({show_value(self.value)})"
+        return f"{where}{value}: {self.reason(language)}"
+
+
+def show_value(value: Any) -> str:
+    """A cell value as a user would recognise it: dates as 2026-03-31, text in quotes."""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str):
+        return f"'{value}'"
+    return str(value)

@@ -1,0 +1,64 @@
+"""KPI 2 — sales conversations as action points (action KPI).
+
+* Each activity scores the points of its type in the config (types matched
+  case-insensitively with aliases by the tables layer). An unknown type
+  scores 0 and is listed (here with its count, and on Checks).
+* Points per rep per month, with counts per type, compared with the rep's
+  target (override or default, ramps applied) and the team target (explicit,
+  or the sum of the targets of the reps active that month: reps with at least
+  one activity in the month).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kpi_xl.config import Settings
+from kpi_xl.kpis import targets as tg
+
+
+def with_points(activities: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Activities with ``points`` (0 for unknown types) and ``month`` columns."""
+    frame = activities.copy()
+    frame["points"] = frame["type"].map(settings.points).fillna(0.0).astype(float)
+    frame["known_type"] = frame["type"].isin(list(settings.points))
+    frame["month"] = frame["date"].dt.to_period("M")
+    return frame
+
+
+@dataclass
+class ActionPoints:
+    team_points: float
+    team_target: float | None
+    team_share: float | None
+    per_rep: pd.DataFrame  # owner, points, target, share, light, <count per type>...
+    unknown_types: pd.DataFrame  # type, activities
+    by_month: pd.Series  # Period → team points
+
+
+def action_points(scored: pd.DataFrame, month: pd.Period, as_of: pd.Timestamp, settings: Settings,
+                  unassigned: str = "(geen)") -> ActionPoints:
+    """KPI 2 for ``month``, counting activities dated on or before the as-of date."""
+    scored = scored[scored["date"] <= as_of]
+    by_month = scored.groupby("month")["points"].sum()
+    now = scored[scored["month"] == month]
+    owner = now["owner"].fillna(unassigned)
+    kpi = settings.targets.action_points
+    per_rep = now.groupby(owner)["points"].sum().rename("points").to_frame()
+    counts = now[now["known_type"]].groupby([owner[now["known_type"]], "type"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=[t for t in settings.points if t in counts.columns])
+    per_rep = per_rep.join(counts).fillna(0)
+    per_rep.index.name = "owner"
+    per_rep = per_rep.reset_index()
+    per_rep["target"] = [tg.rep_target(kpi, rep, month) for rep in per_rep["owner"]]
+    per_rep["share"] = [tg.attainment(p, t, "action_points") for p, t in zip(per_rep["points"], per_rep["target"], strict=True)]
+    per_rep["light"] = [tg.traffic_light(s, settings) for s in per_rep["share"]]
+    per_rep = per_rep.sort_values(["points", "owner"], ascending=[False, True]).reset_index(drop=True)
+    active = [rep for rep in per_rep["owner"] if rep != unassigned]
+    team = float(now["points"].sum())
+    team_target = tg.team_target(kpi, month, active)
+    unknown = now[~now["known_type"]].groupby("type").size().rename("activities").reset_index()
+    return ActionPoints(team, team_target, tg.attainment(team, team_target, "action_points"), per_rep,
+                        unknown, by_month)

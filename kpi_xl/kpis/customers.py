@@ -1,0 +1,99 @@
+"""KPI 5 — the ongoing customer relationship (result KPI).
+
+* **Active** at D: ``since`` ≤ D and (``until`` blank or ``until`` > D).
+* **Retention rate** over a period (start, end] = (active at end − new in the
+  period) ÷ active at start, where *new* are customers whose ``since`` falls
+  in the period and who are still active at the end (so a customer won and
+  lost inside the period does not push the rate down twice; the rate stays
+  within 0..1). None when nobody was active at the start. The Dashboard uses
+  the 12 months up to D.
+* **Gross revenue retention** = yearly ``revenue`` of the customers active at
+  the start that are still active at the end ÷ the revenue of all customers
+  active at the start (no expansion is counted: the data has one revenue per
+  customer).
+* **Churned**: customers whose ``until`` falls in the period.
+* **Average tenure** of the customers active at D, in days (since → D).
+* **Needs attention**: active at D and the last contact (the later of
+  ``last_contact`` and the last activity with their ``customer_id``, both on
+  or before D) is more than ``contact_within_days`` before D, or missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kpi_xl.config import Settings
+from kpi_xl.kpis.timeline import DAY, lookup
+
+
+def active_at(customers: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    """Boolean per customer: a customer on date D."""
+    return (customers["since"] <= as_of) & (customers["until"].isna() | (customers["until"] > as_of))
+
+
+@dataclass
+class Retention:
+    rate: float | None
+    revenue_rate: float | None
+    active_start: int
+    active_end: int
+    new: int
+    churned: int
+
+
+def retention(customers: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> Retention:
+    """Customer retention over the period (start, end]."""
+    at_start = active_at(customers, start)
+    at_end = active_at(customers, end)
+    new = (customers["since"] > start) & (customers["since"] <= end) & at_end
+    churned = customers["until"].notna() & (customers["until"] > start) & (customers["until"] <= end)
+    n_start = int(at_start.sum())
+    rate = (int(at_end.sum()) - int(new.sum())) / n_start if n_start else None
+    revenue = customers["revenue"]
+    start_revenue = revenue[at_start].sum()
+    kept_revenue = revenue[at_start & at_end].sum()
+    has_revenue = revenue[at_start].notna().any()
+    revenue_rate = float(kept_revenue / start_revenue) if has_revenue and start_revenue > 0 else None
+    return Retention(rate, revenue_rate, n_start, int(at_end.sum()), int(new.sum()), int(churned.sum()))
+
+
+def last_contact(customers: pd.DataFrame, activities: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    """The last contact on or before D per customer (NaT when none)."""
+    acts = activities[(activities["date"] <= as_of) & activities["customer_id"].notna()]
+    from_activities = lookup(acts.groupby("customer_id")["date"].max(), customers["customer_id"])
+    noted = customers["last_contact"].where(customers["last_contact"] <= as_of)
+    return pd.concat([pd.to_datetime(from_activities), noted], axis=1).max(axis=1)
+
+
+@dataclass
+class CustomerRelationship:
+    active: int
+    retention: Retention
+    average_tenure_days: float | None
+    needs_attention: pd.DataFrame  # customer_id, company, owner, last_contact, days_since_contact
+    churned: pd.DataFrame  # customer_id, company, until, revenue
+
+
+def customer_relationship(customers: pd.DataFrame, activities: pd.DataFrame, as_of: pd.Timestamp,
+                          period_start: pd.Timestamp, settings: Settings) -> CustomerRelationship:
+    """KPI 5 at D, with retention over (period_start, D]."""
+    active = active_at(customers, as_of)
+    tenure = ((as_of - customers.loc[active, "since"]) / DAY)
+    contact = last_contact(customers, activities, as_of)
+    days = (as_of - contact) / DAY
+    attention = active & (contact.isna() | (days > settings.contact_within_days))
+    needs = customers.loc[attention, ["customer_id", "company", "owner"]].copy()
+    needs["last_contact"] = contact[attention]
+    needs["days_since_contact"] = days[attention]
+    needs = needs.sort_values("days_since_contact", ascending=False, na_position="first").reset_index(drop=True)
+    gone = customers["until"].notna() & (customers["until"] > period_start) & (customers["until"] <= as_of)
+    churned = customers.loc[gone, ["customer_id", "company", "until", "revenue"]].sort_values("until")
+    return CustomerRelationship(
+        active=int(active.sum()),
+        retention=retention(customers, period_start, as_of),
+        average_tenure_days=float(tenure.mean()) if len(tenure) else None,
+        needs_attention=needs,
+        churned=churned.reset_index(drop=True),
+    )

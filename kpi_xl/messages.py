@@ -1,0 +1,127 @@
+"""User-facing texts in Dutch (``nl``) and English (``en``).
+
+Every message a director may read (a data problem, a missing column, a
+talking point) is looked up here by code, so the Checks sheet, the terminal
+and a worksheet cell say the same thing in the config's language.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("nl", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "row": {"nl": "rij", "en": "row"},
+    "column": {"nl": "kolom", "en": "column"},
+    # table-level
+    "missing_column": {
+        "nl": "{table}: kolom '{column}' ontbreekt (gevonden kolommen: {found})",
+        "en": "{table}: column '{column}' is missing (columns found: {found})",
+    },
+    "no_header": {
+        "nl": "{table}: geen kopregel gevonden; de eerste rij moet de kolomnamen bevatten",
+        "en": "{table}: no header row found; the first row must hold the column names",
+    },
+    "duplicate_header": {
+        "nl": "kolom '{column}' komt twee keer voor (ook als '{other}'); de eerste wordt gebruikt",
+        "en": "column '{column}' appears twice (also as '{other}'); the first one is used",
+    },
+    # cell-level
+    "bad_date": {
+        "nl": "geen geldige datum; gebruik bijvoorbeeld 31-03-2026 of 2026-03-31",
+        "en": "not a valid date; use for example 2026-03-31 or 31-03-2026",
+    },
+    "bad_money": {
+        "nl": "geen geldig bedrag; gebruik een getal zoals 1234,56",
+        "en": "not a valid amount; use a number such as 1234.56",
+    },
+    "negative_money": {
+        "nl": "bedrag is negatief",
+        "en": "amount is negative",
+    },
+    "bad_number": {
+        "nl": "geen geldig getal",
+        "en": "not a valid number",
+    },
+    "bad_bool": {
+        "nl": "gebruik ja/nee (of leeg laten)",
+        "en": "use yes/no (or leave it empty)",
+    },
+    "excel_error": {
+        "nl": "Excel-foutwaarde {error}; corrigeer de formule of waarde",
+        "en": "Excel error value {error}; fix the formula or value",
+    },
+    "required_empty": {
+        "nl": "verplichte waarde ontbreekt",
+        "en": "required value is empty",
+    },
+    "left_out": {"nl": "de rij telt niet mee", "en": "the row is left out"},
+    "left_out_of_amounts": {
+        "nl": "de rij telt niet mee in de bedragen",
+        "en": "the row is left out of the amounts",
+    },
+    "closed_without_date": {
+        "nl": "deal staat op '{stage}' maar heeft geen datum (kolom '{stage}' of 'closed'); de deal telt niet mee",
+        "en": "deal is '{stage}' but has no date (column '{stage}' or 'closed'); the deal is left out",
+    },
+    "duplicate_id": {
+        "nl": "dubbele {column} (ook in rij {first_row}); alleen de eerste telt mee",
+        "en": "duplicate {column} (also in row {first_row}); only the first one counts",
+    },
+    "unknown_stage": {
+        "nl": "fase '{stage}' staat niet in de config (bekend: {known}); de deal telt niet mee in fase-KPI's",
+        "en": "stage '{stage}' is not in the config (known: {known}); the deal is left out of stage KPIs",
+    },
+    "unknown_activity_type": {
+        "nl": "activiteitstype '{type}' staat niet in de config; telt als 0 punten",
+        "en": "activity type '{type}' is not in the config; it scores 0 points",
+    },
+    "stage_date_order": {
+        "nl": "fasedatum '{stage}' ligt vóór fase '{earlier}' ({earlier_date}); de doorlooptijden die negatief zouden worden tellen niet mee",
+        "en": "stage date '{stage}' is before stage '{earlier}' ({earlier_date}); durations that would be negative are left out",
+    },
+    "won_before_created": {
+        "nl": "gewonnen vóór eerste contact; de doorlooptijd telt niet mee",
+        "en": "won before first contact; the cycle time is left out",
+    },
+    "until_before_since": {
+        "nl": "einddatum ligt vóór de startdatum ({since})",
+        "en": "end date is before the start date ({since})",
+    },
+    "unknown_deal": {
+        "nl": "deal '{deal_id}' staat niet in Deals",
+        "en": "deal '{deal_id}' is not in Deals",
+    },
+    "criterion_column_missing": {
+        "nl": "kwalificatieregel '{criterion}': de kolom bestaat niet in Leads; geen lead voldoet eraan",
+        "en": "qualification rule '{criterion}': the column is not in Leads; no lead passes it",
+    },
+    "unassigned": {"nl": "(geen eigenaar)", "en": "(unassigned)"},
+    # KPI labels
+    "kpi.qualified_leads": {"nl": "Gekwalificeerde leads", "en": "Qualified leads"},
+    "kpi.action_points": {"nl": "Actiepunten", "en": "Action points"},
+    "kpi.pipeline_value": {"nl": "Pijplijnwaarde", "en": "Pipeline value"},
+    "kpi.deal_velocity": {"nl": "Doorlooptijd deals (dagen)", "en": "Deal velocity (days)"},
+    "kpi.retention": {"nl": "Klantbehoud", "en": "Customer retention"},
+    # bottleneck
+    "bottleneck": {
+        "nl": "{step} {rep_rate} vs team {team_rate}: {hint}",
+        "en": "{step} {rep_rate} vs team {team_rate}: {hint}",
+    },
+    "bottleneck.none": {
+        "nl": "geen duidelijke bottleneck: conversie per fase op of boven het team",
+        "en": "no clear bottleneck: conversion per stage at or above the team",
+    },
+    "hint.default": {
+        "nl": "waar loopt het vast? bespreek concrete deals",
+        "en": "where does it get stuck? discuss concrete deals",
+    },
+}
+
+
+def text(code: str, language: str = "en", /, **params) -> str:
+    """The message ``code`` in ``language`` (falls back to English), filled in."""
+    entry = MESSAGES.get(code)
+    if entry is None:
+        raise KeyError(f"no message {code!r}")
+    template = entry.get(language) or entry["en"]
+    return template.format(**params) if params else template

@@ -1,0 +1,80 @@
+"""Reporting periods: the month, its as-of date, trend windows and fiscal years."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kpi_xl.errors import KpiError
+
+
+def parse_month(value: object) -> pd.Period:
+    """``'2026-10'``, ``'10-2026'``, a date/datetime or an Excel serial number → a monthly Period."""
+    if isinstance(value, pd.Period):
+        return value.asfreq("M")
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return pd.Period(year=value.year, month=value.month, freq="M")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value <= 2958465:
+        day = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(value))
+        return pd.Period(year=day.year, month=day.month, freq="M")
+    text = str(value).strip()
+    match = re.fullmatch(r"(\d{4})[-/](\d{1,2})(?:[-/]\d{1,2})?", text) or None
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+    else:
+        match = re.fullmatch(r"(\d{1,2})[-/](\d{4})", text)
+        if not match:
+            raise KpiError(f"'{value}' is not a month; write it as YYYY-MM, for example 2026-10")
+        month, year = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        raise KpiError(f"'{value}' is not a month; write it as YYYY-MM, for example 2026-10")
+    return pd.Period(year=year, month=month, freq="M")
+
+
+def as_of_date(month: pd.Period, today: dt.date | None = None) -> pd.Timestamp:
+    """The last day of ``month``, or today when ``month`` is the current month."""
+    today = pd.Timestamp(today or dt.date.today()).normalize()
+    end = month.end_time.normalize()
+    if month.start_time <= today <= end:
+        return today
+    return end
+
+
+@dataclass(frozen=True)
+class Window:
+    """A closed date range ``[start, end]`` (days)."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+
+    def contains(self, dates: pd.Series) -> pd.Series:
+        return (dates >= self.start) & (dates <= self.end)
+
+
+def month_window(month: pd.Period, as_of: pd.Timestamp) -> Window:
+    """The reporting month itself, up to the as-of date."""
+    return Window(month.start_time.normalize(), min(as_of, month.end_time.normalize()))
+
+
+def trailing_window(month: pd.Period, as_of: pd.Timestamp, months: int) -> Window:
+    """The ``months`` calendar months ending with ``month`` (up to the as-of date)."""
+    first = month - (months - 1)
+    return Window(first.start_time.normalize(), min(as_of, month.end_time.normalize()))
+
+
+def fiscal_year_start(month: pd.Period, start_month: int) -> pd.Period:
+    """First month of the fiscal year that ``month`` falls in."""
+    year = month.year if month.month >= start_month else month.year - 1
+    return pd.Period(year=year, month=start_month, freq="M")
+
+
+def fiscal_quarter(month: pd.Period, start_month: int) -> int:
+    """Quarter 1..4 of ``month`` in a fiscal year starting in ``start_month``."""
+    return ((month.month - start_month) % 12) // 3 + 1
+
+
+def months_between(first: pd.Period, last: pd.Period) -> int:
+    return (last.year - first.year) * 12 + (last.month - first.month)

@@ -1,0 +1,331 @@
+"""Turn raw Excel cell values into typed pandas columns, vectorised.
+
+Each ``to_*`` function takes an object Series of raw values (``datetime``,
+``float``, ``int``, ``str``, ``bool``, ``None`` or an Excel error) and returns
+``(typed, bad)``: the typed Series (NaN/NaT where a cell is empty or bad) and
+a boolean mask of the cells that held something that could not be read.
+Empty cells are never "bad"; bad cells are never silently turned into 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+EXCEL_ERRORS = frozenset(
+    {"#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+     "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#N/B", "#WAARDE!",
+     "#DEEL/0!", "#VERW!", "#NAAM?", "#GETAL!", "#LEEG!"}
+)
+# How classic xlwings on Windows hands over error cells (COM error codes).
+EXCEL_ERROR_CODES = {
+    -2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?", -2146826288: "#NULL!",
+    -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!",
+}
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# Dates are kept as datetime64[ns]: Excel's first day up to the last day pandas can hold.
+# Anything outside (year 1500, 9999-12-31) is a typing mistake in a sales table and is reported.
+MIN_DATE = pd.Timestamp("1900-01-01")
+MAX_DATE = pd.Timestamp.max.normalize()  # 2262-04-11
+MIN_SERIAL, MAX_SERIAL = 1, (MAX_DATE.date() - EXCEL_EPOCH.date()).days  # 1900-01-01 .. 2262-04-11
+LOTUS_LEAP_DAY = 60  # Excel's serial 60 is 1900-02-29, a day that never was
+NUMERIC_TYPES = (int, float, np.int64, np.float64, np.int32, np.float32)
+STAMP_TYPES = (dt.datetime, pd.Timestamp, dt.date, np.datetime64)
+
+MONTHS = {
+    "jan": 1, "januari": 1, "january": 1, "feb": 2, "februari": 2, "february": 2, "mrt": 3, "maart": 3,
+    "mar": 3, "march": 3, "apr": 4, "april": 4, "mei": 5, "may": 5, "jun": 6, "juni": 6, "june": 6,
+    "jul": 7, "juli": 7, "july": 7, "aug": 8, "augustus": 8, "august": 8, "sep": 9, "sept": 9,
+    "september": 9, "okt": 10, "oktober": 10, "oct": 10, "october": 10, "nov": 11, "november": 11,
+    "dec": 12, "december": 12,
+}
+_MONTH_RE = re.compile(r"^(\d{1,2})\.?\s+([a-z]+)\.?\s+(\d{4})$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
+
+TRUE_WORDS = frozenset({"ja", "j", "yes", "y", "true", "waar", "1", "x", "qualified", "gekwalificeerd"})
+FALSE_WORDS = frozenset({"nee", "n", "no", "false", "onwaar", "0", "niet gekwalificeerd", "not qualified"})
+
+
+def is_blank(series: pd.Series) -> pd.Series:
+    """None, NaN or whitespace-only text."""
+    blank = series.isna()
+    text = series.map(type).eq(str)
+    if text.any():
+        blank = blank | (text & series.where(text, "x").astype(str).str.strip().eq(""))
+    return blank
+
+
+def is_blank_frame(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose every cell is blank (empty rows inside or below a table)."""
+    blank = pd.Series(True, index=frame.index)
+    for column in frame.columns:
+        blank &= is_blank(frame[column])
+    return blank
+
+
+def excel_errors(series: pd.Series) -> pd.Series:
+    """The Excel error text of each cell (``'#N/A'``), or None: cells holding an error value."""
+    out = pd.Series(None, index=series.index, dtype=object)
+    text = series.map(type).eq(str)
+    if text.any():
+        stripped = series[text].astype(str).str.strip().str.upper()
+        hit = stripped.isin(EXCEL_ERRORS)
+        out[stripped.index[hit]] = stripped[hit]
+    numeric = series.map(type).isin(NUMERIC_TYPES)
+    if numeric.any():
+        codes = series[numeric].map(lambda v: EXCEL_ERROR_CODES.get(v) if v == v else None)
+        out[codes.index[codes.notna()]] = codes[codes.notna()]
+    return out
+
+
+def to_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates (day precision) from Excel dates, serial numbers or text such as ``31-03-2026``."""
+    result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+    bad = pd.Series(False, index=series.index)
+    kinds = series.map(type)
+    blank = is_blank(series)
+
+    stamp = kinds.isin(STAMP_TYPES) & ~blank
+    if stamp.any():
+        days = series[stamp].map(_as_datetime)
+        result[stamp] = pd.to_datetime(days).astype("datetime64[ns]")
+        bad[stamp] = days.isna().to_numpy()
+
+    numeric = kinds.isin(NUMERIC_TYPES) & ~blank
+    if numeric.any():
+        result[numeric], bad_numbers = _from_serial(as_float(series[numeric]))
+        bad[numeric] = bad_numbers.to_numpy()
+
+    text = kinds.eq(str) & ~blank
+    if text.any():
+        parsed = _parse_date_text(series[text].astype(str))
+        result[text] = parsed
+        bad[text] = parsed.isna().to_numpy()
+
+    other = ~(stamp | numeric | text | blank)
+    bad |= other
+    return result, bad
+
+
+def _as_datetime(value) -> dt.datetime | None:
+    """The day of a date/datetime cell (time and time zone dropped); None when out of range."""
+    if isinstance(value, np.datetime64):
+        try:
+            value = pd.Timestamp(value)
+        except (ValueError, OverflowError):
+            return None
+        if value is pd.NaT:
+            return None
+    day = dt.datetime(value.year, value.month, value.day)
+    return day if MIN_DATE <= day <= MAX_DATE else None
+
+
+def as_float(values: pd.Series) -> pd.Series:
+    """Numbers as float64; an int too large for a float becomes ±inf instead of raising."""
+    try:
+        return values.astype("float64")
+    except OverflowError:
+        return values.map(_float_or_inf).astype("float64")
+
+
+def _float_or_inf(value) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _from_serial(numbers: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Excel serial day numbers (the time part dropped); serials before 1900-03-01 follow Excel's 1900 calendar."""
+    whole = np.floor(numbers)
+    ok = numbers.between(MIN_SERIAL, MAX_SERIAL + 0.999999) & whole.ne(LOTUS_LEAP_DAY)
+    days = whole.where(ok, 0).astype("int64")
+    days = days + (days < LOTUS_LEAP_DAY).astype("int64")  # Excel counts a 1900-02-29 that never was
+    # in whole days: the span from 1899 to 2262 is too long for a nanosecond Timedelta
+    stamps = np.datetime64("1899-12-30", "D") + days.to_numpy().astype("timedelta64[D]")
+    dates = pd.Series(stamps.astype("datetime64[ns]"), index=numbers.index).where(ok)
+    return dates, ~ok
+
+
+def _parse_date_text(text: pd.Series) -> pd.Series:
+    cleaned = text.str.strip()
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    # ISO with a time part, as CSV exports write it
+    cleaned = cleaned.str.replace(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", r"\1", regex=True)
+    todo = pd.Series(True, index=text.index)
+    for fmt in _DATE_FORMATS:
+        if not todo.any():
+            break
+        parsed = _in_range(pd.to_datetime(cleaned[todo], format=fmt, errors="coerce"))
+        got = parsed.notna()
+        out[parsed.index[got]] = parsed[got]
+        todo[parsed.index[got]] = False
+    if todo.any():
+        rest = cleaned[todo]
+        digits = rest.str.fullmatch(r"\d{5}(\.\d+)?")
+        if digits.any():
+            serial, _ = _from_serial(rest[digits].astype(float))
+            out[serial.index] = serial
+            todo[serial.index[serial.notna()]] = False
+    if todo.any():
+        named = cleaned[todo].str.casefold().map(_parse_month_name)
+        out[named.index] = _in_range(pd.to_datetime(named, errors="coerce"))
+    return out
+
+
+def _in_range(parsed: pd.Series) -> pd.Series:
+    """Parsed dates outside MIN_DATE..MAX_DATE become NaT (so they are reported), as datetime64[ns]."""
+    inside = parsed.notna() & (parsed >= MIN_DATE) & (parsed <= MAX_DATE)
+    out = pd.Series(pd.NaT, index=parsed.index, dtype="datetime64[ns]")
+    if inside.any():
+        out[inside] = parsed[inside].astype("datetime64[ns]")
+    return out
+
+
+def _parse_month_name(text: str):
+    """``31 mrt 2026`` / ``31 maart 2026`` / ``31 Mar 2026`` → datetime, else None."""
+    match = _MONTH_RE.match(text)
+    if not match:
+        return None
+    month = MONTHS.get(match.group(2))
+    if month is None:
+        return None
+    try:
+        day = dt.datetime(int(match.group(3)), month, int(match.group(1)))
+    except ValueError:
+        return None
+    return day if MIN_DATE <= day <= MAX_DATE else None
+
+
+_MONEY_STRIP = re.compile(r"[€$£\s\u00a0']|eur(o)?|usd", re.IGNORECASE)
+
+
+def to_money(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Amounts from numbers or text such as ``€ 1.234,56``, ``1,234.56``, ``12k``."""
+    return _to_float(series, money=True)
+
+
+def to_number(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Plain numbers (e.g. employees) from numbers or text."""
+    return _to_float(series, money=False)
+
+
+def _to_float(series: pd.Series, money: bool) -> tuple[pd.Series, pd.Series]:
+    result = pd.Series(np.nan, index=series.index, dtype="float64")
+    bad = pd.Series(False, index=series.index)
+    kinds = series.map(type)
+    blank = is_blank(series)
+    numeric = kinds.isin(NUMERIC_TYPES)
+    if numeric.any():
+        values = as_float(series[numeric])
+        result[numeric] = values
+        bad[numeric] = ~np.isfinite(values.to_numpy()) & values.notna().to_numpy()
+    text = kinds.eq(str) & ~blank
+    if text.any():
+        parsed = series[text].astype(str).map(parse_amount)
+        result[text] = parsed.astype(float)
+        bad[text] = parsed.isna().to_numpy()
+    bad |= ~(numeric | text | blank)
+    result[bad] = np.nan
+    return result, bad
+
+
+def parse_amount(text: str) -> float | None:
+    """One amount written as text; None when it is not an amount.
+
+    With both ``.`` and ``,`` the last one is the decimal mark. With only one
+    of them, groups of exactly three digits after it (``1.234``, ``1,234,567``)
+    are thousands; otherwise it is the decimal mark (``12,5``, ``12.50``).
+    Suffixes ``k`` (thousand) and ``m``/``mln`` (million) are understood.
+    """
+    raw = _MONEY_STRIP.sub("", text.strip())
+    negative = False
+    if raw.startswith("(") and raw.endswith(")"):
+        negative, raw = True, raw[1:-1]
+    if raw.startswith("-"):
+        negative, raw = not negative, raw[1:]
+    elif raw.startswith("+"):
+        raw = raw[1:]
+    if raw.endswith((",-", ".-")):  # "1.234,-" (Dutch for a round amount)
+        raw = raw[:-2]
+    elif raw.endswith("-"):  # "100-": a negative amount as accounting exports write it
+        negative, raw = not negative, raw[:-1]
+    factor = 1.0
+    lower = raw.casefold()
+    for suffix, mult in (("mln", 1e6), ("m", 1e6), ("k", 1e3), ("dzd", 1e3)):
+        if lower.endswith(suffix):
+            factor, raw = mult, raw[: -len(suffix)]
+            break
+    if not raw or not re.fullmatch(r"[\d.,]+", raw) or not raw[0].isdigit():
+        return None
+    if "," in raw and "." in raw:
+        decimal = "," if raw.rfind(",") > raw.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        if not re.fullmatch(rf"\d{{1,3}}(\{thousands}\d{{3}})*(\{decimal}\d+)?", raw):
+            return None
+        raw = raw.replace(thousands, "").replace(decimal, ".")
+    elif "," in raw or "." in raw:
+        mark = "," if "," in raw else "."
+        parts = raw.split(mark)
+        if len(parts) > 2 or (len(parts) == 2 and len(parts[1]) == 3 and factor == 1.0):
+            if not re.fullmatch(rf"\d{{1,3}}(\{mark}\d{{3}})+", raw):
+                return None
+            raw = raw.replace(mark, "")
+        else:
+            raw = raw.replace(mark, ".")
+    try:
+        value = float(raw) * factor
+    except ValueError:
+        return None
+    return -value if negative else value
+
+
+def to_bool(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """yes/no cells (``ja``/``nee``, ``true``/``false``, ``1``/``0``, Excel TRUE/FALSE) → boolean."""
+    result = pd.Series(pd.NA, index=series.index, dtype="boolean")
+    blank = is_blank(series)
+    kinds = series.map(type)
+    is_bool = kinds.isin((bool, np.bool_))
+    result[is_bool] = series[is_bool].astype(bool)
+    numeric = kinds.isin(NUMERIC_TYPES) & ~is_bool & ~blank
+    nums = as_float(series[numeric])
+    result[nums.index[nums.eq(1)]] = True
+    result[nums.index[nums.eq(0)]] = False
+    text = kinds.eq(str) & ~blank
+    words = series[text].astype(str).str.strip().str.casefold()
+    result[words.index[words.isin(TRUE_WORDS)]] = True
+    result[words.index[words.isin(FALSE_WORDS)]] = False
+    bad = result.isna() & ~blank
+    return result, bad.astype(bool)
+
+
+def to_text(series: pd.Series) -> pd.Series:
+    """Trimmed text; ids typed as numbers lose their ``.0``; blanks become None."""
+    kinds = series.map(type)
+    out = series.astype(object).copy()
+    floats = kinds.isin((float, np.float64, np.float32))
+    if floats.any():
+        values = series[floats].astype(float)
+        whole = values.notna() & np.isfinite(values) & (values == np.floor(values.fillna(0)))
+        # int() rather than astype("int64"): an id of 1e20 must not wrap round to a negative number
+        out[values.index[whole]] = values[whole].map(lambda v: str(int(v)))
+        out[values.index[~whole]] = values[~whole].map(lambda v: None if pd.isna(v) else repr(v))
+    ints = kinds.isin((int, np.int64, np.int32))
+    if ints.any():
+        out[ints] = series[ints].map(str)
+    stamps = kinds.isin(STAMP_TYPES) & ~series.isna()
+    if stamps.any():
+        out[stamps] = series[stamps].map(lambda v: pd.Timestamp(v).strftime("%Y-%m-%d")
+                                         if isinstance(v, np.datetime64) else v.strftime("%Y-%m-%d"))
+    others = ~(kinds.eq(str) | floats | ints | stamps | series.isna())
+    if others.any():
+        out[others] = series[others].map(str)
+    text = out.map(type).eq(str)
+    out[text] = out[text].astype(str).str.strip()
+    out[is_blank(out)] = None
+    return out

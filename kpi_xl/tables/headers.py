@@ -1,0 +1,138 @@
+"""Which header means which column: case-insensitive, trimmed, Dutch and English aliases."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Column kinds decide how cells are coerced.
+ID, TEXT, DATE, MONEY, NUMBER, BOOL = "id", "text", "date", "money", "number", "bool"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+def _c(name, kind, required=False, *aliases):
+    return Column(name, kind, required, tuple(aliases))
+
+
+OWNER = ("eigenaar", "verkoper", "accountmanager", "account manager", "rep", "sales rep", "vertegenwoordiger")
+PROFILE = (
+    _c("industry", TEXT, False, "branche", "sector", "industrie"),
+    _c("employees", NUMBER, False, "medewerkers", "aantal medewerkers", "werknemers", "fte", "employee count"),
+    _c("region", TEXT, False, "regio", "provincie", "gebied"),
+    _c("budget", MONEY, False),
+)
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "Leads": (
+        _c("lead_id", ID, True, "lead", "lead nr", "leadnummer", "lead nummer", "id"),
+        _c("created", DATE, True, "aangemaakt", "eerste contact", "first contact", "created at", "created on",
+           "aanmaakdatum", "datum", "date"),
+        _c("owner", TEXT, False, *OWNER),
+        _c("company", TEXT, False, "bedrijf", "bedrijfsnaam", "organisatie", "company name"),
+        _c("source", TEXT, False, "bron", "herkomst", "kanaal", "lead source"),
+        _c("qualified", BOOL, False, "gekwalificeerd", "gekwalificeerd?", "qualified?"),
+        *PROFILE,
+    ),
+    "Activities": (
+        _c("date", DATE, True, "datum", "activity date", "activiteitsdatum"),
+        _c("owner", TEXT, True, *OWNER),
+        _c("type", TEXT, True, "soort", "activiteit", "activity", "activity type", "type activiteit", "kanaal"),
+        _c("lead_id", ID, False, "lead", "lead nr", "leadnummer"),
+        _c("deal_id", ID, False, "deal", "deal nr", "dealnummer", "opportunity", "opportunity id"),
+        _c("customer_id", ID, False, "klant", "klant id", "klantnummer", "customer"),
+        _c("notes", TEXT, False, "notities", "notitie", "opmerkingen", "omschrijving"),
+    ),
+    "Deals": (
+        _c("deal_id", ID, True, "deal", "deal nr", "dealnummer", "opportunity", "opportunity id", "id"),
+        _c("owner", TEXT, True, *OWNER),
+        _c("created", DATE, True, "aangemaakt", "eerste contact", "first contact", "created at", "aanmaakdatum"),
+        _c("value", MONEY, True, "waarde", "bedrag", "amount", "dealwaarde", "deal value", "omzet"),
+        _c("stage", TEXT, True, "fase", "status", "stadium", "huidige fase", "current stage"),
+        _c("closed", DATE, False, "gesloten", "afgesloten", "close date", "closed date", "datum gesloten",
+           "sluitdatum"),
+        _c("lost_reason", TEXT, False, "reden verlies", "reden verloren", "verliesreden"),
+        _c("customer_id", ID, False, "klant", "klant id", "klantnummer", "customer"),
+        _c("lead_id", ID, False, "lead nr", "leadnummer", "lead nummer"),
+    ),
+    "Customers": (
+        _c("customer_id", ID, True, "klant", "klant id", "klantnummer", "customer", "id"),
+        _c("since", DATE, True, "sinds", "klant sinds", "customer since", "start", "startdatum", "begin"),
+        _c("until", DATE, False, "tot", "klant tot", "einddatum", "end", "opgezegd", "churned"),
+        _c("revenue", MONEY, False, "omzet", "jaaromzet", "yearly revenue", "annual revenue", "omzet per jaar"),
+        _c("last_contact", DATE, False, "laatste contact", "last contacted", "laatst gesproken"),
+        _c("company", TEXT, False, "bedrijf", "bedrijfsnaam", "organisatie", "company name", "naam"),
+        _c("owner", TEXT, False, *OWNER),
+        _c("lead_id", ID, False, "lead", "lead nr", "leadnummer"),
+        *PROFILE,
+    ),
+    "StageHistory": (
+        _c("deal_id", ID, True, "deal", "deal nr", "dealnummer", "opportunity"),
+        _c("stage", TEXT, True, "fase", "status", "stadium"),
+        _c("date", DATE, True, "datum", "entered", "ingegaan", "datum fase"),
+    ),
+}
+
+REQUIRED = {table: [c.name for c in cols if c.required] for table, cols in TABLES.items()}
+
+
+def normalize(header: object) -> str:
+    """``' Eerste_Contact '`` → ``'eerste contact'``: the form headers are compared in."""
+    text = "" if header is None else str(header)
+    return " ".join(re.sub(r"[_\-.]+", " ", text).split()).casefold()
+
+
+def column_key(header: object) -> str:
+    """The DataFrame name of an extra (unknown) column: ``'Aantal FTE'`` → ``'aantal_fte'``."""
+    return normalize(header).replace(" ", "_")
+
+
+def match_headers(
+    table: str, headers: list[object], stage_labels: dict[str, str] | None = None
+) -> tuple[dict[int, str], dict[int, str], list[tuple[str, str, str]]]:
+    """Map header positions to canonical columns.
+
+    Returns ``(columns, stage_columns, duplicates)``: position → canonical column
+    name, position → stage name (for per-stage date columns in Deals), and
+    ``(canonical, kept header, ignored header)`` for columns given twice.
+    Exact canonical names win over stage names, which win over aliases, so a
+    stage called "Lead" is a stage date column in Deals.
+    """
+    spec = TABLES[table]
+    exact = {normalize(c.name): c.name for c in spec}
+    alias = {normalize(a): c.name for c in spec for a in c.aliases}
+    stages = {normalize(k): v for k, v in (stage_labels or {}).items()}
+    columns: dict[int, str] = {}
+    stage_columns: dict[int, str] = {}
+    taken: dict[str, int] = {}
+    duplicates: list[tuple[str, str, str]] = []
+    for position, header in enumerate(headers):
+        key = normalize(header)
+        if not key:
+            continue
+        if key in exact:
+            name = exact[key]
+        elif key in stages and key not in ("stage",):
+            stage = stages[key]
+            if stage in stage_columns.values():
+                kept = headers[next(p for p, s in stage_columns.items() if s == stage)]
+                duplicates.append((stage, str(kept), str(header)))
+            else:
+                stage_columns[position] = stage
+            continue
+        elif key in alias:
+            name = alias[key]
+        else:
+            name = column_key(header)
+        if name in taken:
+            duplicates.append((name, str(headers[taken[name]]), str(header)))
+            continue
+        taken[name] = position
+        columns[position] = name
+    return columns, stage_columns, duplicates

@@ -1,0 +1,345 @@
+"""Raw cell values (a header row, then data rows, as Excel hands them over) → typed DataFrames.
+
+Every cell that cannot be used becomes a :class:`~kpi_xl.errors.Problem`
+naming the table, the Excel row, the column as the user wrote it, the value
+and the reason. A missing required column raises :class:`TableError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kpi_xl.config import Settings
+from kpi_xl.errors import Problem, TableError
+from kpi_xl.messages import text
+from kpi_xl.tables import coerce
+from kpi_xl.tables.headers import BOOL, DATE, ID, MONEY, NUMBER, REQUIRED, TABLES, TEXT, match_headers
+
+ROW = "_row"  # the Excel row number of each record, kept for messages
+TABLE_NAMES = ("Leads", "Activities", "Deals", "Customers")
+
+# Cells without which a row cannot be used at all: the row is left out.
+ROW_KEYS = {
+    "Leads": ("lead_id", "created"),
+    "Activities": ("date", "type"),
+    "Deals": ("deal_id", "created"),
+    "Customers": ("customer_id", "since"),
+    "StageHistory": ("deal_id", "stage", "date"),
+}
+UNIQUE_ID = {"Leads": "lead_id", "Deals": "deal_id", "Customers": "customer_id"}
+EVENT_COLUMNS = ["deal_id", "stage", "date", ROW, "_column"]
+
+
+@dataclass
+class ParsedTable:
+    """One typed table, its problems and the user's header for each column."""
+
+    name: str
+    frame: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    stage_dates: pd.DataFrame | None = None  # Deals only: long form of the per-stage date columns
+
+
+@dataclass
+class Tables:
+    """The four tables (and the stage history) ready for the KPIs.
+
+    ``stage_events`` is the stage history in long form (``deal_id``, ``stage``,
+    ``date``): from the StageHistory table when there is one, else from the
+    per-stage date columns of Deals. ``history_source`` says which.
+    """
+
+    leads: pd.DataFrame
+    activities: pd.DataFrame
+    deals: pd.DataFrame
+    customers: pd.DataFrame
+    stage_events: pd.DataFrame
+    history_source: str | None = None  # "table", "columns" or None
+    problems: list[Problem] = field(default_factory=list)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def read_table(
+    name: str, rows: Sequence[Sequence[object]] | None, settings: Settings, first_row: int = 1
+) -> ParsedTable:
+    """Parse one table. ``rows[0]`` is the header, in Excel row ``first_row``."""
+    if name not in TABLES:
+        raise ValueError(f"unknown table {name!r}")
+    rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in (rows or [])]
+    if not rows or all(coerce.is_blank(pd.Series(rows[0], dtype=object))):
+        raise TableError(text("no_header", settings.language, table=name))
+    header = rows[0]
+    stage_labels = settings.stage_lookup if name == "Deals" else None
+    columns, stage_columns, duplicates = match_headers(name, header, stage_labels)
+    missing = [c for c in REQUIRED[name] if c not in columns.values()]
+    if missing:
+        found = ", ".join(f"'{h}'" for h in header if h not in (None, "")) or "-"
+        raise TableError(
+            "\n".join(text("missing_column", settings.language, table=name, column=c, found=found) for c in missing)
+        )
+    problems = [
+        Problem(name, first_row, other, None, "duplicate_header", {"column": kept, "other": other})
+        for _, kept, other in duplicates
+    ]
+    width = len(header)
+    body = [r[:width] + [None] * (width - len(r)) for r in rows[1:]]
+    raw = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
+    raw.index = pd.RangeIndex(first_row + 1, first_row + 1 + len(raw))
+    raw = raw.loc[:, [p for p in range(width) if p in columns or p in stage_columns]]
+    if len(raw):
+        raw = raw[~coerce.is_blank_frame(raw)]
+
+    spec = {c.name: c for c in TABLES[name]}
+    headers = {columns[p]: str(header[p]) for p in columns}
+    frame = pd.DataFrame(index=raw.index)
+    dropped = pd.Series(False, index=raw.index)
+    for position, column in columns.items():
+        kind = spec[column].kind if column in spec else None
+        values, column_problems, bad = _coerce_column(name, column, headers[column], raw[position], kind, settings)
+        frame[column] = values
+        problems += column_problems
+        if column in ROW_KEYS[name]:
+            blank = values.isna() & ~bad
+            problems += _problems(name, headers[column], raw[position], blank, "required_empty")
+            dropped |= bad | blank
+    stage_dates = None
+    if stage_columns:
+        stage_dates, stage_problems = _stage_dates(name, raw, stage_columns, header, frame)
+        problems += stage_problems
+    problems = [_left_out(p, dropped, name) for p in problems]
+
+    frame[ROW] = frame.index.to_numpy(dtype="int64")
+    frame = frame[~dropped]
+    if name in UNIQUE_ID and len(frame):
+        frame, duplicate_problems = _drop_duplicate_ids(name, frame, UNIQUE_ID[name], headers)
+        problems += duplicate_problems
+    if name == "Customers" and "until" in frame and len(frame):
+        wrong = frame["until"].notna() & (frame["until"] < frame["since"])
+        for row, since, until in zip(frame.loc[wrong, ROW], frame.loc[wrong, "since"], frame.loc[wrong, "until"], strict=True):
+            problems.append(Problem(name, int(row), headers.get("until", "until"), until.date(), "until_before_since",
+                                    {"since": since.date().isoformat(), "consequence": "left_out"}))
+        frame = frame[~wrong]
+    if stage_dates is not None:
+        stage_dates = stage_dates[stage_dates["deal_id"].isin(frame["deal_id"])]
+    frame = _ensure_columns(name, frame.reset_index(drop=True))
+    return ParsedTable(name, frame, problems, headers, stage_dates)
+
+
+def _coerce_column(table, column, header, raw, kind, settings):
+    """Coerce one raw column by its kind; returns (values, problems, bad mask)."""
+    errors = coerce.excel_errors(raw)
+    has_error = errors.notna()
+    problems = [
+        Problem(table, int(row), header, value, "excel_error", {"error": err})
+        for row, value, err in zip(raw.index[has_error], raw[has_error], errors[has_error], strict=True)
+    ]
+    clean = raw.where(~has_error, None)
+    bad = pd.Series(False, index=raw.index)
+    if kind == DATE:
+        values, bad = coerce.to_dates(clean)
+        problems += _problems(table, header, raw, bad, "bad_date")
+    elif kind == MONEY:
+        values, bad = coerce.to_money(clean)
+        problems += _problems(table, header, raw, bad, "bad_money")
+        negative = values < 0
+        problems += _problems(table, header, raw, negative, "negative_money", consequence="left_out_of_amounts")
+        values = values.where(~negative)
+        bad = pd.Series(False, index=raw.index)  # the row stays; only its amount is left out
+    elif kind == NUMBER:
+        values, bad = coerce.to_number(clean)
+        problems += _problems(table, header, raw, bad, "bad_number")
+        bad = pd.Series(False, index=raw.index)
+    elif kind == BOOL:
+        values, bad = coerce.to_bool(clean)
+        problems += _problems(table, header, raw, bad, "bad_bool")
+        bad = pd.Series(False, index=raw.index)
+    elif kind in (ID, TEXT):
+        values = coerce.to_text(clean)
+        if column == "stage":
+            values = _lookup(table, header, raw, values, settings.stage_lookup, "unknown_stage", problems, settings)
+        elif column == "type" and table == "Activities":
+            values = _lookup(table, header, raw, values, settings.activity_lookup, "unknown_activity_type",
+                             problems, settings)
+    else:  # an extra column: kept as given (Excel errors removed)
+        values = clean
+    return values, problems, bad | has_error
+
+
+def _lookup(table, header, raw, values, lookup, code, problems, settings):
+    """Map labels to canonical names; unknown labels become problems (and None for stages)."""
+    keys = values.map(lambda v: " ".join(v.split()).casefold() if isinstance(v, str) else None)
+    mapped = keys.map(lookup)
+    unknown = values.notna() & mapped.isna()
+    known = ", ".join(settings.stage_names)
+    for row, value in zip(raw.index[unknown], values[unknown], strict=True):
+        params = {"stage": value, "known": known} if code == "unknown_stage" else {"type": value}
+        problems.append(Problem(table, int(row), header, value, code, params))
+    if code == "unknown_activity_type":
+        return mapped.where(~unknown, values)  # keep the label: it scores 0 and is listed
+    return mapped
+
+
+def _problems(table, header, raw, mask, code, consequence=None, **params):
+    if consequence:
+        params["consequence"] = consequence
+    return [Problem(table, int(row), header, _shown(value), code, params)
+            for row, value in zip(raw.index[mask], raw[mask], strict=True)]
+
+
+def _shown(value):
+    if isinstance(value, str) and len(value) > 200:
+        return value[:200] + "…"
+    return value
+
+
+def _left_out(problem: Problem, dropped: pd.Series, table: str) -> Problem:
+    if problem.table == table and problem.row in dropped.index and dropped.get(problem.row, False) \
+            and "consequence" not in problem.params:
+        return Problem(problem.table, problem.row, problem.column, problem.value, problem.code,
+                       {**problem.params, "consequence": "left_out"})
+    return problem
+
+
+def _stage_dates(table, raw, stage_columns, header, frame):
+    """Long form (deal_id, stage, date) of the per-stage date columns of Deals."""
+    parts, problems = [], []
+    for position, stage in stage_columns.items():
+        errors = coerce.excel_errors(raw[position])
+        problems += [Problem(table, int(r), str(header[position]), v, "excel_error", {"error": e})
+                     for r, v, e in zip(raw.index[errors.notna()], raw[position][errors.notna()],
+                                        errors[errors.notna()], strict=True)]
+        dates, bad = coerce.to_dates(raw[position].where(errors.isna(), None))
+        problems += _problems(table, str(header[position]), raw[position], bad, "bad_date")
+        has = dates.notna()
+        parts.append(pd.DataFrame({
+            "deal_id": frame.loc[has, "deal_id"] if "deal_id" in frame else None,
+            "stage": stage, "date": dates[has], ROW: dates.index[has].to_numpy(dtype="int64"),
+            "_column": str(header[position]),
+        }))
+    events = pd.concat(parts, ignore_index=True) if parts else _empty_events()
+    events = events[events["deal_id"].notna()]
+    return events[EVENT_COLUMNS], problems
+
+
+def _empty_events() -> pd.DataFrame:
+    return pd.DataFrame({"deal_id": pd.Series(dtype=object), "stage": pd.Series(dtype=object),
+                         "date": pd.Series(dtype="datetime64[ns]"), ROW: pd.Series(dtype="int64"),
+                         "_column": pd.Series(dtype=object)})
+
+
+def _drop_duplicate_ids(table, frame, id_column, headers):
+    duplicated = frame.duplicated(id_column, keep="first")
+    if not duplicated.any():
+        return frame, []
+    first_rows = frame.drop_duplicates(id_column).set_index(id_column)[ROW]
+    problems = [
+        Problem(table, int(row), headers.get(id_column, id_column), value, "duplicate_id",
+                {"column": headers.get(id_column, id_column), "first_row": int(first_rows[value])})
+        for row, value in zip(frame.loc[duplicated, ROW], frame.loc[duplicated, id_column], strict=True)
+    ]
+    return frame[~duplicated], problems
+
+
+_DTYPES = {ID: object, TEXT: object, DATE: "datetime64[ns]", MONEY: "float64", NUMBER: "float64", BOOL: "boolean"}
+
+
+def _ensure_columns(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Every known column exists with its dtype, so the KPIs never check for presence."""
+    for column in TABLES[name]:
+        dtype = _DTYPES[column.kind]
+        if column.name not in frame:
+            frame[column.name] = pd.Series(pd.NA if dtype == "boolean" else None, index=frame.index, dtype=dtype)
+        elif dtype == "datetime64[ns]":
+            frame[column.name] = pd.to_datetime(frame[column.name])
+        elif dtype != object:
+            frame[column.name] = frame[column.name].astype(dtype)
+    if ROW not in frame:
+        frame[ROW] = pd.Series(dtype="int64")
+    return frame
+
+
+def read_tables(
+    raw: dict[str, Sequence[Sequence[object]] | None],
+    settings: Settings,
+    first_rows: dict[str, int] | None = None,
+) -> Tables:
+    """Parse Leads, Activities, Deals, Customers and the optional StageHistory.
+
+    ``raw`` maps table names to their rows (header first). A table that is
+    absent or ``None`` is an error for the four main tables. All problems of
+    all tables are collected; a missing column in any table raises one
+    :class:`TableError` naming every such table.
+    """
+    first_rows = first_rows or {}
+    parsed: dict[str, ParsedTable] = {}
+    errors: list[str] = []
+    for name in (*TABLE_NAMES, "StageHistory"):
+        rows = raw.get(name)
+        if rows is None and name == "StageHistory":
+            continue
+        try:
+            parsed[name] = read_table(name, rows, settings, first_rows.get(name, 1))
+        except TableError as err:
+            errors.append(str(err))
+    if errors:
+        raise TableError("\n".join(errors))
+    return assemble(parsed, settings)
+
+
+def assemble(parsed: dict[str, ParsedTable], settings: Settings) -> Tables:
+    """Combine parsed tables: choose the stage history source, check history deal ids."""
+    problems = [p for t in parsed.values() for p in t.problems]
+    deals = parsed["Deals"]
+    history = parsed.get("StageHistory")
+    if history is not None and len(history.frame):
+        events = history.frame[["deal_id", "stage", "date", ROW]].copy()
+        events["_column"] = history.headers.get("date", "date")
+        orphan = ~events["deal_id"].isin(deals.frame["deal_id"])
+        unknown = orphan | events["stage"].isna()
+        for row, deal in zip(events.loc[orphan, ROW], events.loc[orphan, "deal_id"], strict=True):
+            problems.append(Problem("StageHistory", int(row), history.headers.get("deal_id", "deal_id"), deal,
+                                    "unknown_deal", {"deal_id": deal, "consequence": "left_out"}))
+        events, source = events[~unknown], "table"
+    elif deals.stage_dates is not None:
+        events, source = deals.stage_dates, "columns"
+    else:
+        events, source = _empty_events(), None
+    events = events.reset_index(drop=True)
+    events["date"] = pd.to_datetime(events["date"])
+    return Tables(
+        leads=parsed["Leads"].frame,
+        activities=parsed["Activities"].frame,
+        deals=deals.frame,
+        customers=parsed["Customers"].frame,
+        stage_events=events,
+        history_source=source,
+        problems=problems,
+        headers={name: t.headers for name, t in parsed.items()},
+    )
+
+
+def tables_from_frames(
+    leads: pd.DataFrame,
+    activities: pd.DataFrame,
+    deals: pd.DataFrame,
+    customers: pd.DataFrame,
+    stage_events: pd.DataFrame | None = None,
+) -> Tables:
+    """Wrap already-typed DataFrames (canonical columns) as :class:`Tables`, e.g. for benchmarks."""
+    frames = {}
+    for name, frame in (("Leads", leads), ("Activities", activities), ("Deals", deals), ("Customers", customers)):
+        frame = frame.copy()
+        if ROW not in frame:
+            frame[ROW] = np.arange(2, len(frame) + 2, dtype="int64")
+        frames[name] = _ensure_columns(name, frame)
+    events = _empty_events() if stage_events is None else stage_events.copy()
+    for column in EVENT_COLUMNS:
+        if column not in events:
+            events[column] = 0 if column == ROW else None
+    return Tables(frames["Leads"], frames["Activities"], frames["Deals"], frames["Customers"],
+                  events[EVENT_COLUMNS], "columns" if stage_events is not None else None)
