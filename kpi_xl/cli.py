@@ -1,7 +1,14 @@
-"""The ``kpi-xl`` command: what the Excel button does, for the terminal, schedules and CI."""
+"""The ``kpi-xl`` command: what the Excel button does, for the terminal, schedules and CI.
+
+Exit code 0 on success; 1 with a clear message for anything the user can fix
+(a missing column, a broken config, a workbook open in Excel).
+"""
 
 from __future__ import annotations
 
+import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -16,38 +23,114 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
+console = Console(width=None if sys.stdout.isatty() else 120)
+errors = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 
+WorkbookArg = Annotated[Path, typer.Argument(help="The workbook (.xlsm).", dir_okay=False)]
 ConfigOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10
-    typer.Option("--config", "-c", help="YAML config file (default: the packaged config/kpi.yaml).",
-                 exists=False, dir_okay=False),
+    typer.Option("--config", "-c", dir_okay=False,
+                 help="YAML config (default: kpi.yaml next to the workbook, else the packaged config)."),
 ]
 MonthOption = Annotated[
     Optional[str],  # noqa: UP045
-    typer.Option("--month", "-m", help="Reporting month as YYYY-MM (default: the latest month with data)."),
+    typer.Option("--month", "-m", help="Reporting month as YYYY-MM (default: the Dashboard's month selector, "
+                                       "else the latest month with data)."),
 ]
+
+
+@contextmanager
+def step(text: str):
+    """A spinner for a step that may take more than a second, then its duration."""
+    start = time.perf_counter()
+    with console.status(text + "…"):
+        yield
+    console.print(f"[green]✓[/] {text} [dim]({time.perf_counter() - start:.1f} s)[/]", highlight=False)
+
+
+@app.command()
+def new(path: WorkbookArg,
+        force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False) -> None:
+    """Create a new workbook: a fresh copy of the template."""
+    from kpi_xl.workbook_new import new_workbook
+
+    new_workbook(path, overwrite=force)
+    console.print(f"Nieuwe werkmap / new workbook: {path}")
 
 
 @app.command()
 def demo(
+    path: Annotated[Path, typer.Argument(help="Where to write the demo workbook.", dir_okay=False)] = Path(
+        "kpi_demo.xlsm"),
     month: MonthOption = None,
     config: ConfigOption = None,
     seed: Annotated[int, typer.Option(help="Seed of the sample company.")] = 7,
 ) -> None:
-    """Build a realistic sample company and print its five KPIs for the month."""
-    from kpi_xl import compute, load_config, read_tables
+    """Write a realistic sample company into a copy of the template, refresh it and print the five KPIs."""
+    from kpi_xl.config import load_config
+    from kpi_xl.refresh import find_config, refresh_file
     from kpi_xl.render_text import print_report
     from kpi_xl.sample import generate
+    from kpi_xl.workbook_new import fill_tables, new_workbook
 
-    settings = load_config(config)
-    with console.status("Voorbeeldbedrijf maken en KPI's berekenen…" if settings.language == "nl"
-                        else "Building the sample company and computing the KPIs…"):
+    settings = load_config(find_config(path, config))
+    with step("Voorbeeldbedrijf maken / building the sample company"):
         company = generate(seed=seed)
-        tables = read_tables(company.rows(), settings)
-        report = compute(tables, settings, month=month or company.end_month)
-    print_report(report, console)
+        new_workbook(path, overwrite=True)
+        fill_tables(path, company.rows(), settings)
+    with step("Vernieuwen / refreshing"):
+        result = refresh_file(path, month=month, config=config)
+    print_report(result.report, console)
+    console.print(f"Werkmap / workbook: {path}")
+
+
+@app.command()
+def refresh(path: WorkbookArg, month: MonthOption = None, config: ConfigOption = None) -> None:
+    """Refresh Dashboard, History and Checks of a workbook (data sheets are never written)."""
+    from kpi_xl.refresh import refresh_file
+    from kpi_xl.render_text import print_report
+
+    with step(f"Vernieuwen / refreshing {path.name}"):
+        result = refresh_file(path, month=month, config=config)
+    print_report(result.report, console)
+    console.print(f"config: {result.config_path}", style="dim")
+
+
+@app.command()
+def check(path: WorkbookArg, config: ConfigOption = None) -> None:
+    """Validate the workbook's data and the config; list every problem (exit 1 when there are any)."""
+    from kpi_xl.compute import prepare
+    from kpi_xl.config import load_config
+    from kpi_xl.refresh import find_config, load_tables
+
+    config_path = find_config(path, config)
+    settings = load_config(config_path)
+    with step(f"Controleren / checking {path.name}"):
+        tables, _ = load_tables(path, settings)
+        problems = prepare(tables, settings).problems
+    console.print(f"config OK: {config_path}", highlight=False)
+    if not problems:
+        console.print("Geen dataproblemen / no data problems.")
+        return
+    for problem in problems:
+        console.print(problem.message(settings.language), highlight=False, markup=False)
+    console.print(f"{len(problems)} dataproblemen / data problems")
+    raise typer.Exit(1)
+
+
+@app.command()
+def export(path: WorkbookArg,
+           pdf: Annotated[bool, typer.Option("--pdf", help="Export the Dashboard as PDF.")] = False,
+           out: Annotated[Optional[Path], typer.Option("--out", "-o", help="PDF file to write.")] = None,  # noqa: UP045
+           ) -> None:
+    """Export the Dashboard (as PDF, through LibreOffice)."""
+    from kpi_xl.export import dashboard_pdf
+
+    if not pdf:
+        raise KpiError("Say what to export, e.g. --pdf")
+    with step("PDF maken / exporting PDF"):
+        target = dashboard_pdf(path, out)
+    console.print(f"PDF: {target}")
 
 
 @app.command("check-config")

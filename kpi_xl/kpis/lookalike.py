@@ -9,7 +9,8 @@
 * **Open leads**: created on or before D, not already a customer (no
   Customers row with their ``lead_id``) and not in a deal won or lost on or
   before D.
-* Every score is explained per attribute: ``industry = ICT: 40% of customers``.
+* Every score is explained per attribute: ``industry ICT 40%; employees 10–50 25%``
+  (the share of profile customers with the same value).
 """
 
 from __future__ import annotations
@@ -22,9 +23,6 @@ from kpi_xl.kpis.customers import active_at
 from kpi_xl.kpis.qualified_leads import resolve_column
 from kpi_xl.kpis.timeline import Timeline
 from kpi_xl.tables import coerce
-
-SHARE_WORD = {"nl": "van de klanten", "en": "of customers"}
-
 
 def profile_customers(customers: pd.DataFrame, as_of: pd.Timestamp, settings: Settings) -> pd.DataFrame:
     active = customers[active_at(customers, as_of)]
@@ -64,10 +62,9 @@ def open_leads(leads: pd.DataFrame, customers: pd.DataFrame, timeline: Timeline,
     return leads[(leads["created"] <= as_of) & ~leads["lead_id"].isin(done)]
 
 
-def lookalike_scores(leads: pd.DataFrame, profile: pd.DataFrame, settings: Settings, top: int | None = None,
-                     language: str | None = None) -> pd.DataFrame:
+def lookalike_scores(leads: pd.DataFrame, profile: pd.DataFrame, settings: Settings,
+                     top: int | None = None) -> pd.DataFrame:
     """Score every lead against the profile: lead_id, company, owner, score, why (best first)."""
-    language = language or settings.language
     out = leads[["lead_id", "company", "owner"]].copy()
     usable = []
     for attribute in settings.lookalike.attributes:
@@ -90,10 +87,9 @@ def lookalike_scores(leads: pd.DataFrame, profile: pd.DataFrame, settings: Setti
     out = out.sort_values(["score", "lead_id"], ascending=[False, True], kind="stable")
     if top:
         out = out.head(top)
-    word = SHARE_WORD.get(language, SHARE_WORD["en"])
     why = [
-        attribute.column + " = " + labels[attribute.column][out.index].fillna("—").astype(str) + ": "
-        + (shares[attribute.column][out.index] * 100).round().astype(int).astype(str) + "% " + word
+        attribute.column + " " + labels[attribute.column][out.index].fillna("—").astype(str) + " "
+        + (shares[attribute.column][out.index] * 100).round().astype(int).astype(str) + "%"
         for attribute, _, _ in usable
     ]
     out["why"] = pd.concat(why, axis=1).agg("; ".join, axis=1) if len(out) else pd.Series(dtype=object)

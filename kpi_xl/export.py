@@ -1,0 +1,72 @@
+"""The Dashboard as PDF, rendered by LibreOffice (headless) when it is installed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from kpi_xl import layout as L
+from kpi_xl.errors import KpiError
+from kpi_xl.workbook_file import copy_entry
+
+SOFFICE_NAMES = ("soffice", "libreoffice")
+
+
+def find_soffice() -> str | None:
+    for name in SOFFICE_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def dashboard_only(source: Path, target: Path) -> None:
+    """A copy of the workbook in which every sheet but the Dashboard is hidden (so it prints alone)."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename == "xl/workbook.xml":
+                xml = src.read(info).decode("utf-8")
+                xml = re.sub(r"<sheet\b[^>]*/>", _hide_unless_dashboard, xml)
+                dst.writestr(info.filename, xml)
+            else:
+                copy_entry(src, dst, info)
+
+
+def _hide_unless_dashboard(match: re.Match) -> str:
+    tag = match.group(0)
+    if f'name="{L.DASHBOARD}"' in tag:
+        return tag
+    return re.sub(r'\s+state="[^"]*"', "", tag)[:-2].rstrip() + ' state="hidden"/>'
+
+
+def dashboard_pdf(workbook: str | Path, out: str | Path | None = None, timeout: float = 180) -> Path:
+    """Render the Dashboard sheet of ``workbook`` to a PDF (default: next to the workbook)."""
+    workbook = Path(workbook)
+    if not workbook.is_file():
+        raise KpiError(f"Workbook not found: {workbook}")
+    soffice = find_soffice()
+    if soffice is None:
+        raise KpiError("LibreOffice is not installed, so no PDF can be made here. Install it "
+                       "(Debian/Ubuntu: sudo apt-get install libreoffice-calc) or print the Dashboard from Excel.")
+    target = Path(out) if out else workbook.with_suffix(".pdf")
+    with tempfile.TemporaryDirectory(prefix="kpi_xl_pdf_") as tmp:
+        tmp_dir = Path(tmp)
+        copy = tmp_dir / f"{workbook.stem}.xlsx"
+        dashboard_only(workbook, copy)
+        profile = (tmp_dir / "profile").as_uri()
+        command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                   "--convert-to", "pdf", "--outdir", str(tmp_dir), str(copy)]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise KpiError(f"LibreOffice did not finish within {timeout:.0f} s") from None
+        produced = tmp_dir / f"{workbook.stem}.pdf"
+        if done.returncode != 0 or not produced.is_file():
+            raise KpiError(f"LibreOffice could not convert {workbook.name}: {(done.stderr or done.stdout).strip()}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(produced), target)
+    return target

@@ -1,0 +1,76 @@
+"""The monthly refresh on a file: read the tables, compute the month, write Dashboard, History, Checks.
+
+The same :class:`~kpi_xl.report.Plan` is what the Excel button writes through
+xlwings; this module is the headless route used by ``kpi-xl refresh``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpi_xl import layout as L
+from kpi_xl.compute import MonthReport, compute
+from kpi_xl.config import Settings, default_config_path, load_config
+from kpi_xl.report import Plan, build_plan
+from kpi_xl.tables import Tables, read_tables
+from kpi_xl.workbook_file import read_workbook, write_owned_sheets
+
+CONFIG_NAME = "kpi.yaml"
+
+
+def find_config(workbook: str | Path | None, explicit: str | Path | None = None) -> Path:
+    """``--config``, else ``kpi.yaml`` next to the workbook, else the packaged default."""
+    if explicit is not None:
+        return Path(explicit)
+    if workbook is not None:
+        beside = Path(workbook).resolve().parent / CONFIG_NAME
+        if beside.is_file():
+            return beside
+    return default_config_path()
+
+
+@dataclass
+class RefreshResult:
+    report: MonthReport
+    plan: Plan
+    config_path: Path
+
+
+def load_tables(path: str | Path, settings: Settings):
+    """The workbook's tables, parsed, and what else the refresh reads from the file."""
+    data = read_workbook(path)
+    return read_tables(data.tables, settings, data.first_rows), data
+
+
+def refresh_file(path: str | Path, month: str | None = None, config: str | Path | None = None,
+                 now: dt.datetime | None = None, today: dt.date | None = None,
+                 _fail_after: str | None = None) -> RefreshResult:
+    """Refresh the workbook at ``path`` in place (atomically); returns what was written."""
+    config_path = find_config(path, config)
+    settings = load_config(config_path)
+    tables, data = load_tables(path, settings)
+    report, plan = plan_for(tables, settings, month if month else data.month_selector, data.month_selector,
+                            data.history, now=now, today=today)
+    write_owned_sheets(path, plan.sheets(), fail_after=_fail_after)
+    return RefreshResult(report, plan, config_path)
+
+
+def plan_for(tables: Tables, settings: Settings, month, selector, history, now=None, today=None):
+    """Compute the month and the plan of what to write (shared by the file and the xlwings refresh)."""
+    report = compute(tables, settings, month=_month_text(month), today=today)
+    plan = build_plan(report, settings, now or dt.datetime.now(), month_selector=selector,
+                      existing_history=history)
+    return report, plan
+
+
+def _month_text(value) -> object:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+__all__ = ["CONFIG_NAME", "RefreshResult", "find_config", "load_tables", "plan_for", "refresh_file", "L"]

@@ -1,0 +1,319 @@
+"""The workbook on disk, without Excel: read the tables, write the owned sheets.
+
+Reading uses python-calamine (fast, correct types). Writing never loads or
+re-serialises the user's sheets: the package is copied part by part and only
+the ``<sheetData>`` of the sheets the refresh owns (Dashboard, History,
+Checks) is replaced. Every other byte — data sheets, tables, validations,
+charts, buttons, the VBA project, sheets the user added — is carried over
+unchanged. The result is written to a temporary file next to the workbook and
+moved over the original only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from xml.sax.saxutils import escape
+
+import python_calamine as calamine
+
+from kpi_xl import layout as L
+from kpi_xl.errors import KpiError
+
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+MAX_TEXT = 32_767
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass
+class WorkbookData:
+    """What a refresh reads from the file."""
+
+    tables: dict[str, list[list[object]]]  # table name → rows, header first
+    first_rows: dict[str, int]  # table name → Excel row of its header
+    month_selector: object
+    history: list[list[object]]
+
+
+def _check_readable(path: Path) -> None:
+    if not path.exists():
+        raise KpiError(f"Workbook not found: {path}")
+    if not zipfile.is_zipfile(path):
+        raise KpiError(f"{path.name} is not an Excel workbook (.xlsx/.xlsm)")
+
+
+def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "StageHistory")) -> WorkbookData:
+    """Read the Excel Tables (by table name), the month selector and the History sheet."""
+    path = Path(path)
+    _check_readable(path)
+    try:
+        book = calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
+    except Exception as err:  # calamine raises its own error types for broken files
+        raise KpiError(f"{path.name} cannot be read as a workbook: {err}") from None
+    names = set(book.table_names)
+    out: dict[str, list[list[object]]] = {}
+    first_rows: dict[str, int] = {}
+    for name in tables:
+        if name in names:
+            table = book.get_table_by_name(name)
+            header = [table.columns]
+            out[name] = header + [list(r) for r in table.to_python()]
+            first_rows[name] = table.start[0]  # start is the first data row (0-based) = the header's Excel row
+        elif name in book.sheet_names and name != "StageHistory":
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            out[name] = [list(r) for r in rows]
+            first_rows[name] = 1
+    selector = None
+    history: list[list[object]] = []
+    if L.DASHBOARD in book.sheet_names:
+        selector = _cell(book.get_sheet_by_name(L.DASHBOARD), *L.MONTH_CELL)
+    if L.HISTORY in book.sheet_names:
+        history = [list(r) for r in book.get_sheet_by_name(L.HISTORY).to_python(skip_empty_area=False)]
+    return WorkbookData(out, first_rows, selector, history)
+
+
+def _cell(sheet, row: int, col: int) -> object:
+    rows = sheet.to_python(skip_empty_area=False)
+    if row < len(rows) and col < len(rows[row]):
+        value = rows[row][col]
+        return None if value == "" else value
+    return None
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → part path (``xl/worksheets/sheet1.xml``) from workbook.xml and its rels."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    targets = {}
+    for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
+        tag = rel.group(0)
+        rid = re.search(r'\bId="([^"]+)"', tag)
+        target = re.search(r'\bTarget="([^"]+)"', tag)
+        if rid and target:
+            targets[rid.group(1)] = target.group(1)
+    parts = {}
+    for sheet in re.finditer(r"<sheet\b[^>]*>", workbook):
+        tag = sheet.group(0)
+        name = re.search(r'\bname="([^"]*)"', tag)
+        rid = re.search(r'\br:id="([^"]+)"', tag) or re.search(r'\bid="([^"]+)"', tag)
+        if name and rid and rid.group(1) in targets:
+            target = targets[rid.group(1)]
+            part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            parts[_unescape(name.group(1))] = part
+    return parts
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace(
+        "&amp;", "&")
+
+
+_SHEETDATA = re.compile(r"<sheetData\s*/>|<sheetData\b[^>]*>.*?</sheetData>", re.S)
+_ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
+_CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
+_COL = re.compile(r"<col\b([^>]*)/?>")
+
+
+def _column_index(ref: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    number = int("".join(ch for ch in ref if ch.isdigit()))
+    col = 0
+    for ch in letters:
+        col = col * 26 + (ord(ch.upper()) - 64)
+    return number - 1, col - 1
+
+
+def render_sheet(xml: str, cells: dict[tuple[int, int], object], keep_styled_blanks: bool) -> str:
+    """Replace the sheet's cell values by ``cells``; keep every cell's style and row's height.
+
+    Cells of the old sheet that ``cells`` does not mention are kept as styled
+    blanks (``keep_styled_blanks``) or dropped; new cells take the style of
+    the cell that was there, else of their column.
+    """
+    match = _SHEETDATA.search(xml)
+    if not match:
+        raise KpiError("a sheet of the workbook has no cell data part; the file may be damaged")
+    styles: dict[tuple[int, int], str] = {}
+    row_attrs: dict[int, str] = {}
+    for row in _ROW.finditer(match.group(0)):
+        attrs = dict(_ATTR.findall(row.group(1)))
+        r = int(attrs.get("r", "0")) - 1
+        kept = {k: v for k, v in attrs.items() if k in ("ht", "customHeight", "hidden", "s", "customFormat")}
+        row_attrs[r] = "".join(f' {k}="{v}"' for k, v in kept.items())
+        for cell in _CELL.finditer(row.group(3) or ""):
+            cattrs = dict(_ATTR.findall(cell.group(1)))
+            if "r" in cattrs:
+                styles[_column_index(cattrs["r"])] = cattrs.get("s", "")
+    column_styles = []
+    for col in _COL.finditer(xml):
+        attrs = dict(_ATTR.findall(col.group(1)))
+        if "style" in attrs:
+            column_styles.append((int(attrs["min"]) - 1, int(attrs["max"]) - 1, attrs["style"]))
+
+    def style_of(pos: tuple[int, int]) -> str:
+        if pos in styles:
+            return styles[pos]
+        for lo, hi, style in column_styles:
+            if lo <= pos[1] <= hi:
+                return style
+        return ""
+
+    positions = set(cells)
+    if keep_styled_blanks:
+        positions |= {p for p, s in styles.items() if s}
+    else:
+        positions |= {p for p, s in styles.items() if s and p[0] == 0}
+    by_row: dict[int, list[int]] = {}
+    for r, c in positions:
+        by_row.setdefault(r, []).append(c)
+    for r in row_attrs:
+        by_row.setdefault(r, [])
+    out = ["<sheetData>"]
+    for r in sorted(by_row):
+        cols = sorted(by_row[r])
+        if not cols and not row_attrs.get(r):
+            continue
+        out.append(f'<row r="{r + 1}"{row_attrs.get(r, "")}>')
+        for c in cols:
+            out.append(_cell_xml(r, c, cells.get((r, c)), style_of((r, c))))
+        out.append("</row>")
+    out.append("</sheetData>")
+    new_xml = xml[: match.start()] + "".join(out) + xml[match.end():]
+    if positions:
+        last = max(positions)
+        last_col = max(c for _, c in positions)
+        new_xml = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{L.a1(last[0], last_col)}"/>',
+                         new_xml, count=1)
+    return new_xml
+
+
+def _cell_xml(row: int, col: int, value: object, style: str) -> str:
+    ref = L.a1(row, col)
+    s = f' s="{style}"' if style else ""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return f'<c r="{ref}"{s}/>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"{s}><v>{_number(value)}</v></c>'
+    if isinstance(value, (dt.datetime, dt.date)):
+        if not isinstance(value, dt.datetime):
+            value = dt.datetime(value.year, value.month, value.day)
+        serial = (value.replace(tzinfo=None) - EXCEL_EPOCH).total_seconds() / 86400
+        return f'<c r="{ref}"{s}><v>{_number(serial)}</v></c>'
+    text = _ILLEGAL_XML.sub("", str(value))[:MAX_TEXT]
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    # always an inline string: text from the data is never a formula
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+
+
+def _number(value: float) -> str:
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int], object]],
+                       keep_styled_blanks: Iterable[str] = (L.DASHBOARD,), fail_after: str | None = None,
+                       table_sizes: dict[str, int] | None = None) -> None:
+    """Replace the cell data of ``sheets`` in the workbook at ``path``, atomically.
+
+    ``table_sizes`` (table name → data rows) resizes Excel Tables, for filling
+    the data sheets of a new workbook (the demo); a refresh never passes it.
+    ``fail_after`` is for tests: raise after writing that part, to prove the
+    original survives a failure half-way.
+    """
+    path = Path(path)
+    _check_readable(path)
+    lock = path.with_name("~$" + path.name)
+    if lock.exists():
+        raise KpiError(f"{path.name} is open in Excel (lock file {lock.name}); close it and try again, "
+                       "or use the Refresh button inside Excel")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise KpiError(f"{path.name} cannot be written (read-only file or folder)")
+    keep = set(keep_styled_blanks)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".~{path.stem}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with zipfile.ZipFile(path) as src:
+            parts = sheet_parts(src)
+            missing = [name for name in sheets if name not in parts]
+            if missing:
+                raise KpiError(f"{path.name} has no sheet named {', '.join(repr(m) for m in missing)}; "
+                               "start from the template (kpi-xl new)")
+            replaced = {parts[name]: name for name in sheets}
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as dst:
+                for info in src.infolist():
+                    if table_sizes and info.filename.startswith("xl/tables/"):
+                        xml = src.read(info).decode("utf-8")
+                        dst.writestr(_fresh_info(info), _resize_table(xml, table_sizes).encode("utf-8"))
+                    elif info.filename in replaced:
+                        name = replaced[info.filename]
+                        xml = src.read(info).decode("utf-8")
+                        data = render_sheet(xml, sheets[name], name in keep).encode("utf-8")
+                        dst.writestr(_fresh_info(info), data)
+                        if fail_after == name:
+                            raise RuntimeError(f"injected failure after {name}")
+                    else:
+                        copy_entry(src, dst, info)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        try:
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        except OSError:
+            pass
+        os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        if err.errno == 28:
+            raise KpiError(f"The disk is full; {path.name} was not changed") from None
+        raise
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _resize_table(xml: str, sizes: dict[str, int]) -> str:
+    """Set a table's ``ref`` (and its autoFilter's) to hold ``sizes[name]`` data rows."""
+    name = re.search(r'<table\b[^>]*\bname="([^"]*)"', xml)
+    if not name or name.group(1) not in sizes:
+        return xml
+    ref = re.search(r'<table\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', xml)
+    first_col, first_row, last_col = ref.group(1), int(ref.group(2)), ref.group(3)
+    new_ref = f"{first_col}{first_row}:{last_col}{first_row + max(1, sizes[name.group(1)])}"
+    return re.sub(r'(<(?:table|autoFilter)\b[^>]*\bref=")[^"]*(")', rf"\g<1>{new_ref}\g<2>", xml)
+
+
+def _fresh_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    fresh = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    fresh.compress_type = zipfile.ZIP_DEFLATED
+    fresh.external_attr = info.external_attr
+    return fresh
+
+
+def copy_entry(src: zipfile.ZipFile, dst: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Copy one part unchanged (its bytes; compression as it was)."""
+    with src.open(info) as reader, dst.open(_copy_info(info), "w", force_zip64=info.file_size > 2**31) as writer:
+        while chunk := reader.read(1 << 20):
+            writer.write(chunk)
+
+
+def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    fresh = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    fresh.compress_type = info.compress_type
+    fresh.external_attr = info.external_attr
+    fresh.file_size = info.file_size
+    return fresh

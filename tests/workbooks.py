@@ -1,0 +1,45 @@
+"""Helpers for tests that build and inspect real workbooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import python_calamine as calamine
+
+from kpi_xl import layout as L
+from kpi_xl.config import load_config
+from kpi_xl.sample import generate
+from kpi_xl.workbook_file import sheet_parts
+from kpi_xl.workbook_new import fill_tables, new_workbook
+
+NOW = dt.datetime(2026, 11, 2, 8, 30)
+TODAY = dt.date(2026, 11, 2)
+
+
+def demo_workbook(path: Path, seed: int = 7, messy: bool = False, settings=None) -> Path:
+    """A copy of the template filled with the seeded sample company (not refreshed)."""
+    settings = settings or load_config()
+    company = generate(seed=seed, messy=messy)
+    new_workbook(path, overwrite=True)
+    fill_tables(path, company.rows(), settings)
+    return path
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def owned_parts(path: Path) -> set[str]:
+    with zipfile.ZipFile(path) as archive:
+        mapping = sheet_parts(archive)
+    return {mapping[name] for name in L.OWNED_SHEETS}
+
+
+def sheet_cells(path: Path, sheet: str) -> dict[tuple[int, int], object]:
+    """Every non-empty cell of a sheet, 0-based (row, col) → value, as calamine reads it."""
+    book = calamine.CalamineWorkbook.from_path(str(path))
+    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    return {(r, c): v for r, row in enumerate(rows) for c, v in enumerate(row) if v not in ("", None)}
