@@ -1,0 +1,116 @@
+"""The kpi-xl command through its real entry point: exit codes, messages, --help."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from kpi_xl.export import find_soffice
+from tests.workbooks import demo_workbook
+
+SUBCOMMANDS = ["new", "demo", "refresh", "check", "export", "check-config"]
+
+
+def run(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kpi_xl.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=300, check=False)
+
+
+def test_console_script_is_installed():
+    assert shutil.which("kpi-xl") or (shutil.which("python") and True)
+
+
+@pytest.mark.parametrize("command", [None, *SUBCOMMANDS])
+def test_help_on_every_subcommand(command):
+    done = run(*([command] if command else []), "--help")
+    assert done.returncode == 0, done.stderr
+    assert "Usage" in done.stdout
+
+
+def test_new_creates_a_copy_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "mijn.xlsm"
+    done = run("new", str(target))
+    assert done.returncode == 0, done.stderr
+    from kpi_xl.template import template_path
+
+    assert target.read_bytes() == template_path().read_bytes()
+    again = run("new", str(target))
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    assert "Traceback" not in again.stderr
+    wrong = run("new", str(tmp_path / "mijn.xlsx"))
+    assert wrong.returncode == 1 and ".xlsm" in wrong.stderr
+
+
+def test_demo_prints_the_five_kpis(tmp_path):
+    target = tmp_path / "demo.xlsm"
+    done = run("demo", str(target))
+    assert done.returncode == 0, done.stderr
+    for label in ("Gekwalificeerde leads", "Actiepunten", "Pijplijnwaarde", "Doorlooptijd", "Klantbehoud"):
+        assert label in done.stdout
+    assert target.is_file()
+
+
+def test_refresh_and_check(tmp_path):
+    book = demo_workbook(tmp_path / "book.xlsm")
+    done = run("refresh", str(book), "--month", "2026-09")
+    assert done.returncode == 0, done.stderr
+    assert "2026-09" in done.stdout
+    clean = run("check", str(book))
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    messy = demo_workbook(tmp_path / "messy.xlsm", messy=True)
+    found = run("check", str(messy))
+    assert found.returncode == 1
+    assert "rij" in found.stdout and "dataproblemen" in found.stdout
+
+
+def test_clear_errors_and_exit_codes(tmp_path):
+    missing = run("refresh", str(tmp_path / "nope.xlsm"))
+    assert missing.returncode == 1
+    assert "not found" in missing.stderr and "Traceback" not in missing.stderr
+    book = demo_workbook(tmp_path / "book.xlsm")
+    (tmp_path / "bad.yaml").write_text("stages: [\n", encoding="utf-8")
+    bad = run("refresh", str(book), "--config", str(tmp_path / "bad.yaml"))
+    assert bad.returncode == 1 and "YAML syntax error" in bad.stderr
+    month = run("refresh", str(book), "--month", "oktober")
+    assert month.returncode == 1 and "YYYY-MM" in month.stderr
+    not_excel = tmp_path / "notes.xlsm"
+    not_excel.write_text("hello", encoding="utf-8")
+    wrong = run("refresh", str(not_excel))
+    assert wrong.returncode == 1 and "not an Excel workbook" in wrong.stderr
+
+
+def test_a_missing_column_names_table_and_column(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = demo_workbook(tmp_path / "book.xlsm")
+    workbook = openpyxl.load_workbook(book, keep_vba=True)
+    workbook["Deals"]["D1"] = "bedragje"  # the user renamed the 'value' header
+    workbook["Deals"].tables["Deals"].tableColumns[3].name = "bedragje"
+    workbook.save(book)
+    before = book.read_bytes()
+    done = run("refresh", str(book))
+    assert done.returncode == 1
+    assert "Deals: column 'value' is missing" in done.stderr or "Deals: kolom 'value' ontbreekt" in done.stderr
+    assert "'bedragje'" in done.stderr and "Traceback" not in done.stderr
+    assert book.read_bytes() == before  # a failed refresh leaves the file as it was
+
+
+def test_export_without_libreoffice_says_so(tmp_path):
+    book = demo_workbook(tmp_path / "book.xlsm")
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable)}
+    done = run("export", str(book), "--pdf", env=env)
+    assert done.returncode == 1
+    assert "LibreOffice is not installed" in done.stderr
+
+
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_export_pdf(tmp_path):
+    book = demo_workbook(tmp_path / "book.xlsm")
+    assert run("refresh", str(book)).returncode == 0
+    done = run("export", str(book), "--pdf")
+    assert done.returncode == 0, done.stderr
+    assert book.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
