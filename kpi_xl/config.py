@@ -336,6 +336,13 @@ class Settings(_Model):
     # -- lookups used by the tables and the KPIs -----------------------------
 
     @cached_property
+    def fingerprint(self) -> str:
+        """Identifies the settings' content (for caches keyed by config)."""
+        import hashlib
+
+        return hashlib.blake2b(self.model_dump_json().encode(), digest_size=12).hexdigest()
+
+    @cached_property
     def stage_names(self) -> list[str]:
         return [s.name for s in self.stages]
 

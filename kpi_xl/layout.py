@@ -10,6 +10,8 @@ style); :func:`a1` converts to ``B5`` notation.
 from __future__ import annotations
 
 DASHBOARD, HISTORY, CHECKS, HELP = "Dashboard", "History", "Checks", "Uitleg"
+XLWINGS_CONF = "xlwings.conf"  # settings sheet read by the xlwings VBA (UDF Modules)
+UDF_MODULE = "kpi_xl.udfs"
 DATA_SHEETS = ("Leads", "Activities", "Deals", "Customers")
 OWNED_SHEETS = (DASHBOARD, HISTORY, CHECKS)
 

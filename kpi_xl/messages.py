@@ -17,6 +17,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "{table}: kolom '{column}' ontbreekt (gevonden kolommen: {found})",
         "en": "{table}: column '{column}' is missing (columns found: {found})",
     },
+    "missing_table": {
+        "nl": "{table}: tabel niet gevonden; maak een Excel-tabel met de naam '{table}'",
+        "en": "{table}: table not found; make an Excel Table named '{table}'",
+    },
     "no_header": {
         "nl": "{table}: geen kopregel gevonden; de eerste rij moet de kolomnamen bevatten",
         "en": "{table}: no header row found; the first row must hold the column names",
@@ -71,6 +75,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "fase '{stage}' staat niet in de config (bekend: {known}); de deal telt niet mee in fase-KPI's",
         "en": "stage '{stage}' is not in the config (known: {known}); the deal is left out of stage KPIs",
     },
+    "unknown_stage_row": {
+        "nl": "fase '{stage}' staat niet in de config (bekend: {known})",
+        "en": "stage '{stage}' is not in the config (known: {known})",
+    },
     "unknown_activity_type": {
         "nl": "activiteitstype '{type}' staat niet in de config; telt als 0 punten",
         "en": "activity type '{type}' is not in the config; it scores 0 points",
@@ -96,6 +104,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "qualification rule '{criterion}': the column is not in Leads; no lead passes it",
     },
     "unassigned": {"nl": "(geen eigenaar)", "en": "(unassigned)"},
+    "unknown_stage_arg": {
+        "nl": "fase '{stage}' bestaat niet in de config (bekend: {known})",
+        "en": "stage '{stage}' is not in the config (known: {known})",
+    },
+    "no_target": {
+        "nl": "geen teamdoel ingesteld; geef een verkoper op of zet targets.action_points.team in de config",
+        "en": "no team target configured; give a rep or set targets.action_points.team in the config",
+    },
+    "h.lead": {"nl": "Lead", "en": "Lead"},
+    "h.score": {"nl": "Score", "en": "Score"},
+    "h.why": {"nl": "Waarom (% klanten met dezelfde waarde)", "en": "Why (% of customers with the same value)"},
+    "h.kpi": {"nl": "KPI", "en": "KPI"},
+    "h.value": {"nl": "Waarde", "en": "Value"},
+    "h.target": {"nl": "Doel", "en": "Target"},
+    "h.share": {"nl": "% doel", "en": "% of target"},
     # KPI labels
     "kpi.qualified_leads": {"nl": "Gekwalificeerde leads", "en": "Qualified leads"},
     "kpi.action_points": {"nl": "Actiepunten", "en": "Action points"},

@@ -48,7 +48,7 @@ TABLE_COLUMNS: dict[str, list[tuple[str, str | None, float]]] = {
                   ("industry", None, 22), ("employees", COUNT_FORMAT, 11), ("region", None, 14),
                   ("lead_id", None, 12)],
 }
-SHEET_ORDER = (L.DASHBOARD, *L.DATA_SHEETS, L.HISTORY, L.CHECKS, L.HELP)
+SHEET_ORDER = (L.DASHBOARD, *L.DATA_SHEETS, L.HISTORY, L.CHECKS, L.HELP, L.XLWINGS_CONF)
 CODE_NAMES = {name: f"Sheet{i + 1}" for i, name in enumerate(SHEET_ORDER)}
 TILE_FORMATS = {"qualified_leads": COUNT_FORMAT, "action_points": COUNT_FORMAT, "pipeline_value": EURO_FORMAT,
                 "deal_velocity": DAYS_FORMAT, "retention": PCT_FORMAT}
@@ -84,6 +84,7 @@ def build(path: str | Path, settings: Settings, vba_project: bytes | None = None
     _history(sheets[L.HISTORY], settings, fmt)
     _checks(sheets[L.CHECKS], settings, fmt)
     _help(sheets[L.HELP], settings, fmt)
+    _xlwings_conf(sheets[L.XLWINGS_CONF])
     sheets[L.DASHBOARD].activate()
     wb.close()
     return path
@@ -470,6 +471,14 @@ def _help(ws, settings: Settings, fmt: dict) -> None:
         ws.write_string(i, 0, head, fmt["help_head"])
         if body:
             ws.write_string(i, 1, body, fmt["help_text"])
+
+
+def _xlwings_conf(ws) -> None:
+    """xlwings' settings: the UDF module for "Import Functions"; the interpreter stays the user's default."""
+    ws.write_string(0, 0, "UDF Modules")
+    ws.write_string(0, 1, L.UDF_MODULE)
+    ws.set_column(0, 1, 24)
+    ws.hide()
 
 
 def template_path() -> Path:

@@ -28,7 +28,16 @@ def test_sheets_in_order_dashboard_first(package):
     files, _ = package
     workbook = files["xl/workbook.xml"].decode()
     names = re.findall(r'<sheet name="([^"]+)"', workbook)
-    assert names == ["Dashboard", "Leads", "Activities", "Deals", "Customers", "History", "Checks", "Uitleg"]
+    assert names == ["Dashboard", "Leads", "Activities", "Deals", "Customers", "History", "Checks", "Uitleg",
+                     "xlwings.conf"]
+    assert re.search(r'<sheet name="xlwings.conf"[^>]*state="hidden"', workbook)
+
+
+def test_xlwings_settings_list_the_udf_module():
+    from tests.workbooks import sheet_cells
+
+    cells = sheet_cells(template_path(), L.XLWINGS_CONF)
+    assert cells == {(0, 0): "UDF Modules", (0, 1): "kpi_xl.udfs"}
 
 
 def test_tables_named_exactly_with_the_kpis_headers(package):
@@ -103,3 +112,42 @@ def test_libreoffice_renders_the_refreshed_dashboard_on_one_page(tmp_path):
     assert any(s in text for s in shown(pipeline))
     cells = sheet_cells(book, L.DASHBOARD)
     assert cells[L.MONTH_USED] == "2026-10"
+
+
+def test_vba_project_has_refresh_and_the_xlwings_code(package):
+    olevba = pytest.importorskip("oletools.olevba")
+    parser = olevba.VBA_Parser(str(template_path()))
+    modules = {name.rsplit(".", 1)[0]: code for _, _, name, code in parser.extract_macros()}
+    parser.close()
+    assert 'RunPython "import kpi_xl.excel; kpi_xl.excel.refresh()"' in modules["KPIRefresh"]
+    assert "Sub RefreshKPIs()" in modules["KPIRefresh"]
+    assert "Function RunPython(" in modules["xlwings"] and "Sub ImportPythonUDFs(" in modules["xlwings"]
+    assert "xlwings64-0.37.8.dll" in modules["xlwings"] or "0.37.8" in modules["xlwings"]
+    assert "Dictionary" in modules
+    assert {"ThisWorkbook", *[f"Sheet{i}" for i in range(1, 10)]} <= set(modules)
+    # only our code and xlwings': no auto-run macros
+    everything = "\n".join(modules.values())
+    for auto in ("Workbook_Open", "Auto_Open", "AutoOpen", "Document_Open"):
+        assert auto not in everything
+
+
+def test_refresh_button_runs_refreshkpis(package):
+    files, _ = package
+    vml = [data.decode() for name, data in files.items() if name.endswith(".vml")]
+    assert len(vml) == 1
+    assert "<x:FmlaMacro>[0]!RefreshKPIs</x:FmlaMacro>" in vml[0]
+    assert "Vernieuwen" in vml[0]
+
+
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed; CI installs it")
+def test_libreoffice_loads_the_template_with_its_macros(tmp_path):
+    olevba = pytest.importorskip("oletools.olevba")
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run([find_soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+                    "xlsm:Calc MS Excel 2007 VBA XML", "--outdir", str(tmp_path / "out"), str(template_path())],
+                   capture_output=True, timeout=180, check=True)
+    exported = tmp_path / "out" / "workbook_template.xlsm"
+    parser = olevba.VBA_Parser(str(exported))
+    macros = "\n".join(code for _, _, _, code in parser.extract_macros())
+    parser.close()
+    assert "Sub RefreshKPIs()" in macros and "Function RunPython(" in macros

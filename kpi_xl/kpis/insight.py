@@ -110,3 +110,22 @@ def bottlenecks(entries: pd.DataFrame, settings: Settings) -> list[Bottleneck]:
                                team_rate=_pct(team_rate), hint=hint)
         out.append(Bottleneck(owner, deals, stage, rep_rate, team_rate, point))
     return out
+
+
+def conversion_to(entries: pd.DataFrame, timeline: Timeline, from_stage: str, to_stage: str | None,
+                  as_of: pd.Timestamp, settings: Settings) -> float | None:
+    """Of the deals that first entered ``from_stage`` in the window, the share that went on to
+    ``to_stage`` on or before D: any later stage when ``to_stage`` is None (the stage conversion),
+    won for the won stage, else entered ``to_stage`` on or after entering ``from_stage``."""
+    base = entries[entries["stage"] == from_stage]
+    if base.empty:
+        return None
+    if to_stage is None:
+        return float(base["advanced"].mean())
+    if to_stage == settings.won:
+        return float(base["won"].mean())
+    events = timeline.events
+    reached = events[(events["stage"] == to_stage) & (events["date"] <= as_of)]
+    first = reached.groupby("deal_id")["date"].min()
+    went_on = lookup(first, base["deal_id"]) >= base["date"]
+    return float(went_on.mean())

@@ -1,0 +1,105 @@
+"""Worksheet-function arguments the way Excel users write them.
+
+A table argument may be ``Deals`` (an Excel Table's data body, without its
+header), ``Deals[#All]`` or a plain range with a header row. For the data
+body the header is the row right above the range. Inside Excel the argument
+arrives as an xlwings ``Range`` (so the row above can be read); in tests and
+other callers it may also be a list of rows that starts with the header.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from kpi_xl.errors import KpiError
+from kpi_xl.tables.headers import TABLES, normalize
+
+
+def _rows(value) -> list[list[object]]:
+    """Any cell value(s) → a list of rows."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, (list, tuple)) for v in value):
+            return [list(v) for v in value]
+        return [list(value)]
+    return [[value]]
+
+
+def looks_like_header(row: Sequence[object], table: str) -> bool:
+    """True when ``row`` holds the table's required columns (by name or alias)."""
+    keys = {normalize(v) for v in row if isinstance(v, str)}
+    if not keys:
+        return False
+    spec = [c for c in TABLES[table] if c.required]
+    hits = sum(1 for c in spec if normalize(c.name) in keys or any(normalize(a) in keys for a in c.aliases))
+    return hits >= max(1, len(spec) - 1)
+
+
+def table_rows(arg, table: str) -> tuple[list[list[object]], int]:
+    """The rows of a table argument, header first, and the Excel row number of the header."""
+    if hasattr(arg, "options") and hasattr(arg, "offset"):  # an xlwings Range
+        rows = _rows(arg.options(ndim=2).value)
+        first_row = getattr(arg, "row", 1)
+        if rows and looks_like_header(rows[0], table):
+            return rows, first_row
+        if first_row <= 1:
+            raise KpiError(f"{table}: no header row found above or in the range")
+        header_range = arg.offset(-1, 0).resize(1, arg.columns.count)
+        header = _rows(header_range.options(ndim=2).value)
+        return header[:1] + rows, first_row - 1
+    rows = _rows(arg)
+    return rows, 1
+
+
+def month_arg(value) -> object:
+    """An Excel date, a serial number, ``"2026-10"`` or nothing → what :func:`parse_month` takes."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def date_arg(value) -> dt.date | None:
+    """An Excel date (datetime), a serial number or ISO text → a date."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=int(value))).date()
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise KpiError(f"'{value}' is not a date; use an Excel date or 2026-10-31") from None
+
+
+def bool_arg(value, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        return value.strip().casefold() in {"ja", "yes", "true", "waar", "1", "j", "y"}
+    return bool(value)
+
+
+def int_arg(value, default: int) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        number = int(float(value))
+    except (TypeError, ValueError):
+        raise KpiError(f"'{value}' is not a whole number") from None
+    if number < 1:
+        raise KpiError(f"{number}: must be 1 or more")
+    return number
+
+
+def text_arg(value) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None

@@ -1,0 +1,164 @@
+"""The Refresh button's Python side against the real xlwings classes (autospec), and its
+equivalence with the file refresh: same cells, same values, from the same report."""
+
+from __future__ import annotations
+
+import shutil
+from unittest import mock
+
+import pytest
+import xlwings as xw
+import xlwings.main as xm
+
+from kpi_xl import excel, layout as L
+from kpi_xl.errors import KpiError
+from kpi_xl.refresh import refresh_file
+from kpi_xl.workbook_file import read_workbook
+from tests.workbooks import NOW, TODAY, demo_workbook, sheet_cells
+
+
+class FakeBook:
+    """An autospec'd xlwings Book whose sheets and tables hold the rows of a real workbook file."""
+
+    def __init__(self, path):
+        data = read_workbook(path)
+        self.book = mock.create_autospec(xw.Book, instance=True)
+        self.book.fullname = str(path)
+        self.app = mock.create_autospec(xw.App, instance=True)
+        self.app.screen_updating = True
+        self.book.app = self.app
+        self.writes: list[tuple[str, tuple, object]] = []
+        self.clears: list[tuple[str, tuple]] = []
+        self.sheets = {}
+        names = [L.DASHBOARD, *L.DATA_SHEETS, L.HISTORY, L.CHECKS, L.HELP]
+        for name in names:
+            sheet = mock.create_autospec(xm.Sheet, instance=True)
+            sheet.name = name
+            sheet.tables = self._tables(name, data)
+            sheet.range.side_effect = self._range_factory(name)
+            used = mock.create_autospec(xw.Range, instance=True)
+            used.options.return_value.value = data.history if name == L.HISTORY else None
+            used.clear_contents.side_effect = lambda n=name: self.clears.append((n, ("used_range",)))
+            sheet.used_range = used
+            self.sheets[name] = sheet
+        collection = mock.create_autospec(xm.Sheets, instance=True)
+        collection.__iter__.side_effect = lambda: iter(list(self.sheets.values()))
+        collection.__getitem__.side_effect = lambda key: self.sheets[key]
+        self.book.sheets = collection
+
+    def _tables(self, name, data):
+        tables = mock.create_autospec(xm.Tables, instance=True)
+        items = []
+        if name in data.tables:
+            table = mock.create_autospec(xm.Table, instance=True)
+            table.name = name
+            rng = mock.create_autospec(xw.Range, instance=True)
+            rng.row = data.first_rows[name]
+            rng.options.return_value.value = [[None if v == "" else v for v in row] for row in data.tables[name]]
+            table.range = rng
+            items.append(table)
+        tables.__iter__.side_effect = lambda: iter(items)
+        return tables
+
+    def _range_factory(self, sheet_name):
+        def make(cell1, cell2=None):
+            rng = mock.create_autospec(xw.Range, instance=True)
+            rng.value = None
+            rng.clear_contents.side_effect = lambda: self.clears.append((sheet_name, (cell1, cell2)))
+            self.writes.append((sheet_name, (cell1, cell2), rng))
+            return rng
+        return make
+
+    def written(self) -> dict[str, dict[tuple[int, int], object]]:
+        """Cells as Excel would hold them after the writes (apostrophe prefixes are not part of the value)."""
+        out: dict[str, dict[tuple[int, int], object]] = {}
+        for sheet, (cell1, _), rng in self.writes:
+            if not isinstance(rng.value, list):
+                continue
+            row0, col0 = cell1
+            for i, values in enumerate(rng.value):
+                for j, value in enumerate(values):
+                    if isinstance(value, str) and value.startswith("'"):
+                        value = value[1:]
+                    key = (row0 - 1 + i, col0 - 1 + j)
+                    if value is None:
+                        out.setdefault(sheet, {}).pop(key, None)
+                    else:
+                        out.setdefault(sheet, {})[key] = value
+        return out
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("excel")
+    path = demo_workbook(folder / "book.xlsm", messy=True)
+    fake = FakeBook(path)
+    report = excel.refresh_book(fake.book, now=NOW, today=TODAY)
+    file_copy = folder / "file.xlsm"
+    shutil.copyfile(path, file_copy)
+    file_result = refresh_file(file_copy, now=NOW, today=TODAY)
+    return fake, report, file_result, file_copy
+
+
+def test_the_xlwings_writer_and_the_file_writer_render_the_same_cells(both):
+    fake, report, file_result, file_copy = both
+    assert report.tiles["pipeline_value"].value == file_result.report.tiles["pipeline_value"].value
+    written = fake.written()
+    for sheet in L.OWNED_SHEETS:
+        in_file = sheet_cells(file_copy, sheet)
+        in_excel = written.get(sheet, {})
+        assert in_file, sheet
+        assert set(in_excel) == set(in_file), sheet
+        for pos, value in in_file.items():
+            other = in_excel[pos]
+            if hasattr(other, "year") and hasattr(value, "year"):
+                assert abs((other - value).total_seconds()) < 1, (sheet, pos)
+            elif isinstance(value, float) or isinstance(other, float):
+                assert other == pytest.approx(value), (sheet, L.a1(*pos))
+            else:
+                assert other == value, (sheet, L.a1(*pos))
+
+
+def test_few_round_trips_and_screen_updating_restored(both):
+    fake, _, file_result, _ = both
+    writes = [w for w in fake.writes if isinstance(w[2].value, list)]
+    cells = sum(len(c) for c in file_result.plan.sheets().values())
+    assert len(writes) < cells / 4  # blocks, not cells
+    assert fake.app.screen_updating is True
+    assert {sheet for sheet, _ in fake.clears} == set(L.OWNED_SHEETS)
+    data_sheets_written = {sheet for sheet, _, rng in fake.writes if isinstance(rng.value, list)} - set(
+        L.OWNED_SHEETS)
+    assert not data_sheets_written  # never a write to the user's data sheets
+
+
+def test_formula_like_and_date_like_text_stays_text():
+    assert excel.excel_text('=HYPERLINK("x")') == "'=HYPERLINK(\"x\")"
+    assert excel.excel_text("@SUM(1)") == "'@SUM(1)"
+    assert excel.excel_text("2026-10") == "'2026-10"
+    assert excel.excel_text("Jan Jansen") == "Jan Jansen"
+    assert excel.excel_text(12.5) == 12.5
+
+
+def test_the_button_reports_a_fixable_problem_in_a_message_box(tmp_path, monkeypatch):
+    path = demo_workbook(tmp_path / "book.xlsm")
+    fake = FakeBook(path)
+    fake.sheets["Deals"].tables = mock.create_autospec(xm.Tables, instance=True)
+    fake.sheets["Deals"].tables.__iter__.side_effect = lambda: iter([])
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: fake.book))
+    excel.refresh()
+    fake.app.alert.assert_called_once()
+    message = fake.app.alert.call_args.args[0]
+    assert "Deals" in message and "not found" in message
+    with pytest.raises(KpiError):
+        excel.refresh_book(fake.book)
+
+
+def test_blocks_cover_every_cell_once():
+    cells = {(r, c): r * 10 + c for r in range(5) for c in range(4) if (r + c) % 3}
+    seen = {}
+    for row, col, values in excel.blocks(cells):
+        for i, line in enumerate(values):
+            for j, value in enumerate(line):
+                assert (row + i, col + j) not in seen
+                seen[(row + i, col + j)] = value
+    assert seen == cells
