@@ -2,7 +2,8 @@
 
 Every mistake is reported with its path and what was expected, all at once,
 for example ``stages[2].probability: must be between 0 and 1, got 1.5``.
-Nothing in the file is ever evaluated: it is read with ``yaml.safe_load``.
+Nothing in the file is ever evaluated: it is read with a ``yaml.SafeLoader`` (which
+also refuses a key given twice); a tag such as ``!!python/object`` is an error.
 """
 
 from __future__ import annotations

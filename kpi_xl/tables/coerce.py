@@ -122,7 +122,10 @@ def _as_datetime(value) -> dt.datetime | None:
         if value is pd.NaT:
             return None
     day = dt.datetime(value.year, value.month, value.day)
-    return day if MIN_DATE <= day <= MAX_DATE else None
+    return day if _MIN_DAY <= day <= _MAX_DAY else None
+
+
+_MIN_DAY, _MAX_DAY = MIN_DATE.to_pydatetime(), MAX_DATE.to_pydatetime()  # plain datetimes compare fastest
 
 
 def as_float(values: pd.Series) -> pd.Series:
@@ -199,7 +202,7 @@ def _parse_month_name(text: str):
         day = dt.datetime(int(match.group(3)), month, int(match.group(1)))
     except ValueError:
         return None
-    return day if MIN_DATE <= day <= MAX_DATE else None
+    return day if _MIN_DAY <= day <= _MAX_DAY else None
 
 
 _MONEY_STRIP = re.compile(r"[€$£\s\u00a0']|eur(o)?|usd", re.IGNORECASE)
@@ -329,3 +332,19 @@ def to_text(series: pd.Series) -> pd.Series:
     out[text] = out[text].astype(str).str.strip()
     out[is_blank(out)] = None
     return out
+
+
+def per_unique(series: pd.Series, convert) -> pd.Series:
+    """Apply ``convert`` (Series → Series) to the distinct values only and spread the result back.
+
+    Columns such as industry or region repeat a handful of values over
+    hundreds of thousands of rows; converting each distinct value once is
+    what keeps text handling fast.
+    """
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    converted = convert(pd.Series(np.asarray(uniques, dtype=object), dtype=object)).to_numpy(dtype=object)
+    out = np.empty(len(series), dtype=object)
+    present = codes >= 0
+    out[present] = converted[codes[present]]
+    out[~present] = None
+    return pd.Series(out, index=series.index, dtype=object)

@@ -84,8 +84,14 @@ REQUIRED = {table: [c.name for c in cols if c.required] for table, cols in TABLE
 
 def normalize(header: object) -> str:
     """``' Eerste_Contact '`` → ``'eerste contact'``: the form headers are compared in."""
-    text = "" if header is None else str(header)
-    return " ".join(re.sub(r"[_\-.]+", " ", text).split()).casefold()
+    return " ".join(re.sub(r"[_\-.]+", " ", shown_header(header)).split()).casefold()
+
+
+def shown_header(header: object) -> str:
+    """A header as the user reads it in messages: ``' Eerste contact '`` → ``'Eerste contact'``."""
+    if header is None or (isinstance(header, float) and header != header):  # an empty cell (None or NaN)
+        return ""
+    return " ".join(str(header).split())
 
 
 def column_key(header: object) -> str:
@@ -122,7 +128,7 @@ def match_headers(
             stage = stages[key]
             if stage in stage_columns.values():
                 kept = headers[next(p for p, s in stage_columns.items() if s == stage)]
-                duplicates.append((stage, str(kept), str(header)))
+                duplicates.append((stage, shown_header(kept), shown_header(header)))
             else:
                 stage_columns[position] = stage
             continue
@@ -131,7 +137,7 @@ def match_headers(
         else:
             name = column_key(header)
         if name in taken:
-            duplicates.append((name, str(headers[taken[name]]), str(header)))
+            duplicates.append((name, shown_header(headers[taken[name]]), shown_header(header)))
             continue
         taken[name] = position
         columns[position] = name

@@ -17,7 +17,9 @@ from kpi_xl.config import Settings
 from kpi_xl.errors import Problem, TableError
 from kpi_xl.messages import text
 from kpi_xl.tables import coerce
-from kpi_xl.tables.headers import BOOL, DATE, ID, MONEY, NUMBER, REQUIRED, TABLES, TEXT, match_headers
+from kpi_xl.tables.headers import (
+    BOOL, DATE, ID, MONEY, NUMBER, REQUIRED, TABLES, TEXT, match_headers, normalize, shown_header,
+)
 
 ROW = "_row"  # the Excel row number of each record, kept for messages
 TABLE_NAMES = ("Leads", "Activities", "Deals", "Customers")
@@ -30,6 +32,9 @@ ROW_KEYS = {
     "Customers": ("customer_id", "since"),
     "StageHistory": ("deal_id", "stage", "date"),
 }
+# Cells that may be blank, but when filled with something unreadable the row cannot be used:
+# a customer whose end date cannot be read might be active or not.
+DROP_IF_BAD = {"Customers": ("until",)}
 UNIQUE_ID = {"Leads": "lead_id", "Deals": "deal_id", "Customers": "customer_id"}
 EVENT_COLUMNS = ["deal_id", "stage", "date", ROW, "_column"]
 
@@ -70,7 +75,9 @@ def read_table(
     """Parse one table. ``rows[0]`` is the header, in Excel row ``first_row``."""
     if name not in TABLES:
         raise ValueError(f"unknown table {name!r}")
-    rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in (rows or [])]
+    if rows is None:
+        raise TableError(text("missing_table", settings.language, table=name))
+    rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in rows]
     if not rows or all(coerce.is_blank(pd.Series(rows[0], dtype=object))):
         raise TableError(text("no_header", settings.language, table=name))
     header = rows[0]
@@ -78,7 +85,7 @@ def read_table(
     columns, stage_columns, duplicates = match_headers(name, header, stage_labels)
     missing = [c for c in REQUIRED[name] if c not in columns.values()]
     if missing:
-        found = ", ".join(f"'{h}'" for h in header if h not in (None, "")) or "-"
+        found = ", ".join(f"'{shown_header(h)}'" for h in header if normalize(h)) or "-"
         raise TableError(
             "\n".join(text("missing_column", settings.language, table=name, column=c, found=found) for c in missing)
         )
@@ -95,7 +102,7 @@ def read_table(
         raw = raw[~coerce.is_blank_frame(raw)]
 
     spec = {c.name: c for c in TABLES[name]}
-    headers = {columns[p]: str(header[p]) for p in columns}
+    headers = {columns[p]: shown_header(header[p]) for p in columns}
     frame = pd.DataFrame(index=raw.index)
     dropped = pd.Series(False, index=raw.index)
     for position, column in columns.items():
@@ -107,6 +114,8 @@ def read_table(
             blank = values.isna() & ~bad
             problems += _problems(name, headers[column], raw[position], blank, "required_empty")
             dropped |= bad | blank
+        elif column in DROP_IF_BAD.get(name, ()):
+            dropped |= bad
     stage_dates = None
     if stage_columns:
         stage_dates, stage_problems = _stage_dates(name, raw, stage_columns, header, frame)
@@ -115,17 +124,18 @@ def read_table(
 
     frame[ROW] = frame.index.to_numpy(dtype="int64")
     frame = frame[~dropped]
-    if name in UNIQUE_ID and len(frame):
-        frame, duplicate_problems = _drop_duplicate_ids(name, frame, UNIQUE_ID[name], headers)
-        problems += duplicate_problems
+    # unusable rows go before duplicates are judged: the first *usable* row with an id counts
     if name == "Customers" and "until" in frame and len(frame):
         wrong = frame["until"].notna() & (frame["until"] < frame["since"])
         for row, since, until in zip(frame.loc[wrong, ROW], frame.loc[wrong, "since"], frame.loc[wrong, "until"], strict=True):
             problems.append(Problem(name, int(row), headers.get("until", "until"), until.date(), "until_before_since",
                                     {"since": since.date().isoformat(), "consequence": "left_out"}))
         frame = frame[~wrong]
-    if stage_dates is not None:
-        stage_dates = stage_dates[stage_dates["deal_id"].isin(frame["deal_id"])]
+    if name in UNIQUE_ID and len(frame):
+        frame, duplicate_problems = _drop_duplicate_ids(name, frame, UNIQUE_ID[name], headers)
+        problems += duplicate_problems
+    if stage_dates is not None:  # only the rows that stay (not a left-out row, not a later duplicate)
+        stage_dates = stage_dates[stage_dates[ROW].isin(frame[ROW])].reset_index(drop=True)
     frame = _ensure_columns(name, frame.reset_index(drop=True))
     return ParsedTable(name, frame, problems, headers, stage_dates)
 
@@ -134,10 +144,7 @@ def _coerce_column(table, column, header, raw, kind, settings):
     """Coerce one raw column by its kind; returns (values, problems, bad mask)."""
     errors = coerce.excel_errors(raw)
     has_error = errors.notna()
-    problems = [
-        Problem(table, int(row), header, value, "excel_error", {"error": err})
-        for row, value, err in zip(raw.index[has_error], raw[has_error], errors[has_error], strict=True)
-    ]
+    problems = _error_problems(table, header, raw.index[has_error], errors[has_error])
     clean = raw.where(~has_error, None)
     bad = pd.Series(False, index=raw.index)
     if kind == DATE:
@@ -161,7 +168,11 @@ def _coerce_column(table, column, header, raw, kind, settings):
     elif kind in (ID, TEXT):
         values = coerce.to_text(clean)
         if column == "stage":
-            values = _lookup(table, header, raw, values, settings.stage_lookup, "unknown_stage", problems, settings)
+            # in Deals the deal stays (left out of stage KPIs); in StageHistory the row itself is unusable
+            code = "unknown_stage_row" if table == "StageHistory" else "unknown_stage"
+            unknown = values.notna()
+            values = _lookup(table, header, raw, values, settings.stage_lookup, code, problems, settings)
+            bad = unknown & values.isna()
         elif column == "type" and table == "Activities":
             values = _lookup(table, header, raw, values, settings.activity_lookup, "unknown_activity_type",
                              problems, settings)
@@ -177,11 +188,17 @@ def _lookup(table, header, raw, values, lookup, code, problems, settings):
     unknown = values.notna() & mapped.isna()
     known = ", ".join(settings.stage_names)
     for row, value in zip(raw.index[unknown], values[unknown], strict=True):
-        params = {"stage": value, "known": known} if code == "unknown_stage" else {"type": value}
+        params = {"type": value} if code == "unknown_activity_type" else {"stage": value, "known": known}
         problems.append(Problem(table, int(row), header, value, code, params))
     if code == "unknown_activity_type":
         return mapped.where(~unknown, values)  # keep the label: it scores 0 and is listed
-    return mapped
+    return mapped.astype(object)
+
+
+def _error_problems(table, header, rows, errors):
+    """excel_error problems; the value shown is the error as Excel shows it (#N/A, not a COM code)."""
+    return [Problem(table, int(row), header, err, "excel_error", {"error": err})
+            for row, err in zip(rows, errors, strict=True)]
 
 
 def _problems(table, header, raw, mask, code, consequence=None, **params):
@@ -209,17 +226,16 @@ def _stage_dates(table, raw, stage_columns, header, frame):
     """Long form (deal_id, stage, date) of the per-stage date columns of Deals."""
     parts, problems = [], []
     for position, stage in stage_columns.items():
+        shown = shown_header(header[position])
         errors = coerce.excel_errors(raw[position])
-        problems += [Problem(table, int(r), str(header[position]), v, "excel_error", {"error": e})
-                     for r, v, e in zip(raw.index[errors.notna()], raw[position][errors.notna()],
-                                        errors[errors.notna()], strict=True)]
+        problems += _error_problems(table, shown, raw.index[errors.notna()], errors[errors.notna()])
         dates, bad = coerce.to_dates(raw[position].where(errors.isna(), None))
-        problems += _problems(table, str(header[position]), raw[position], bad, "bad_date")
+        problems += _problems(table, shown, raw[position], bad, "bad_date")
         has = dates.notna()
         parts.append(pd.DataFrame({
             "deal_id": frame.loc[has, "deal_id"] if "deal_id" in frame else None,
             "stage": stage, "date": dates[has], ROW: dates.index[has].to_numpy(dtype="int64"),
-            "_column": str(header[position]),
+            "_column": shown,
         }))
     events = pd.concat(parts, ignore_index=True) if parts else _empty_events()
     events = events[events["deal_id"].notna()]
@@ -254,12 +270,14 @@ def _ensure_columns(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         dtype = _DTYPES[column.kind]
         if column.name not in frame:
             frame[column.name] = pd.Series(pd.NA if dtype == "boolean" else None, index=frame.index, dtype=dtype)
-        elif dtype == "datetime64[ns]":
-            frame[column.name] = pd.to_datetime(frame[column.name])
-        elif dtype != object:
+        if dtype == "datetime64[ns]":
+            frame[column.name] = pd.to_datetime(frame[column.name]).astype("datetime64[ns]")
+        elif dtype == object:  # text and ids: object with None for blanks, whatever pandas inferred
+            values = frame[column.name].astype(object)
+            frame[column.name] = values.where(values.notna(), None)
+        else:
             frame[column.name] = frame[column.name].astype(dtype)
-    if ROW not in frame:
-        frame[ROW] = pd.Series(dtype="int64")
+    frame[ROW] = frame[ROW].astype("int64") if ROW in frame else pd.Series(dtype="int64")
     return frame
 
 
@@ -281,7 +299,7 @@ def read_tables(
     for name in (*TABLE_NAMES, "StageHistory"):
         rows = raw.get(name)
         if rows is None and name == "StageHistory":
-            continue
+            continue  # optional; any other absent table is reported by read_table
         try:
             parsed[name] = read_table(name, rows, settings, first_rows.get(name, 1))
         except TableError as err:
@@ -310,7 +328,10 @@ def assemble(parsed: dict[str, ParsedTable], settings: Settings) -> Tables:
     else:
         events, source = _empty_events(), None
     events = events.reset_index(drop=True)
-    events["date"] = pd.to_datetime(events["date"])
+    events["date"] = pd.to_datetime(events["date"]).astype("datetime64[ns]")
+    for column in ("deal_id", "stage", "_column"):
+        events[column] = events[column].astype(object)
+    events[ROW] = events[ROW].astype("int64")
     return Tables(
         leads=parsed["Leads"].frame,
         activities=parsed["Activities"].frame,
