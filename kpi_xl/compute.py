@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from kpi_xl.config import Settings
@@ -128,7 +129,7 @@ def compute(
     previous_window = trailing_window(previous_month, previous_as_of, settings.window_months)
 
     # KPI 1
-    qualified = ql.qualified_leads(prepared.qualification, month, unassigned)
+    qualified = ql.qualified_leads(prepared.qualification, month, unassigned, as_of)
     # KPI 2
     action = ap.action_points(prepared.scored_activities, month, as_of, settings, unassigned)
     # KPI 3
@@ -158,7 +159,7 @@ def compute(
 
     # the five tiles: value now, previous month, recent months for the suggestion
     def pipeline_at(m: pd.Period) -> float:
-        return pl.pipeline_value(pl.open_deals(timeline, as_of_date(m, today), settings), settings).value
+        return pl.pipeline_total(pl.open_deals(timeline, as_of_date(m, today), settings, with_stage=False))
 
     def velocity_at(m: pd.Period) -> float | None:
         d = as_of_date(m, today)
@@ -211,7 +212,7 @@ def compute(
         sales_velocity=velocity, sleeping=sleeping, customers=relationship, lookalikes=lookalikes,
         conversion=conversion, close_ratio=ve.win_rate(timeline, window),
         quote_to_close=ins.quote_to_close(entries, settings), won_revenue=won_now, growth=growth,
-        bottlenecks=ins.bottlenecks(entries, settings), trends=trends,
+        bottlenecks=ins.bottlenecks(entries, settings, conversion), trends=trends,
         problems=list(prepared.problems), months_with_data=months,
     )
 
@@ -219,10 +220,11 @@ def compute(
 def data_months(tables: Tables) -> list[str]:
     """Months (``YYYY-MM``) in which any lead, activity or deal is dated, oldest first."""
     dates = [tables.leads["created"], tables.activities["date"], tables.deals["created"]]
-    periods: set[pd.Period] = set()
+    months: set = set()
     for column in dates:
-        periods |= set(column.dropna().dt.to_period("M").unique())
-    return [str(p) for p in sorted(periods)]
+        values = column.to_numpy(dtype="datetime64[ns]")
+        months |= set(np.unique(values[~np.isnat(values)].astype("datetime64[M]")).tolist())
+    return [f"{m.year:04d}-{m.month:02d}" for m in sorted(months)]
 
 
 def _get(series: pd.Series, key, default):

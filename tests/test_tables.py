@@ -666,3 +666,35 @@ def test_first_usable_row_of_an_id_counts(en):
     assert table.frame[["customer_id", ROW]].values.tolist() == [["C1", 3], ["C2", 5]]
     assert table.frame["since"].tolist() == [pd.Timestamp("2025-02-01"), pd.Timestamp("2025-03-01")]
     assert sorted(p.code for p in table.problems) == ["bad_date", "until_before_since"]
+
+
+# --------------------------------------------------------------------------- big tables: distinct-value path
+
+
+def test_big_tables_parse_exactly_like_small_ones(monkeypatch):
+    """Tables from DISTINCT_MIN_ROWS rows on convert each distinct value once; the result must not differ."""
+    import datetime as _dt
+
+    from kpi_xl.tables import read as read_module
+
+    settings = load_config()
+    base = [
+        ["D1", "Jan", _dt.datetime(2026, 1, 5), "€ 1.234,56", "offerte", "2026-01-06", None, 46000.0],
+        ["D2", " Piet ", "31-02-2026", "-5", "Foo", "#N/A", _dt.date(2026, 2, 1), "x"],
+        ["D3", None, "2026-03-01", 12.0, "Gewonnen", None, "2026-03-02", None],
+        [None, None, None, None, None, None, None, None],
+        ["D4", "Jan", 46100, "12k", "#REF!", "2026-01-10", "2026-01-09", "2026-02-01"],
+    ]
+    header = ["deal_id", "owner", "created", "value", "stage", "Intake", "Offerte", "Gewonnen"]
+    body = []
+    for i in range(120):  # 600 rows, every deal id distinct, the other values repeating
+        for row in base:
+            body.append([f"{row[0]}-{i}" if row[0] else None, *row[1:]])
+    rows = [header, *body]
+    fast = read_module.read_table("Deals", rows, settings)
+    monkeypatch.setattr(read_module, "DISTINCT_MIN_ROWS", 10**9)
+    slow = read_module.read_table("Deals", rows, settings)
+    pd.testing.assert_frame_equal(fast.frame, slow.frame)
+    pd.testing.assert_frame_equal(fast.stage_dates.reset_index(drop=True), slow.stage_dates.reset_index(drop=True))
+    assert [p.message("en") for p in fast.problems] == [p.message("en") for p in slow.problems]
+    assert len(fast.problems) > 400

@@ -6,13 +6,15 @@
 * Points per rep per month, with counts per type, compared with the rep's
   target (override or default, ramps applied) and the team target (explicit,
   or the sum of the targets of the reps active that month: reps with at least
-  one activity in the month).
+  one activity in the month). Activities without an owner count for the team
+  and are shown as their own row, without a target (they are not a rep).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kpi_xl.config import Settings
@@ -20,12 +22,18 @@ from kpi_xl.kpis import targets as tg
 
 
 def with_points(activities: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Activities with ``points`` (0 for unknown types) and ``month`` columns."""
-    frame = activities.copy()
-    frame["points"] = frame["type"].map(settings.points).fillna(0.0).astype(float)
-    frame["known_type"] = frame["type"].isin(list(settings.points))
-    frame["month"] = frame["date"].dt.to_period("M")
-    return frame
+    """Activities (date, owner, type) with ``points`` (0 for unknown types) and ``month`` (datetime64[M])."""
+    codes, types = pd.factorize(activities["type"], use_na_sentinel=True)
+    points = np.array([settings.points.get(t, 0.0) for t in types] + [0.0], dtype=float)
+    known = np.array([t in settings.points for t in types] + [False], dtype=bool)
+    return pd.DataFrame(copy=False, data={
+        "date": activities["date"].to_numpy(),
+        "owner": activities["owner"].to_numpy(dtype=object),
+        "type": activities["type"].to_numpy(dtype=object),
+        "points": points[codes],  # code -1 (no type) takes the last entry: 0 points
+        "known_type": known[codes],
+        "month": activities["date"].to_numpy().astype("datetime64[M]"),
+    }, index=activities.index)
 
 
 @dataclass
@@ -41,9 +49,10 @@ class ActionPoints:
 def action_points(scored: pd.DataFrame, month: pd.Period, as_of: pd.Timestamp, settings: Settings,
                   unassigned: str = "(geen)") -> ActionPoints:
     """KPI 2 for ``month``, counting activities dated on or before the as-of date."""
-    scored = scored[scored["date"] <= as_of]
-    by_month = scored.groupby("month")["points"].sum()
-    now = scored[scored["month"] == month]
+    seen = scored["date"].to_numpy() <= as_of.to_datetime64()
+    by_month = pd.Series(scored["points"].to_numpy()[seen]).groupby(scored["month"].to_numpy()[seen]).sum()
+    by_month.index = pd.PeriodIndex(by_month.index, freq="M")
+    now = scored[seen & (scored["month"].to_numpy() == np.datetime64(str(month), "M"))]
     owner = now["owner"].fillna(unassigned)
     kpi = settings.targets.action_points
     per_rep = now.groupby(owner)["points"].sum().rename("points").to_frame()
@@ -52,7 +61,8 @@ def action_points(scored: pd.DataFrame, month: pd.Period, as_of: pd.Timestamp, s
     per_rep = per_rep.join(counts).fillna(0)
     per_rep.index.name = "owner"
     per_rep = per_rep.reset_index()
-    per_rep["target"] = [tg.rep_target(kpi, rep, month) for rep in per_rep["owner"]]
+    per_rep["target"] = [None if rep == unassigned else tg.rep_target(kpi, rep, month)
+                         for rep in per_rep["owner"]]
     per_rep["share"] = [tg.attainment(p, t, "action_points") for p, t in zip(per_rep["points"], per_rep["target"], strict=True)]
     per_rep["light"] = [tg.traffic_light(s, settings) for s in per_rep["share"]]
     per_rep = per_rep.sort_values(["points", "owner"], ascending=[False, True]).reset_index(drop=True)

@@ -17,40 +17,50 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kpi_xl.config import Settings
-from kpi_xl.kpis.timeline import Timeline, lookup
+from kpi_xl.kpis.timeline import Timeline, per_deal
 from kpi_xl.messages import text
 from kpi_xl.periods import Window
 
 
 def entries_in(timeline: Timeline, window: Window, as_of: pd.Timestamp, settings: Settings) -> pd.DataFrame:
     """Per (deal, open stage first entered in the window): ``advanced`` and ``won`` by D."""
-    events = timeline.events[timeline.events["date"] <= as_of]
-    usable = timeline.deals.loc[timeline.deals["usable"], ["deal_id", "owner", "won_date"]]
-    events = events[events["deal_id"].isin(usable["deal_id"])]
-    first = events.groupby(["deal_id", "stage"], sort=False).agg(date=("date", "min"), order=("order", "first"))
-    first = first.reset_index()
+    deals = timeline.deals
+    events = timeline.events
+    events = events[(events["date"] <= as_of).to_numpy() & deals["usable"].to_numpy()[events["code"].to_numpy()]]
+    codes, orders = events["code"].to_numpy(), events["order"].to_numpy()
+    # events are sorted by deal and date: the first row of each (deal, stage) is its first entry
+    first = events[~pd.Series(codes * 64 + orders).duplicated().to_numpy()]
     lost_order = settings.stage_order[settings.lost]
-    reached = events[events["order"] != lost_order].groupby("deal_id")["order"].max()
-    won = usable.set_index("deal_id")["won_date"] <= as_of
-    entered = first[first["stage"].isin(settings.open_stages) & window.contains(first["date"])].copy()
-    entered["won"] = lookup(won, entered["deal_id"]).fillna(False).astype(bool)
-    entered["advanced"] = (lookup(reached, entered["deal_id"]) > entered["order"]) | entered["won"]
-    entered["owner"] = lookup(usable.set_index("deal_id")["owner"], entered["deal_id"])
-    return entered
+    not_lost = orders != lost_order
+    reached = per_deal(codes[not_lost], orders[not_lost], len(deals), "max")
+    won = (deals["won_date"] <= as_of).to_numpy()
+    open_orders = [settings.stage_order[s] for s in settings.open_stages]
+    entered = first[first["order"].isin(open_orders) & window.contains(first["date"])]
+    entry_codes = entered["code"].to_numpy()
+    return pd.DataFrame({
+        "deal_id": entered["deal_id"].to_numpy(), "code": entry_codes, "stage": entered["stage"].to_numpy(),
+        "order": entered["order"].to_numpy(), "date": entered["date"].to_numpy(),
+        "won": won[entry_codes],
+        "advanced": (reached[entry_codes] > entered["order"].to_numpy()) | won[entry_codes],
+        "owner": deals["owner"].to_numpy(dtype=object)[entry_codes],
+    })
 
 
 def stage_conversion(entries: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """stage, entered, advanced, conversion, won, won_share — every open stage in order."""
-    grouped = entries.groupby("stage").agg(entered=("deal_id", "size"), advanced=("advanced", "sum"),
-                                           won=("won", "sum"))
-    grouped = grouped.reindex(settings.open_stages).fillna(0).astype(int)
+    orders = [settings.stage_order[s] for s in settings.open_stages]
+    grouped = pd.DataFrame({"entered": 1, "advanced": entries["advanced"].to_numpy(),
+                            "won": entries["won"].to_numpy()}, index=entries.index).groupby(
+        entries["order"].to_numpy()).sum()
+    grouped = grouped.reindex(orders).fillna(0).astype(int)
+    grouped.index = pd.Index(settings.open_stages, name="stage")
     grouped["conversion"] = (grouped["advanced"] / grouped["entered"]).where(grouped["entered"] > 0)
     grouped["won_share"] = (grouped["won"] / grouped["entered"]).where(grouped["entered"] > 0)
-    grouped.index.name = "stage"
-    return grouped.reset_index()
+    return grouped.reset_index()[["stage", "entered", "advanced", "won", "conversion", "won_share"]]
 
 
 def quote_to_close(entries: pd.DataFrame, settings: Settings) -> float | None:
@@ -86,29 +96,43 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
-def bottlenecks(entries: pd.DataFrame, settings: Settings) -> list[Bottleneck]:
+def bottlenecks(entries: pd.DataFrame, settings: Settings, team_conversion: pd.DataFrame | None = None
+                ) -> list[Bottleneck]:
     """The stage with the largest conversion shortfall vs the team, per rep with enough deals."""
-    team = stage_conversion(entries, settings).set_index("stage")
+    if team_conversion is None:
+        team_conversion = stage_conversion(entries, settings)
+    team = team_conversion.set_index("stage")["conversion"]
+    owner_codes, owners = pd.factorize(entries["owner"].fillna(text("unassigned", settings.language)))
+    deal_codes = entries["code"].to_numpy()
+    deals = pd.Series(deal_codes).groupby(owner_codes).nunique() if len(entries) else pd.Series(dtype=int)
+    enough = deals.index[deals.to_numpy() >= settings.bottleneck.min_deals]
+    keep = np.isin(owner_codes, enough)
+    grouped = pd.DataFrame({"owner": owner_codes[keep], "order": entries["order"].to_numpy()[keep],
+                            "advanced": entries["advanced"].to_numpy()[keep]}).groupby(["owner", "order"])
+    per_rep = grouped["advanced"].agg(["size", "sum"])
+    rates = (per_rep["sum"] / per_rep["size"]).unstack("order")
+    rates = rates.reindex(columns=[settings.stage_order[s] for s in settings.open_stages])
+    rates.columns = settings.open_stages
+    rates.index = [owners[i] for i in rates.index]
+    rates = rates.sort_index()
+    deals.index = [owners[i] for i in deals.index]
+    shortfall = (team.reindex(settings.open_stages) - rates).to_numpy(dtype=float)  # NaN: no deal in the stage
+    filled = np.where(np.isnan(shortfall), -np.inf, shortfall)
+    worst = filled.argmax(axis=1) if len(filled) else np.empty(0, dtype=int)  # the first stage in order on a tie
     out = []
-    owners = entries["owner"].fillna(text("unassigned", settings.language))
-    for owner, rows in entries.groupby(owners, sort=True):
-        deals = rows["deal_id"].nunique()
-        if deals < settings.bottleneck.min_deals:
-            continue
-        rep = stage_conversion(rows, settings).set_index("stage")
-        shortfall = (team["conversion"] - rep["conversion"])[rep["entered"] > 0].dropna()
-        if shortfall.empty or shortfall.max() <= 0:
+    for i, owner in enumerate(rates.index):
+        if not np.isfinite(filled[i, worst[i]]) or filled[i, worst[i]] <= 0:
             point = {lang: text("bottleneck.none", lang) for lang in ("nl", "en")}
-            out.append(Bottleneck(owner, deals, None, None, None, point))
+            out.append(Bottleneck(owner, int(deals[owner]), None, None, None, point))
             continue
-        stage = shortfall.idxmax()
-        rep_rate, team_rate = float(rep.at[stage, "conversion"]), float(team.at[stage, "conversion"])
+        stage = settings.open_stages[worst[i]]
+        rep_rate, team_rate = float(rates.iat[i, worst[i]]), float(team[stage])
         point = {}
         for lang in ("nl", "en"):
             hint = settings.hints.get(stage, {}).get(lang) or text("hint.default", lang)
             point[lang] = text("bottleneck", lang, step=_step_label(stage, settings), rep_rate=_pct(rep_rate),
                                team_rate=_pct(team_rate), hint=hint)
-        out.append(Bottleneck(owner, deals, stage, rep_rate, team_rate, point))
+        out.append(Bottleneck(owner, int(deals[owner]), stage, rep_rate, team_rate, point))
     return out
 
 
@@ -126,6 +150,6 @@ def conversion_to(entries: pd.DataFrame, timeline: Timeline, from_stage: str, to
         return float(base["won"].mean())
     events = timeline.events
     reached = events[(events["stage"] == to_stage) & (events["date"] <= as_of)]
-    first = reached.groupby("deal_id")["date"].min()
-    went_on = lookup(first, base["deal_id"]) >= base["date"]
+    first = per_deal(reached["code"].to_numpy(), reached["date"].to_numpy(), len(timeline.deals), "min")
+    went_on = first.astype("datetime64[ns]")[base["code"].to_numpy()] >= base["date"].to_numpy()
     return float(went_on.mean())

@@ -6,9 +6,9 @@
   are compared by band, e.g. 10–50 employees) the lead's *share* is the
   fraction of profile customers with the same value (0 when the lead's cell is
   empty). The **score** (0–100) is the weighted mean of the shares × 100.
-* **Open leads**: created on or before D, not already a customer (no
-  Customers row with their ``lead_id``) and not in a deal won or lost on or
-  before D.
+* **Open leads**: created on or before D, not already a customer at D (no
+  Customers row with their ``lead_id`` and ``since`` on or before D) and not
+  in a deal won or lost on or before D.
 * Every score is explained per attribute: ``industry ICT 40%; employees 10–50 25%``
   (the share of profile customers with the same value).
 """
@@ -20,7 +20,7 @@ import pandas as pd
 
 from kpi_xl.config import LookalikeAttribute, Settings
 from kpi_xl.kpis.customers import active_at
-from kpi_xl.kpis.qualified_leads import resolve_column
+from kpi_xl.kpis.qualified_leads import _as_text, resolve_column
 from kpi_xl.kpis.timeline import Timeline
 from kpi_xl.tables import coerce
 
@@ -37,12 +37,12 @@ def profile_customers(customers: pd.DataFrame, as_of: pd.Timestamp, settings: Se
 def _labels(values: pd.Series, attribute: LookalikeAttribute) -> pd.Series:
     """Comparable labels: bands for numeric attributes, case-folded text otherwise."""
     if attribute.bands:
-        numbers = values if pd.api.types.is_float_dtype(values) else coerce.to_number(values.astype(object))[0]
+        numbers = values if pd.api.types.is_float_dtype(values) else pd.to_numeric(
+            coerce.per_unique(values, lambda v: coerce.to_number(v)[0]), errors="coerce")
         edges = [-np.inf, *attribute.bands, np.inf]
         labels = [_band_label(lo, hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
         return pd.cut(numbers, edges, right=False, labels=labels).astype(object)
-    text = coerce.to_text(values.astype(object))
-    return text.map(lambda v: v.casefold() if isinstance(v, str) else None)
+    return _as_text(values)
 
 
 def _band_label(lo: float, hi: float) -> str:
@@ -58,7 +58,8 @@ def _band_label(lo: float, hi: float) -> str:
 def open_leads(leads: pd.DataFrame, customers: pd.DataFrame, timeline: Timeline, as_of: pd.Timestamp) -> pd.DataFrame:
     deals = timeline.deals
     closed = deals[(deals["won_date"] <= as_of) | (deals["lost_date"] <= as_of)]
-    done = set(closed["lead_id"].dropna()) | set(customers["lead_id"].dropna())
+    became_customer = customers[customers["since"] <= as_of]
+    done = set(closed["lead_id"].dropna()) | set(became_customer["lead_id"].dropna())
     return leads[(leads["created"] <= as_of) & ~leads["lead_id"].isin(done)]
 
 
@@ -81,16 +82,19 @@ def lookalike_scores(leads: pd.DataFrame, profile: pd.DataFrame, settings: Setti
         lead_labels = _labels(leads[lead_col], attribute)
         distribution = _labels(profile[cust_col], attribute).value_counts(normalize=True)
         shares[attribute.column] = lead_labels.map(distribution).astype(float).fillna(0.0)
-        labels[attribute.column] = lead_labels if attribute.bands else coerce.to_text(leads[lead_col].astype(object))
+        labels[attribute.column] = lead_labels if attribute.bands else leads[lead_col]
         score += shares[attribute.column] * attribute.weight
     out["score"] = (score / total_weight * 100).round(1)
+    if top and len(out) > top:  # only the leads that can make the top need sorting
+        out = out[out["score"] >= out["score"].nlargest(top).min()]
     out = out.sort_values(["score", "lead_id"], ascending=[False, True], kind="stable")
     if top:
         out = out.head(top)
-    why = [
-        attribute.column + " " + labels[attribute.column][out.index].fillna("—").astype(str) + " "
-        + (shares[attribute.column][out.index] * 100).round().astype(int).astype(str) + "%"
-        for attribute, _, _ in usable
-    ]
+    why = []
+    for attribute, _, _ in usable:
+        shown = labels[attribute.column][out.index]
+        shown = shown if attribute.bands else coerce.to_text(shown.astype(object))
+        why.append(attribute.column + " " + shown.fillna("—").astype(str) + " "
+                   + (shares[attribute.column][out.index] * 100).round().astype(int).astype(str) + "%")
     out["why"] = pd.concat(why, axis=1).agg("; ".join, axis=1) if len(out) else pd.Series(dtype=object)
     return out.reset_index(drop=True)

@@ -1,6 +1,8 @@
 """KPI 1 — qualified leads per month (result KPI).
 
-* A lead belongs to month M when ``created`` falls in M.
+* A lead belongs to month M when ``created`` falls in M; only leads created
+  on or before the as-of date count (a lead dated later in the current month
+  is not there yet, so a refresh gives the numbers that day had).
 * A filled ``qualified`` cell (yes/no) decides. Otherwise the checklist of the
   config: every *required* criterion must pass, and the weights of the
   optional criteria that pass must reach ``min_score``. An empty cell fails
@@ -45,8 +47,13 @@ def resolve_column(frame: pd.DataFrame, name: str, table: str) -> str | None:
     return extra if extra in frame.columns else None
 
 
-def _as_text(values: pd.Series) -> pd.Series:
+def _fold(values: pd.Series) -> pd.Series:
     return coerce.to_text(values).map(lambda v: v.casefold() if isinstance(v, str) else None)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Trimmed, case-folded text per cell (None when empty), computed once per distinct value."""
+    return coerce.per_unique(values, _fold)
 
 
 def criterion_passes(frame: pd.DataFrame, criterion: Criterion, column: str | None) -> pd.Series:
@@ -56,7 +63,8 @@ def criterion_passes(frame: pd.DataFrame, criterion: Criterion, column: str | No
     raw = frame[column]
     test = criterion.test
     if test in ("min", "max", "between"):
-        numbers = raw if pd.api.types.is_float_dtype(raw) else coerce.to_number(raw.astype(object))[0]
+        numbers = raw if pd.api.types.is_float_dtype(raw) else pd.to_numeric(
+            coerce.per_unique(raw, lambda v: coerce.to_number(v)[0]), errors="coerce")
         if test == "min":
             return numbers.ge(float(criterion.value)).fillna(False).astype(bool)
         if test == "max":
@@ -78,7 +86,7 @@ def criterion_passes(frame: pd.DataFrame, criterion: Criterion, column: str | No
 
 def qualify(leads: pd.DataFrame, settings: Settings) -> Qualification:
     """Decide for every lead whether it is qualified (manual column first, then the checklist)."""
-    frame = leads.copy()
+    frame = leads.copy(deep=False)
     spec = settings.qualification
     problems: list[Problem] = []
     required_ok = pd.Series(True, index=frame.index)
@@ -118,9 +126,10 @@ class QualifiedLeads:
     by_month: pd.Series  # Period → qualified count (every month with leads)
 
 
-def qualified_leads(q: Qualification, month: pd.Period, unassigned: str = UNASSIGNED) -> QualifiedLeads:
-    """KPI 1 for ``month`` from a :func:`qualify` result."""
-    leads = q.leads
+def qualified_leads(q: Qualification, month: pd.Period, unassigned: str = UNASSIGNED,
+                    as_of: pd.Timestamp | None = None) -> QualifiedLeads:
+    """KPI 1 for ``month`` from a :func:`qualify` result, counting leads created on or before ``as_of``."""
+    leads = q.leads if as_of is None else q.leads[q.leads["created"] <= as_of]
     months = leads["created"].dt.to_period("M")
     by_month = leads["qualified"].groupby(months).sum().astype(int)
     in_month = leads[months == month]

@@ -72,8 +72,8 @@ def attainment(value: float | None, target: float | None, kpi: str) -> float | N
 
 
 def traffic_light(share: float | None, settings: Settings) -> str | None:
-    """``'green'``, ``'orange'``, ``'red'`` or None (no target or no value)."""
-    if share is None:
+    """``'green'``, ``'orange'``, ``'red'`` or None (no target or no value, also as NaN)."""
+    if share is None or _nan(share):
         return None
     if share >= settings.traffic_light.green:
         return "green"

@@ -33,78 +33,137 @@ DAY = np.timedelta64(1, "D")
 
 @dataclass
 class Timeline:
-    """``deals``: one row per usable deal with ``first_contact``, ``won_date``,
-    ``lost_date`` (NaT when not reached) and the columns of the Deals table;
-    ``events``: stage entries (deal_id, stage, date, order) sorted per deal;
-    ``stays``: deal_id, stage, start, end (NaT while the deal is still in it)
-    and ``excluded`` (a stay left out because of a data problem)."""
+    """``deals``: one row per deal (position = the deal's ``code``) with ``first_contact``,
+    ``won_date``, ``lost_date`` (NaT when not reached), ``usable`` and the Deals columns;
+    ``events``: stage entries (deal_id, code, stage, order, date) sorted per deal by date;
+    ``stays``: deal_id, code, stage, start, end (NaT while the deal is still in it) and
+    ``excluded`` (a stay left out because of a data problem)."""
 
     deals: pd.DataFrame
     events: pd.DataFrame
     stays: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    stage_names: tuple[str, ...] = ()
+    _activity_codes: dict = field(default_factory=dict, repr=False)
 
     def open_at(self, as_of: pd.Timestamp) -> pd.Series:
         """Deals created on or before D that had not been won or lost on or before D."""
         d = self.deals
         return (d["first_contact"] <= as_of) & ~(d["won_date"] <= as_of) & ~(d["lost_date"] <= as_of) & d["usable"]
 
+    def last_event_at(self, as_of: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
+        """Per deal: the order of the last stage entered on or before D (-1: none) and its date."""
+        n = len(self.deals)
+        order = np.full(n, -1, dtype="int64")
+        date = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        known = np.flatnonzero(self.events["date"].to_numpy() <= as_of.to_datetime64())
+        if len(known):
+            codes = self.events["code"].to_numpy()[known]
+            last = known[np.r_[codes[1:] != codes[:-1], True]]
+            order[self.events["code"].to_numpy()[last]] = self.events["order"].to_numpy()[last]
+            date[self.events["code"].to_numpy()[last]] = self.events["date"].to_numpy()[last]
+        return order, date
+
     def stage_at(self, as_of: pd.Timestamp, settings: Settings) -> pd.Series:
         """Stage of every deal at D: the last stage entered on or before D.
 
         A deal without any stage history uses its ``stage`` column; a deal
-        whose first stage entry lies after D is in the first configured stage.
+        whose first stage entry lies after D is in the first configured stage,
+        and so is a deal without history whose ``stage`` column is won or lost
+        but whose ``closed`` date lies after D (it was still open at D).
         """
-        known = self.events[self.events["date"] <= as_of]
-        stage = lookup(known.groupby("deal_id", sort=False)["stage"].last(), self.deals["deal_id"])
-        no_history = ~self.deals["deal_id"].isin(self.events["deal_id"])
-        stage = stage.where(~no_history, self.deals["stage"])
+        order, _ = self.last_event_at(as_of)
+        names = np.array([*settings.stage_names, None], dtype=object)
+        stage = pd.Series(names[np.where(order >= 0, order, len(settings.stage_names))], index=self.deals.index,
+                          dtype=object)
+        no_history = ~self.deals["has_history"]
+        column = self.deals["stage"]
+        closed_by_d = (self.deals["won_date"] <= as_of) | (self.deals["lost_date"] <= as_of)
+        column = column.mask(column.isin([settings.won, settings.lost]) & ~closed_by_d)
+        stage = stage.where(~no_history, column)
         return stage.fillna(settings.stage_names[0]).where(self.deals["usable"])
+
+    def activity_codes(self, activities: pd.DataFrame) -> np.ndarray:
+        """The deal code of every activity (-1 when it names no known deal), computed once per table."""
+        key = id(activities)
+        cached = self._activity_codes.get(key)
+        if cached is None or cached[0] is not activities:
+            # look up each distinct deal id once: a deal has many activities
+            per_activity, distinct = pd.factorize(activities["deal_id"], use_na_sentinel=True)
+            found = np.r_[pd.Index(self.deals["deal_id"]).get_indexer(distinct), -1]
+            codes = found[np.where(per_activity < 0, len(distinct), per_activity)]
+            self._activity_codes[key] = cached = (activities, codes)
+        return cached[1]
+
+
+def per_deal(codes: np.ndarray, values: np.ndarray, n: int, how: str = "max") -> np.ndarray:
+    """Reduce ``values`` per deal code into an array of length ``n`` (NaT/NaN where a deal has none)."""
+    series = pd.Series(values)
+    grouped = getattr(series.groupby(codes), how)()
+    out = pd.Series(grouped).reindex(range(n))
+    return out.to_numpy()
 
 
 def build_timeline(tables: Tables, settings: Settings) -> Timeline:
-    deals = tables.deals.copy()
-    order = settings.stage_order
-    events = tables.stage_events[["deal_id", "stage", "date", ROW, "_column"]].copy()
-    events = events[events["stage"].notna() & events["date"].notna()]
-    events["order"] = events["stage"].map(order).astype("int64")
+    deals = tables.deals.reset_index(drop=True).copy(deep=False)
+    n = len(deals)
+    order_of = settings.stage_order
+    raw = tables.stage_events
+    raw = raw[raw["stage"].notna() & raw["date"].notna()]
+    code = pd.Index(deals["deal_id"]).get_indexer(raw["deal_id"]) if n else np.full(len(raw), -1)
+    keep = code >= 0
+    events = pd.DataFrame({
+        "deal_id": raw["deal_id"].to_numpy(dtype=object)[keep],
+        "code": code[keep].astype("int64"),
+        "stage": raw["stage"].to_numpy(dtype=object)[keep],
+        "order": raw["stage"].map(order_of).to_numpy(dtype="int64")[keep],
+        "date": raw["date"].to_numpy(dtype="datetime64[ns]")[keep],
+        ROW: raw[ROW].to_numpy(dtype="int64")[keep],
+        "_column": raw["_column"].to_numpy(dtype=object)[keep],
+    })
     problems: list[Problem] = []
 
-    excluded_pairs = pd.DataFrame(columns=["deal_id", "stage"])
+    excluded = np.empty(0, dtype="int64")  # code * 64 + order of stays left out
     if tables.history_source == "columns" and len(events):
-        excluded_pairs, problems = _backwards_dates(events)
+        excluded, problems = _backwards_dates(events)
 
-    # won / lost from the closed column when the history does not have them
+    # won / lost from the history, else from the closed column
     won, lost = settings.won, settings.lost
-    deals["won_date"] = lookup(events[events["stage"] == won].groupby("deal_id")["date"].min(), deals["deal_id"])
-    deals["lost_date"] = lookup(events[events["stage"] == lost].groupby("deal_id")["date"].min(), deals["deal_id"])
+    ev_codes, ev_dates, ev_orders = events["code"].to_numpy(), events["date"].to_numpy(), events["order"].to_numpy()
+    is_won_event = ev_orders == order_of[won]
+    is_lost_event = ev_orders == order_of[lost]
+    won_date = per_deal(ev_codes[is_won_event], ev_dates[is_won_event], n, "min")
+    lost_date = per_deal(ev_codes[is_lost_event], ev_dates[is_lost_event], n, "min")
     is_won = deals["stage"].eq(won)
     is_lost = deals["stage"].eq(lost)
-    deals.loc[is_won & deals["won_date"].isna(), "won_date"] = deals.loc[is_won, "closed"]
-    deals.loc[is_lost & deals["lost_date"].isna(), "lost_date"] = deals.loc[is_lost, "closed"]
-    deals["won_date"] = pd.to_datetime(deals["won_date"])
-    deals["lost_date"] = pd.to_datetime(deals["lost_date"])
+    won_date = pd.Series(won_date, dtype="datetime64[ns]").fillna(deals["closed"].where(is_won))
+    lost_date = pd.Series(lost_date, dtype="datetime64[ns]").fillna(deals["closed"].where(is_lost))
     # a deal entered both won and lost: the earlier decides
-    both = deals["won_date"].notna() & deals["lost_date"].notna()
-    deals.loc[both & (deals["lost_date"] < deals["won_date"]), "won_date"] = pd.NaT
-    deals.loc[both & deals["won_date"].notna() & (deals["won_date"] <= deals["lost_date"]), "lost_date"] = pd.NaT
+    both = won_date.notna() & lost_date.notna()
+    lost_first = both & (lost_date < won_date)
+    won_date = won_date.mask(lost_first)
+    lost_date = lost_date.mask(both & ~lost_first)
 
-    undated = (is_won | is_lost) & deals["won_date"].isna() & deals["lost_date"].isna()
-    deals["usable"] = ~undated
+    undated = (is_won | is_lost) & won_date.isna() & lost_date.isna()
     for row, stage in zip(deals.loc[undated, ROW], deals.loc[undated, "stage"], strict=True):
         problems.append(Problem("Deals", int(row), None, None, "closed_without_date", {"stage": stage}))
 
-    first = lookup(events.groupby("deal_id", sort=False)["date"].min(), deals["deal_id"])
-    deals["first_contact"] = deals["created"].where(first.isna() | (deals["created"] <= first), first)
-    before = deals["won_date"] < deals["first_contact"]
+    first = pd.Series(per_deal(ev_codes, ev_dates, n, "min"), dtype="datetime64[ns]")
+    first_contact = deals["created"].where(first.isna() | (deals["created"] <= first), first)
+    before = won_date < first_contact
     for row in deals.loc[before, ROW]:
         problems.append(Problem("Deals", int(row), None, None, "won_before_created"))
-    deals["cycle_days"] = ((deals["won_date"] - deals["first_contact"]) / DAY).where(~before)
+    deals = deals.assign(
+        won_date=won_date, lost_date=lost_date, usable=~undated, first_contact=first_contact,
+        cycle_days=((won_date - first_contact) / DAY).where(~before),
+        has_history=np.isin(np.arange(n), ev_codes),
+    )
 
-    events = events.sort_values(["deal_id", "date", "order" if tables.history_source == "columns" else ROW],
-                                kind="stable").reset_index(drop=True)
-    stays = _stays(events, settings, excluded_pairs)
-    return Timeline(deals.reset_index(drop=True), events, stays, problems)
+    tiebreak = events["order"] if tables.history_source == "columns" else events[ROW]
+    sort = np.lexsort((tiebreak.to_numpy(), ev_dates.astype("int64"), ev_codes))
+    events = events.iloc[sort].reset_index(drop=True)
+    stays = _stays(events, settings, excluded)
+    return Timeline(deals, events, stays, problems, tuple(settings.stage_names))
 
 
 def lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
@@ -113,44 +172,47 @@ def lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
     return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=values.dtype)
 
 
-def _stays(events: pd.DataFrame, settings: Settings, excluded_pairs: pd.DataFrame) -> pd.DataFrame:
+def _stays(events: pd.DataFrame, settings: Settings, excluded: np.ndarray) -> pd.DataFrame:
     """Consecutive entries per deal → stays; repeated entries of the same stage merge."""
     if events.empty:
-        return pd.DataFrame({"deal_id": pd.Series(dtype=object), "stage": pd.Series(dtype=object),
-                             "start": pd.Series(dtype="datetime64[ns]"), "end": pd.Series(dtype="datetime64[ns]"),
-                             "excluded": pd.Series(dtype=bool)})
-    deal = events["deal_id"]
-    new_deal = deal.ne(deal.shift())
+        return pd.DataFrame({"deal_id": pd.Series(dtype=object), "code": pd.Series(dtype="int64"),
+                             "stage": pd.Series(dtype=object), "order": pd.Series(dtype="int64"),
+                             "start": pd.Series(dtype="datetime64[ns]"),
+                             "end": pd.Series(dtype="datetime64[ns]"), "excluded": pd.Series(dtype=bool)})
+    codes = events["code"].to_numpy()
+    orders = events["order"].to_numpy()
+    new_deal = np.r_[True, codes[1:] != codes[:-1]]
     # drop an entry that repeats the stage the deal is already in
-    repeat = ~new_deal & events["stage"].eq(events["stage"].shift())
+    repeat = ~new_deal & np.r_[False, orders[1:] == orders[:-1]]
     ev = events[~repeat].reset_index(drop=True)
-    next_deal = ev["deal_id"].shift(-1)
-    end = ev["date"].shift(-1).where(next_deal.eq(ev["deal_id"]))
-    stays = pd.DataFrame({"deal_id": ev["deal_id"], "stage": ev["stage"], "start": ev["date"],
-                          "end": pd.to_datetime(end)})
-    stays = stays[~stays["stage"].isin([settings.won, settings.lost])]
-    key = pd.MultiIndex.from_frame(stays[["deal_id", "stage"]])
-    bad = pd.MultiIndex.from_frame(excluded_pairs[["deal_id", "stage"]]) if len(excluded_pairs) else None
-    stays["excluded"] = key.isin(bad) if bad is not None else False
+    codes = ev["code"].to_numpy()
+    same_deal_next = np.r_[codes[1:] == codes[:-1], False]
+    end = np.r_[ev["date"].to_numpy()[1:], np.datetime64("NaT")]
+    end = np.where(same_deal_next, end, np.datetime64("NaT")).astype("datetime64[ns]")
+    stays = pd.DataFrame({"deal_id": ev["deal_id"], "code": ev["code"], "stage": ev["stage"], "order": ev["order"],
+                          "start": ev["date"], "end": end})
+    terminal = [settings.stage_order[settings.won], settings.stage_order[settings.lost]]
+    stays = stays[~stays["order"].isin(terminal)]
+    stays["excluded"] = np.isin(stays["code"].to_numpy() * 64 + stays["order"].to_numpy(), excluded)
     return stays.reset_index(drop=True)
 
 
 def _backwards_dates(events: pd.DataFrame):
     """Per-stage columns: dates that go backwards in the configured order."""
-    ev = events.sort_values(["deal_id", "order"], kind="stable")
-    running_max = ev.groupby("deal_id", sort=False)["date"].cummax()
-    previous_max = running_max.groupby(ev["deal_id"], sort=False).shift()
-    backwards = ev["date"] < previous_max
+    ev = events.iloc[np.lexsort((events["order"].to_numpy(), events["code"].to_numpy()))]
+    running_max = ev.groupby("code", sort=False)["date"].cummax()
+    previous_max = running_max.groupby(ev["code"], sort=False).shift()
+    backwards = (ev["date"] < previous_max).to_numpy()
     problems, pairs = [], []
-    affected = ev[ev["deal_id"].isin(ev.loc[backwards, "deal_id"])]
-    by_deal = dict(tuple(affected.groupby("deal_id", sort=False)))
+    affected = ev[ev["code"].isin(ev.loc[backwards, "code"])]
+    by_deal = dict(tuple(affected.groupby("code", sort=False)))
     for idx in ev.index[backwards]:  # only the rows with a problem
-        deal_id, stage, date = ev.at[idx, "deal_id"], ev.at[idx, "stage"], ev.at[idx, "date"]
-        rows = by_deal[deal_id]
+        code, stage, date = ev.at[idx, "code"], ev.at[idx, "stage"], ev.at[idx, "date"]
+        rows = by_deal[code]
         earlier = rows[(rows["order"] < ev.at[idx, "order"]) & (rows["date"] > date)].iloc[-1]
         problems.append(Problem(
             "Deals", int(ev.at[idx, ROW]), ev.at[idx, "_column"], date.date(), "stage_date_order",
             {"stage": stage, "earlier": earlier["stage"], "earlier_date": earlier["date"].date().isoformat()},
         ))
-        pairs += [(deal_id, stage), (deal_id, earlier["stage"])]
-    return pd.DataFrame(pairs, columns=["deal_id", "stage"]), problems
+        pairs += [code * 64 + ev.at[idx, "order"], code * 64 + earlier["order"]]
+    return np.array(pairs, dtype="int64"), problems

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kpi_xl.config import Settings
-from kpi_xl.kpis.timeline import DAY, Timeline, lookup
+from kpi_xl.kpis.timeline import DAY, Timeline, per_deal
 from kpi_xl.periods import Window
 
 
@@ -69,36 +70,59 @@ class StageTime:
     open_deals: int
 
 
-def time_in_stage(timeline: Timeline, stage: str, window: Window, as_of: pd.Timestamp,
-                  include_open: bool = False, owner: str | None = None) -> StageTime:
-    """Time spent in ``stage`` (see module docstring)."""
+def _stage_days(timeline: Timeline, window: Window, as_of: pd.Timestamp,
+                owner: str | None = None) -> tuple[pd.Series, pd.Series]:
+    """Per (stage order, deal code): days of completed stays ended in the window, and days so far
+    of the stays still running at D in deals open at D (see the module docstring)."""
     stays = timeline.stays
-    stays = stays[(stays["stage"] == stage) & ~stays["excluded"] & (stays["start"] <= as_of)]
+    stays = stays[~stays["excluded"] & (stays["start"] <= as_of)]
+    codes = stays["code"].to_numpy()
     if owner is not None:
-        owners = timeline.deals.set_index("deal_id")["owner"].fillna("").str.casefold()
-        stays = stays[stays["deal_id"].map(owners).eq(owner.casefold())]
-    ended = stays["end"].notna() & (stays["end"] <= as_of)
-    done = stays[ended & window.contains(stays["end"])]
-    per_deal = ((done["end"] - done["start"]) / DAY).groupby(done["deal_id"]).sum()
-    open_mask = timeline.open_at(as_of)
-    open_ids = timeline.deals.loc[open_mask, "deal_id"]
-    running = stays[~ended & stays["deal_id"].isin(open_ids)]
-    so_far = ((as_of - running["start"]) / DAY).groupby(running["deal_id"]).sum()
+        owners = timeline.deals["owner"].fillna("").str.casefold().to_numpy()
+        stays = stays[owners[codes] == owner.casefold()]
+        codes = stays["code"].to_numpy()
+    ended = (stays["end"].notna() & (stays["end"] <= as_of)).to_numpy()
+    done = stays[ended & window.contains(stays["end"]).to_numpy()]
+    completed = ((done["end"] - done["start"]) / DAY).groupby([done["order"].to_numpy(),
+                                                               done["code"].to_numpy()]).sum()
+    is_open = timeline.open_at(as_of).to_numpy()
+    running = stays[~ended & is_open[codes]]
+    so_far = ((as_of - running["start"]) / DAY).groupby([running["order"].to_numpy(),
+                                                          running["code"].to_numpy()]).sum()
+    return completed, so_far
+
+
+def _stage_time(stage: str, order: int, completed: pd.Series, so_far: pd.Series, include_open: bool) -> StageTime:
+    def part(series: pd.Series) -> pd.Series:
+        if series.empty or order not in series.index.get_level_values(0):
+            return pd.Series(dtype=float)
+        return series.xs(order, level=0)
+
+    per_deal, running = part(completed), part(so_far)
     if include_open:
-        per_deal = per_deal.add(so_far, fill_value=0)
+        per_deal = per_deal.add(running, fill_value=0)
     return StageTime(
         stage=stage,
         mean=float(per_deal.mean()) if len(per_deal) else None,
         median=float(per_deal.median()) if len(per_deal) else None,
         deals=int(per_deal.size),
-        open_mean=float(so_far.mean()) if len(so_far) else None,
-        open_deals=int(so_far.size),
+        open_mean=float(running.mean()) if len(running) else None,
+        open_deals=int(running.size),
     )
 
 
+def time_in_stage(timeline: Timeline, stage: str, window: Window, as_of: pd.Timestamp,
+                  include_open: bool = False, owner: str | None = None) -> StageTime:
+    """Time spent in ``stage`` (see module docstring)."""
+    completed, so_far = _stage_days(timeline, window, as_of, owner)
+    order = list(timeline.stage_names).index(stage)
+    return _stage_time(stage, order, completed, so_far, include_open)
+
+
 def stage_times(timeline: Timeline, window: Window, as_of: pd.Timestamp, settings: Settings) -> pd.DataFrame:
-    """:func:`time_in_stage` for every open stage, in order."""
-    rows = [time_in_stage(timeline, s, window, as_of) for s in settings.open_stages]
+    """:func:`time_in_stage` for every open stage, in order (one pass over the stays)."""
+    completed, so_far = _stage_days(timeline, window, as_of)
+    rows = [_stage_time(s, settings.stage_order[s], completed, so_far, False) for s in settings.open_stages]
     return pd.DataFrame([vars(r) for r in rows])
 
 
@@ -138,15 +162,14 @@ def sleeping_deals(timeline: Timeline, activities: pd.DataFrame, as_of: pd.Times
     mask = timeline.open_at(as_of)
     frame = deals.loc[mask, ["deal_id", "owner", "value", "first_contact", "_row"]].copy()
     frame["stage"] = timeline.stage_at(as_of, settings)[mask]
-    events = timeline.events[timeline.events["date"] <= as_of]
-    last_change = events.groupby("deal_id")["date"].max()
-    acts = activities[(activities["date"] <= as_of) & activities["deal_id"].notna()]
-    last_activity = acts.groupby("deal_id")["date"].max()
-    latest = pd.concat([
-        frame["first_contact"],
-        lookup(last_change, frame["deal_id"]),
-        lookup(last_activity, frame["deal_id"]),
-    ], axis=1).max(axis=1)
+    codes = np.flatnonzero(mask.to_numpy())
+    _, last_change = timeline.last_event_at(as_of)
+    activity_codes = timeline.activity_codes(activities)
+    seen = (activity_codes >= 0) & (activities["date"].to_numpy() <= as_of.to_datetime64())
+    last_activity = per_deal(activity_codes[seen], activities["date"].to_numpy()[seen], len(deals), "max")
+    latest = np.fmax(np.fmax(frame["first_contact"].to_numpy(), last_change[codes]),
+                     last_activity[codes].astype("datetime64[ns]"))
+    latest = pd.Series(latest, index=frame.index, dtype="datetime64[ns]")
     frame["last_movement"] = latest
     frame["idle_days"] = ((as_of - latest) / DAY).astype("int64")
     limit = frame["stage"].map(settings.stale_days_by_stage).fillna(settings.stale_after_days)

@@ -36,6 +36,7 @@ ROW_KEYS = {
 # a customer whose end date cannot be read might be active or not.
 DROP_IF_BAD = {"Customers": ("until",)}
 UNIQUE_ID = {"Leads": "lead_id", "Deals": "deal_id", "Customers": "customer_id"}
+DISTINCT_MIN_ROWS = 256  # below this, converting cell by cell is as fast
 EVENT_COLUMNS = ["deal_id", "stage", "date", ROW, "_column"]
 
 
@@ -77,7 +78,8 @@ def read_table(
         raise ValueError(f"unknown table {name!r}")
     if rows is None:
         raise TableError(text("missing_table", settings.language, table=name))
-    rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in rows]
+    if not all(type(r) is list for r in rows):
+        rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in rows]
     if not rows or all(coerce.is_blank(pd.Series(rows[0], dtype=object))):
         raise TableError(text("no_header", settings.language, table=name))
     header = rows[0]
@@ -94,12 +96,20 @@ def read_table(
         for _, kept, other in duplicates
     ]
     width = len(header)
-    body = [r[:width] + [None] * (width - len(r)) for r in rows[1:]]
+    body = rows[1:]
+    if any(len(r) != width for r in body):
+        body = [r[:width] + [None] * (width - len(r)) for r in body]
     raw = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
     raw.index = pd.RangeIndex(first_row + 1, first_row + 1 + len(raw))
     raw = raw.loc[:, [p for p in range(width) if p in columns or p in stage_columns]]
+    distinct = {p: Distinct(raw[p]) for p in raw.columns}
     if len(raw):
-        raw = raw[~coerce.is_blank_frame(raw)]
+        blank = np.ones(len(raw), dtype=bool)
+        for p in raw.columns:
+            blank &= distinct[p].spread(coerce.is_blank(distinct[p].values)).to_numpy(dtype=bool)
+        if blank.any():
+            raw = raw[~blank]
+            distinct = {p: d.subset(~blank) for p, d in distinct.items()}
 
     spec = {c.name: c for c in TABLES[name]}
     headers = {columns[p]: shown_header(header[p]) for p in columns}
@@ -107,7 +117,8 @@ def read_table(
     dropped = pd.Series(False, index=raw.index)
     for position, column in columns.items():
         kind = spec[column].kind if column in spec else None
-        values, column_problems, bad = _coerce_column(name, column, headers[column], raw[position], kind, settings)
+        values, column_problems, bad = _coerce_column(name, column, headers[column], distinct[position], kind,
+                                                      settings)
         frame[column] = values
         problems += column_problems
         if column in ROW_KEYS[name]:
@@ -118,7 +129,7 @@ def read_table(
             dropped |= bad
     stage_dates = None
     if stage_columns:
-        stage_dates, stage_problems = _stage_dates(name, raw, stage_columns, header, frame)
+        stage_dates, stage_problems = _stage_dates(name, distinct, stage_columns, header, frame)
         problems += stage_problems
     problems = [_left_out(p, dropped, name) for p in problems]
 
@@ -140,59 +151,107 @@ def read_table(
     return ParsedTable(name, frame, problems, headers, stage_dates)
 
 
-def _coerce_column(table, column, header, raw, kind, settings):
+class Distinct:
+    """A raw column and its distinct values: conversions run once per distinct value.
+
+    Columns repeat a few values (dates, owners, types, stages) over many rows,
+    so converting the distinct values and spreading the results back is what
+    keeps parsing a million rows fast. Columns holding booleans are converted
+    cell by cell (``True == 1`` would merge them with the number 1), and so are
+    columns whose values are mostly distinct (nothing to gain).
+    """
+
+    def __init__(self, raw: pd.Series, codes: np.ndarray | None = None, values: pd.Series | None = None):
+        self.raw = raw
+        if codes is not None:
+            self.codes, self.values = codes, values
+            return
+        self.codes = None
+        self.values = raw
+        array = raw.to_numpy(dtype=object)
+        if len(array) < DISTINCT_MIN_ROWS:
+            return
+        kinds = set(map(type, array))
+        if bool in kinds or np.bool_ in kinds:
+            return
+        codes, uniques = pd.factorize(array, use_na_sentinel=True)
+        if len(uniques) * 2 > len(array):
+            return
+        self.values = pd.Series([*uniques.tolist(), None], dtype=object)
+        self.codes = np.where(codes < 0, len(uniques), codes)
+
+    def spread(self, per_value: pd.Series) -> pd.Series:
+        """A result per distinct value → a result per row (same dtype)."""
+        if self.codes is None:
+            return per_value
+        return pd.Series(per_value.array.take(self.codes), index=self.raw.index)
+
+    def subset(self, keep: np.ndarray) -> Distinct:
+        if self.codes is None:
+            return Distinct(self.raw[keep], codes=None, values=self.raw[keep])
+        return Distinct(self.raw[keep], codes=self.codes[keep], values=self.values)
+
+
+def _coerce_column(table, column, header, distinct: Distinct, kind, settings):
     """Coerce one raw column by its kind; returns (values, problems, bad mask)."""
-    errors = coerce.excel_errors(raw)
-    has_error = errors.notna()
-    problems = _error_problems(table, header, raw.index[has_error], errors[has_error])
-    clean = raw.where(~has_error, None)
+    raw, u = distinct.raw, distinct.values
+    spread = distinct.spread
+    errors_u = coerce.excel_errors(u)
+    has_error_u = errors_u.notna()
+    has_error = spread(has_error_u).astype(bool)
+    problems = _error_problems(table, header, raw.index[has_error], spread(errors_u)[has_error])
+    clean = u.where(~has_error_u, None)
     bad = pd.Series(False, index=raw.index)
     if kind == DATE:
-        values, bad = coerce.to_dates(clean)
+        values_u, bad_u = coerce.to_dates(clean)
+        values, bad = spread(values_u), spread(bad_u).astype(bool)
         problems += _problems(table, header, raw, bad, "bad_date")
     elif kind == MONEY:
-        values, bad = coerce.to_money(clean)
+        values_u, bad_u = coerce.to_money(clean)
+        values, bad = spread(values_u), spread(bad_u).astype(bool)
         problems += _problems(table, header, raw, bad, "bad_money")
         negative = values < 0
         problems += _problems(table, header, raw, negative, "negative_money", consequence="left_out_of_amounts")
         values = values.where(~negative)
         bad = pd.Series(False, index=raw.index)  # the row stays; only its amount is left out
     elif kind == NUMBER:
-        values, bad = coerce.to_number(clean)
-        problems += _problems(table, header, raw, bad, "bad_number")
-        bad = pd.Series(False, index=raw.index)
+        values_u, bad_u = coerce.to_number(clean)
+        values = spread(values_u)
+        problems += _problems(table, header, raw, spread(bad_u).astype(bool), "bad_number")
     elif kind == BOOL:
-        values, bad = coerce.to_bool(clean)
-        problems += _problems(table, header, raw, bad, "bad_bool")
-        bad = pd.Series(False, index=raw.index)
+        values_u, bad_u = coerce.to_bool(clean)
+        values = spread(values_u)
+        problems += _problems(table, header, raw, spread(bad_u).astype(bool), "bad_bool")
     elif kind in (ID, TEXT):
-        values = coerce.to_text(clean)
+        text_u = coerce.to_text(clean)
         if column == "stage":
             # in Deals the deal stays (left out of stage KPIs); in StageHistory the row itself is unusable
             code = "unknown_stage_row" if table == "StageHistory" else "unknown_stage"
-            unknown = values.notna()
-            values = _lookup(table, header, raw, values, settings.stage_lookup, code, problems, settings)
-            bad = unknown & values.isna()
+            mapped_u, unknown_u = _lookup(text_u, settings.stage_lookup)
+            values = spread(mapped_u.astype(object))
+            bad = spread(unknown_u).astype(bool)
+            known = ", ".join(settings.stage_names)
+            shown = spread(text_u)
+            problems += [Problem(table, int(row), header, value, code, {"stage": value, "known": known})
+                         for row, value in zip(raw.index[bad], shown[bad], strict=True)]
         elif column == "type" and table == "Activities":
-            values = _lookup(table, header, raw, values, settings.activity_lookup, "unknown_activity_type",
-                             problems, settings)
+            mapped_u, unknown_u = _lookup(text_u, settings.activity_lookup)
+            values = spread(mapped_u.where(~unknown_u, text_u))  # unknown labels stay: 0 points, listed
+            unknown = spread(unknown_u).astype(bool)
+            problems += [Problem(table, int(row), header, value, "unknown_activity_type", {"type": value})
+                         for row, value in zip(raw.index[unknown], values[unknown], strict=True)]
+        else:
+            values = spread(text_u)
     else:  # an extra column: kept as given (Excel errors removed)
-        values = clean
+        values = spread(clean)
     return values, problems, bad | has_error
 
 
-def _lookup(table, header, raw, values, lookup, code, problems, settings):
-    """Map labels to canonical names; unknown labels become problems (and None for stages)."""
+def _lookup(values: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """Labels → canonical names (case and spacing ignored); and which labels are unknown."""
     keys = values.map(lambda v: " ".join(v.split()).casefold() if isinstance(v, str) else None)
     mapped = keys.map(lookup)
-    unknown = values.notna() & mapped.isna()
-    known = ", ".join(settings.stage_names)
-    for row, value in zip(raw.index[unknown], values[unknown], strict=True):
-        params = {"type": value} if code == "unknown_activity_type" else {"stage": value, "known": known}
-        problems.append(Problem(table, int(row), header, value, code, params))
-    if code == "unknown_activity_type":
-        return mapped.where(~unknown, values)  # keep the label: it scores 0 and is listed
-    return mapped.astype(object)
+    return mapped, values.notna() & mapped.isna()
 
 
 def _error_problems(table, header, rows, errors):
@@ -222,15 +281,18 @@ def _left_out(problem: Problem, dropped: pd.Series, table: str) -> Problem:
     return problem
 
 
-def _stage_dates(table, raw, stage_columns, header, frame):
+def _stage_dates(table, distinct, stage_columns, header, frame):
     """Long form (deal_id, stage, date) of the per-stage date columns of Deals."""
     parts, problems = [], []
     for position, stage in stage_columns.items():
         shown = shown_header(header[position])
-        errors = coerce.excel_errors(raw[position])
-        problems += _error_problems(table, shown, raw.index[errors.notna()], errors[errors.notna()])
-        dates, bad = coerce.to_dates(raw[position].where(errors.isna(), None))
-        problems += _problems(table, shown, raw[position], bad, "bad_date")
+        column = distinct[position]
+        errors_u = coerce.excel_errors(column.values)
+        errors = column.spread(errors_u)
+        problems += _error_problems(table, shown, column.raw.index[errors.notna()], errors[errors.notna()])
+        dates_u, bad_u = coerce.to_dates(column.values.where(errors_u.isna(), None))
+        dates, bad = column.spread(dates_u), column.spread(bad_u).astype(bool)
+        problems += _problems(table, shown, column.raw, bad, "bad_date")
         has = dates.notna()
         parts.append(pd.DataFrame({
             "deal_id": frame.loc[has, "deal_id"] if "deal_id" in frame else None,
