@@ -58,6 +58,8 @@ class Prepared:
     qualification: ql.Qualification
     scored_activities: pd.DataFrame
     problems: list[Problem]
+    months: list[str]  # months with data, oldest first
+    activity_customers: np.ndarray  # position in Customers of each activity's customer (-1: none)
 
 
 def prepare(tables: Tables, settings: Settings) -> Prepared:
@@ -66,7 +68,8 @@ def prepare(tables: Tables, settings: Settings) -> Prepared:
     qualification = ql.qualify(tables.leads, settings)
     scored = ap.with_points(tables.activities, settings)
     problems = [*tables.problems, *timeline.problems, *qualification.problems]
-    return Prepared(tables, settings, timeline, qualification, scored, problems)
+    customers = cu.positions(tables.customers, tables.activities["customer_id"])
+    return Prepared(tables, settings, timeline, qualification, scored, problems, data_months(tables), customers)
 
 
 @dataclass
@@ -115,7 +118,7 @@ def compute(
     timeline = prepared.timeline
     lang = settings.language
     unassigned = text("unassigned", lang)
-    months = data_months(tables)
+    months = prepared.months
     if month is None or (isinstance(month, str) and not month.strip()):
         if not months:
             month = pd.Period(pd.Timestamp(today or dt.date.today()), freq="M")
@@ -142,7 +145,8 @@ def compute(
     sleeping = ve.sleeping_deals(timeline, tables.activities, as_of, settings)
     # KPI 5
     year_before = as_of - pd.DateOffset(months=12)
-    relationship = cu.customer_relationship(tables.customers, tables.activities, as_of, year_before, settings)
+    relationship = cu.customer_relationship(tables.customers, tables.activities, as_of, year_before, settings,
+                                            prepared.activity_customers)
     profile = la.profile_customers(tables.customers, as_of, settings)
     candidates = la.open_leads(tables.leads, tables.customers, timeline, as_of)
     lookalikes = la.lookalike_scores(candidates, profile, settings, top=settings.lookalike.top)
@@ -223,7 +227,11 @@ def data_months(tables: Tables) -> list[str]:
     months: set = set()
     for column in dates:
         values = column.to_numpy(dtype="datetime64[ns]")
-        months |= set(np.unique(values[~np.isnat(values)].astype("datetime64[M]")).tolist())
+        numbers = values[~np.isnat(values)].astype("datetime64[M]").astype("int64")
+        if len(numbers):
+            first = numbers.min()
+            present = np.flatnonzero(np.bincount(numbers - first)) + first
+            months |= set(present.astype("datetime64[M]").tolist())
     return [f"{m.year:04d}-{m.month:02d}" for m in sorted(months)]
 
 

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kpi_xl.config import Settings
-from kpi_xl.kpis.timeline import DAY, lookup
+from kpi_xl.kpis.timeline import DAY, per_deal
 
 
 def active_at(customers: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
@@ -59,12 +60,23 @@ def retention(customers: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -
     return Retention(rate, revenue_rate, n_start, int(at_end.sum()), int(new.sum()), int(churned.sum()))
 
 
-def last_contact(customers: pd.DataFrame, activities: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+def positions(customers: pd.DataFrame, customer_ids: pd.Series) -> np.ndarray:
+    """The row position in ``customers`` of each id (-1 when unknown), looking each distinct id up once."""
+    codes, distinct = pd.factorize(customer_ids, use_na_sentinel=True)
+    found = np.r_[pd.Index(customers["customer_id"]).get_indexer(distinct), -1]
+    return found[np.where(codes < 0, len(distinct), codes)]
+
+
+def last_contact(customers: pd.DataFrame, activities: pd.DataFrame, as_of: pd.Timestamp,
+                 activity_customers: np.ndarray | None = None) -> pd.Series:
     """The last contact on or before D per customer (NaT when none)."""
-    acts = activities[(activities["date"] <= as_of) & activities["customer_id"].notna()]
-    from_activities = lookup(acts.groupby("customer_id")["date"].max(), customers["customer_id"])
-    noted = customers["last_contact"].where(customers["last_contact"] <= as_of)
-    return pd.concat([pd.to_datetime(from_activities), noted], axis=1).max(axis=1)
+    if activity_customers is None:
+        activity_customers = positions(customers, activities["customer_id"])
+    seen = (activity_customers >= 0) & (activities["date"].to_numpy() <= as_of.to_datetime64())
+    from_activities = per_deal(activity_customers[seen], activities["date"].to_numpy()[seen], len(customers), "max")
+    noted = customers["last_contact"].where(customers["last_contact"] <= as_of).to_numpy()
+    latest = np.fmax(from_activities.astype("datetime64[ns]"), noted)
+    return pd.Series(latest, index=customers.index, dtype="datetime64[ns]")
 
 
 @dataclass
@@ -77,11 +89,12 @@ class CustomerRelationship:
 
 
 def customer_relationship(customers: pd.DataFrame, activities: pd.DataFrame, as_of: pd.Timestamp,
-                          period_start: pd.Timestamp, settings: Settings) -> CustomerRelationship:
+                          period_start: pd.Timestamp, settings: Settings,
+                          activity_customers: np.ndarray | None = None) -> CustomerRelationship:
     """KPI 5 at D, with retention over (period_start, D]."""
     active = active_at(customers, as_of)
     tenure = ((as_of - customers.loc[active, "since"]) / DAY)
-    contact = last_contact(customers, activities, as_of)
+    contact = last_contact(customers, activities, as_of, activity_customers)
     days = (as_of - contact) / DAY
     attention = active & (contact.isna() | (days > settings.contact_within_days))
     needs = customers.loc[attention, ["customer_id", "company", "owner"]].copy()
