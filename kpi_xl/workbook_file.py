@@ -15,6 +15,7 @@ import datetime as dt
 import math
 import os
 import re
+import struct
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -305,10 +306,55 @@ def _fresh_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
 
 
 def copy_entry(src: zipfile.ZipFile, dst: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Copy one part unchanged (its bytes; compression as it was)."""
-    with src.open(info) as reader, dst.open(_copy_info(info), "w", force_zip64=info.file_size > 2**31) as writer:
-        while chunk := reader.read(1 << 20):
-            writer.write(chunk)
+    """Copy one part unchanged: its compressed bytes as they are, without inflating them.
+
+    A big data sheet is copied at disk speed instead of being decompressed and
+    compressed again. Falls back to a decompress/recompress copy for anything
+    unusual (encrypted entries, zip64, a header that does not check out).
+    """
+    try:
+        _copy_raw(src, dst, info)
+    except _NotRaw:
+        with src.open(info) as reader, dst.open(_copy_info(info), "w", force_zip64=info.file_size > 2**31) as w:
+            while chunk := reader.read(1 << 20):
+                w.write(chunk)
+
+
+class _NotRaw(Exception):
+    pass
+
+
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # signature .. extra length (30 bytes)
+
+
+def _copy_raw(src: zipfile.ZipFile, dst: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    if info.flag_bits & 0x1 or info.file_size >= 2**31 or info.compress_size >= 2**31 or dst.fp is None:
+        raise _NotRaw
+    src.fp.seek(info.header_offset)
+    header = src.fp.read(_LOCAL_HEADER.size)
+    fields = _LOCAL_HEADER.unpack(header)
+    if fields[0] != b"PK\x03\x04":
+        raise _NotRaw
+    src.fp.seek(info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10])
+    fresh = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    fresh.compress_type = info.compress_type
+    fresh.external_attr = info.external_attr
+    fresh.create_system = info.create_system
+    fresh.CRC, fresh.compress_size, fresh.file_size = info.CRC, info.compress_size, info.file_size
+    fresh.flag_bits = info.flag_bits & ~0x08  # sizes go in the header: no data descriptor
+    fresh.header_offset = dst.fp.tell()
+    dst.fp.write(fresh.FileHeader(False))
+    remaining = info.compress_size
+    while remaining:
+        chunk = src.fp.read(min(remaining, 1 << 20))
+        if not chunk:
+            raise KpiError(f"{info.filename} is cut short inside the workbook; the file may be damaged")
+        dst.fp.write(chunk)
+        remaining -= len(chunk)
+    dst.filelist.append(fresh)
+    dst.NameToInfo[fresh.filename] = fresh
+    dst.start_dir = dst.fp.tell()
+    dst._didModify = True
 
 
 def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
