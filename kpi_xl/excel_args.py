@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from kpi_xl.errors import KpiError
+from kpi_xl.periods import month_input
 from kpi_xl.tables.headers import TABLES, normalize
 
 
@@ -53,13 +54,7 @@ def table_rows(arg, table: str) -> tuple[list[list[object]], int]:
     return rows, 1
 
 
-def month_arg(value) -> object:
-    """An Excel date, a serial number, ``"2026-10"`` or nothing → what :func:`parse_month` takes."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+month_arg = month_input  # an Excel date, a serial number, "2026-10" or nothing
 
 
 def date_arg(value) -> dt.date | None:

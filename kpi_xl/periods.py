@@ -34,6 +34,18 @@ def parse_month(value: object) -> pd.Period:
     return pd.Period(year=year, month=month, freq="M")
 
 
+def month_input(value: object) -> object:
+    """A month as a cell or option hands it over → what :func:`parse_month` takes (None when empty).
+
+    Excel gives a serial number as a float (``46296.0``); empty cells arrive as None or ``""``.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def as_of_date(month: pd.Period, today: dt.date | None = None) -> pd.Timestamp:
     """The last day of ``month``, or today when ``month`` is the current month."""
     today = pd.Timestamp(today or dt.date.today()).normalize()

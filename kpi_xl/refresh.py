@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpi_xl import layout as L
 from kpi_xl.compute import MonthReport, compute
 from kpi_xl.config import Settings, default_config_path, load_config
+from kpi_xl.periods import month_input
 from kpi_xl.report import Plan, build_plan
 from kpi_xl.tables import Tables, read_tables
 from kpi_xl.workbook_file import read_workbook, write_owned_sheets
@@ -59,18 +59,10 @@ def refresh_file(path: str | Path, month: str | None = None, config: str | Path 
 
 def plan_for(tables: Tables, settings: Settings, month, selector, history, now=None, today=None):
     """Compute the month and the plan of what to write (shared by the file and the xlwings refresh)."""
-    report = compute(tables, settings, month=_month_text(month), today=today)
+    report = compute(tables, settings, month=month_input(month), today=today)
     plan = build_plan(report, settings, now or dt.datetime.now(), month_selector=selector,
                       existing_history=history)
     return report, plan
 
 
-def _month_text(value) -> object:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-__all__ = ["CONFIG_NAME", "RefreshResult", "find_config", "load_tables", "plan_for", "refresh_file", "L"]
+__all__ = ["CONFIG_NAME", "RefreshResult", "find_config", "load_tables", "plan_for", "refresh_file"]

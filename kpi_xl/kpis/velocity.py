@@ -29,20 +29,22 @@ from kpi_xl.kpis.timeline import DAY, Timeline, per_deal
 from kpi_xl.periods import Window
 
 
-def won_in(timeline: Timeline, window: Window, owner: str | None = None) -> pd.DataFrame:
+def _closed_in(timeline: Timeline, window: Window, date_column: str, owner: str | None) -> pd.DataFrame:
     deals = timeline.deals
-    mask = window.contains(deals["won_date"]) & deals["usable"]
+    mask = window.contains(deals[date_column]) & deals["usable"]
     if owner is not None:
         mask &= deals["owner"].fillna("").str.casefold().eq(owner.casefold())
     return deals[mask]
+
+
+def won_in(timeline: Timeline, window: Window, owner: str | None = None) -> pd.DataFrame:
+    """Deals won in the window (by won date)."""
+    return _closed_in(timeline, window, "won_date", owner)
 
 
 def lost_in(timeline: Timeline, window: Window, owner: str | None = None) -> pd.DataFrame:
-    deals = timeline.deals
-    mask = window.contains(deals["lost_date"]) & deals["usable"]
-    if owner is not None:
-        mask &= deals["owner"].fillna("").str.casefold().eq(owner.casefold())
-    return deals[mask]
+    """Deals lost in the window (by lost date)."""
+    return _closed_in(timeline, window, "lost_date", owner)
 
 
 @dataclass
