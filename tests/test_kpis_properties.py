@@ -1,0 +1,349 @@
+"""Properties of the KPI layer on random small companies (hypothesis).
+
+The companies are typed DataFrames (``tables_from_frames``) with the config of
+the hand-built company (``tests/company.py``): random leads, activities,
+deals with per-stage dates (sometimes out of order, sometimes only a
+``closed`` date), customers, and a random report month judged either at its
+last day or at a ``today`` inside it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from kpi_xl import compute, prepare, tables_from_frames
+from kpi_xl.periods import as_of_date
+
+try:
+    from tests import company as co
+except ImportError:  # pytest put tests/ itself on sys.path
+    import company as co
+
+SETTINGS = co.settings()
+OPEN = SETTINGS.open_stages  # Lead, Intake, Offerte, Onderhandeling
+WON, LOST = SETTINGS.won, SETTINGS.lost
+BASE = pd.Timestamp("2025-06-01")
+SPAN = 640  # days: 2025-06-01 .. 2027-03-03
+MONTHS = pd.period_range("2025-07", "2027-02", freq="M")
+
+OWNERS = st.sampled_from(["Anna", "Bram", "Carla", None])
+INDUSTRY = st.sampled_from(["ICT", "Bouw", "Retail", None])
+EMPLOYEES = st.sampled_from([None, 5.0, 10.0, 20.0, 50.0, 80.0, 300.0])
+REGION = st.sampled_from(["Noord", "Zuid", "Oost", None])
+MONEY = st.one_of(st.none(), st.sampled_from([0.0, 1000.0, 5000.0, 20000.0]),
+                  st.floats(0, 100000, allow_nan=False).map(lambda x: round(x, 2)))
+
+PROPERTY = hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+LEAD_COLUMNS = ["lead_id", "created", "owner", "company", "source", "qualified", "industry", "employees", "region",
+                "budget"]
+ACTIVITY_COLUMNS = ["date", "owner", "type", "lead_id", "deal_id", "customer_id"]
+DEAL_COLUMNS = ["deal_id", "owner", "created", "value", "stage", "closed", "lead_id"]
+CUSTOMER_COLUMNS = ["customer_id", "since", "until", "revenue", "last_contact", "company", "owner", "lead_id",
+                    "industry", "employees", "region"]
+EVENT_COLUMNS = ["deal_id", "stage", "date", "_row", "_column"]
+
+
+# ----------------------------------------------------------------------------
+# strategies: rows as dicts; ``first`` and ``last`` bound every date
+
+
+def _day(offset: int) -> pd.Timestamp:
+    return BASE + pd.Timedelta(days=offset)
+
+
+@st.composite
+def lead_rows(draw, prefix: str, first: int, last: int, max_rows: int):
+    rows = []
+    for i in range(draw(st.integers(0, max_rows))):
+        rows.append({
+            "lead_id": f"{prefix}L{i}", "created": _day(draw(st.integers(first, last))), "owner": draw(OWNERS),
+            "company": f"{prefix}Bedrijf {i}", "source": draw(st.sampled_from(["Website", "Event", None])),
+            "qualified": draw(st.sampled_from([None, None, True, False])), "industry": draw(INDUSTRY),
+            "employees": draw(EMPLOYEES), "region": draw(REGION), "budget": draw(MONEY),
+        })
+    return rows
+
+
+@st.composite
+def deal_rows(draw, prefix: str, first: int, last: int, max_rows: int, lead_ids: list[str], disorder: bool = True,
+              walk: bool = False):
+    """Deals and their stage entries: per-stage column form (each stage at most once, in order) or, with
+    ``walk``, StageHistory form (any sequence of open stages: back and forth, re-entries)."""
+    deals, events = [], []
+    for i in range(draw(st.integers(0, max_rows))):
+        deal_id = f"{prefix}D{i}"
+        created = draw(st.integers(first, last))
+        if walk:
+            # Intake and Offerte twice as likely: back-and-forth between them is the common re-entry
+            stages = draw(st.lists(st.sampled_from([*OPEN, *OPEN[1:3]]), max_size=6))
+        else:
+            stages = [s for s in OPEN if draw(st.booleans())]
+        end = draw(st.sampled_from([None, WON, LOST]))
+        path = stages + ([end] if end else [])
+        # the first stage date may lie a little before `created` (first contact is then that date)
+        start = created + draw(st.integers(-5 if first < created - 5 else 0, 10))
+        dates, day = [], start
+        for _ in path:
+            dates.append(day)
+            day += draw(st.integers(0, 60))
+        if disorder and len(dates) > 1 and draw(st.integers(0, 4)) == 0:
+            dates = draw(st.permutations(dates))  # stage dates out of order
+        with_history = bool(path) and draw(st.integers(0, 2)) > 0
+        closed = None
+        if end and (not with_history or draw(st.booleans())):
+            closed = _day(dates[-1]) if dates else None
+            if not with_history and draw(st.integers(0, 5)) == 0:
+                closed = None  # a won/lost deal without any date: not usable
+        current = path[-1] if path else draw(st.sampled_from(OPEN))
+        deals.append({"deal_id": deal_id, "owner": draw(OWNERS), "created": _day(created), "value": draw(MONEY),
+                      "stage": current, "closed": closed,
+                      "lead_id": draw(st.sampled_from([None, *lead_ids, *lead_ids])) if lead_ids else None})
+        if with_history:
+            row = i + 2
+            events += [{"deal_id": deal_id, "stage": s, "date": _day(d), "_row": row, "_column": s}
+                       for s, d in zip(path, dates, strict=True)]
+    return deals, events
+
+
+@st.composite
+def customer_rows(draw, prefix: str, first: int, last: int, max_rows: int, lead_ids: list[str]):
+    rows = []
+    for i in range(draw(st.integers(0, max_rows))):
+        since = draw(st.integers(first, last))
+        until = draw(st.one_of(st.none(), st.integers(1, 400)))
+        contact = draw(st.one_of(st.none(), st.integers(first, last + 60)))
+        rows.append({
+            "customer_id": f"{prefix}C{i}", "since": _day(since),
+            "until": None if until is None else _day(since + until), "revenue": draw(MONEY),
+            "last_contact": None if contact is None else _day(contact), "company": f"{prefix}Klant {i}",
+            "owner": draw(OWNERS), "lead_id": draw(st.sampled_from([None, *lead_ids, *lead_ids])) if lead_ids else None,
+            "industry": draw(INDUSTRY), "employees": draw(EMPLOYEES), "region": draw(REGION),
+        })
+    return rows
+
+
+@st.composite
+def activity_rows(draw, first: int, last: int, max_rows: int, deal_ids, customer_ids, lead_ids):
+    rows = []
+    for _ in range(draw(st.integers(0, max_rows))):
+        rows.append({
+            "date": _day(draw(st.integers(first, last))), "owner": draw(OWNERS),
+            "type": draw(st.sampled_from(["call", "email", "meeting", "whatsapp"])),
+            "lead_id": draw(st.sampled_from([None, *lead_ids])),
+            "deal_id": draw(st.sampled_from([None, *deal_ids])),
+            "customer_id": draw(st.sampled_from([None, *customer_ids])),
+        })
+    return rows
+
+
+@dataclasses.dataclass
+class Company:
+    leads: list[dict]
+    activities: list[dict]
+    deals: list[dict]
+    events: list[dict]
+    customers: list[dict]
+    source: str = "columns"  # the stage history: per-stage date columns, or a StageHistory table
+
+    def tables(self, extra: Company | None = None):
+        def frame(rows, columns, dates=(), objects=()):
+            f = pd.DataFrame(rows, columns=columns)
+            for c in columns:
+                if c in dates:
+                    f[c] = pd.to_datetime(f[c])
+                elif c in objects:
+                    f[c] = f[c].astype(object).where(f[c].notna(), None)
+            return f
+
+        def rows(name):
+            return getattr(self, name) + (getattr(extra, name) if extra else [])
+
+        text = ("lead_id", "deal_id", "customer_id", "owner", "company", "source", "industry", "region", "type",
+                "stage", "_column", "qualified")
+        leads = frame(rows("leads"), LEAD_COLUMNS, ("created",), text)
+        activities = frame(rows("activities"), ACTIVITY_COLUMNS, ("date",), text)
+        deals = frame(rows("deals"), DEAL_COLUMNS, ("created", "closed"), text)
+        customers = frame(rows("customers"), CUSTOMER_COLUMNS, ("since", "until", "last_contact"), text)
+        events = frame(rows("events"), EVENT_COLUMNS, ("date",), text)
+        events["_row"] = events["_row"].astype("int64")
+        tables = tables_from_frames(leads, activities, deals, customers, events)
+        tables.history_source = self.source
+        return tables
+
+
+@st.composite
+def companies(draw, first: int = 0, last: int = SPAN, disorder: bool = True):
+    source = draw(st.sampled_from(["columns", "table"]))
+    leads = draw(lead_rows("", first, last, 8))
+    lead_ids = [r["lead_id"] for r in leads]
+    deals, events = draw(deal_rows("", first, last, 8, lead_ids, disorder, walk=source == "table"))
+    customers = draw(customer_rows("", first, last, 6, lead_ids))
+    activities = draw(activity_rows(first, last, 12, [r["deal_id"] for r in deals],
+                                    [r["customer_id"] for r in customers], lead_ids))
+    return Company(leads, activities, deals, events, customers, source)
+
+
+@st.composite
+def months(draw):
+    """(month, today): judged at the month's last day, or at a day inside the month."""
+    month = draw(st.sampled_from(list(MONTHS)))
+    if draw(st.booleans()):
+        return month, dt.date(2030, 1, 1)
+    day = draw(st.integers(1, month.days_in_month))
+    return month, dt.date(month.year, month.month, day)
+
+
+# ----------------------------------------------------------------------------
+# invariants
+
+
+def _numbers(values) -> list[float]:
+    return [float(v) for v in values if v is not None and not pd.isna(v)]
+
+
+@PROPERTY
+@given(company=companies(), when=months())
+def test_pipeline_durations_and_retention_stay_in_range(company, when):
+    month, today = when
+    tables = company.tables()
+    prepared = prepare(tables, SETTINGS)
+    report = compute(prepared, SETTINGS, month, today=today)
+    eps = 1e-6
+
+    # weighted pipeline ≤ pipeline, both ≥ 0 (in total, per stage and per owner)
+    p = report.pipeline
+    assert 0 <= p.weighted <= p.value + eps
+    for frame in (p.per_stage, p.per_owner):
+        assert (frame["weighted"] >= 0).all() and (frame["value"] >= 0).all()
+        assert (frame["weighted"] <= frame["value"] + eps).all()
+    assert p.per_stage["deals"].sum() == p.deals == report.sales_velocity.open_deals
+    assert p.per_stage["value"].sum() == pytest.approx(p.value)
+
+    # no duration is negative
+    timeline = prepared.timeline
+    assert (timeline.stays["end"].dropna() >= timeline.stays.loc[timeline.stays["end"].notna(), "start"]).all()
+    assert (timeline.deals["cycle_days"].dropna() >= 0).all()
+    assert all(x >= 0 for x in _numbers([report.cycle.mean, report.cycle.median]))
+    for column in ("mean", "median", "open_mean"):
+        assert all(x >= 0 for x in _numbers(report.stage_times[column]))
+    assert (report.sleeping["idle_days"] >= 0).all()
+    assert all(x >= 0 for x in _numbers([report.customers.average_tenure_days]))
+    assert all(x >= 0 for x in _numbers(report.customers.needs_attention["days_since_contact"]))
+    assert all(x >= 0 for x in _numbers([report.sales_velocity.per_day, report.sales_velocity.average_cycle_days]))
+
+    # retention and gross revenue retention within 0..1
+    r = report.customers.retention
+    for rate in _numbers([r.rate, r.revenue_rate, report.tiles["retention"].value,
+                          report.tiles["retention"].previous, report.close_ratio, report.quote_to_close]):
+        assert 0 <= rate <= 1
+    for frame, columns in ((report.conversion, ["conversion", "won_share"]),):
+        for column in columns:
+            assert all(0 <= x <= 1 for x in _numbers(frame[column]))
+    assert 0 <= report.qualified.month_count <= report.qualified.leads_in_month
+
+
+@hsettings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(company=companies(disorder=False))
+def test_stays_of_a_won_deal_add_up_to_at_most_its_cycle_time(company):
+    tables = company.tables()
+    timeline = prepare(tables, SETTINGS).timeline
+    events = tables.stage_events
+    won_with_history = set(events.loc[events["stage"] == WON, "deal_id"])
+    deals = timeline.deals.set_index("deal_id")
+    stays = timeline.stays.assign(days=(timeline.stays["end"] - timeline.stays["start"]).dt.days)
+    for deal_id in won_with_history:
+        if pd.isna(deals.at[deal_id, "won_date"]):
+            continue  # lost earlier than won: the earlier decides
+        own = stays[stays["deal_id"] == deal_id]
+        assert own["end"].notna().all()  # every stay of a won deal has ended
+        assert not own["excluded"].any()  # dates in order: nothing left out
+        # time per stage, worked out from the entries in order: each entry lasts until the next one;
+        # a re-entered stage (StageHistory) adds up
+        entries = [e for e in company.events if e["deal_id"] == deal_id]
+        expected: dict[str, int] = {}
+        for this, following in zip(entries, entries[1:]):
+            if this["stage"] not in (WON, LOST):
+                expected[this["stage"]] = expected.get(this["stage"], 0) + (following["date"] - this["date"]).days
+        assert own.groupby("stage")["days"].sum().to_dict() == expected
+        assert own["days"].sum() <= deals.at[deal_id, "cycle_days"]
+        # and with the dates in order the stays cover first stage date → won date exactly
+        first_entry = events.loc[events["deal_id"] == deal_id, "date"].min()
+        assert own["days"].sum() == (deals.at[deal_id, "won_date"] - first_entry).days
+
+
+# ----------------------------------------------------------------------------
+# time travel
+
+
+def assert_same(a, b, path="report"):
+    """Exact equality of two report parts (floats to 1e-9, NaN equal to NaN)."""
+    if isinstance(a, pd.DataFrame):
+        assert isinstance(b, pd.DataFrame), path
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False,
+                                      check_index_type=False, check_column_type=False, obj=path)
+    elif isinstance(a, pd.Series):
+        pd.testing.assert_series_equal(a, b, check_dtype=False, check_index_type=False, obj=path)
+    elif dataclasses.is_dataclass(a):
+        assert type(a) is type(b), path
+        for f in dataclasses.fields(a):
+            assert_same(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys(), path
+        for k in a:
+            assert_same(a[k], b[k], f"{path}[{k!r}]")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert_same(x, y, f"{path}[{i}]")
+    elif isinstance(a, (float, np.floating)) or isinstance(b, (float, np.floating)):
+        if a is None or b is None:
+            assert a is b, f"{path}: {a!r} != {b!r}"
+        elif math.isnan(a) or math.isnan(b):
+            assert math.isnan(a) and math.isnan(b), f"{path}: {a!r} != {b!r}"
+        else:
+            assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), f"{path}: {a!r} != {b!r}"
+    else:
+        assert a == b, f"{path}: {a!r} != {b!r}"
+
+
+@st.composite
+def company_and_later_rows(draw):
+    company = draw(companies())
+    month, today = draw(months())
+    as_of = as_of_date(month, today)
+    after = (as_of - BASE).days + 1  # the first day after the as-of date
+    last = after + 200
+    lead_ids = [r["lead_id"] for r in company.leads]
+    leads = draw(lead_rows("X", after, last, 4))
+    all_leads = lead_ids + [r["lead_id"] for r in leads]
+    deals, events = draw(deal_rows("X", after, last, 4, lead_ids, walk=company.source == "table"))
+    # rows of the extra deals continue below the existing ones
+    events = [{**e, "_row": e["_row"] + len(company.deals)} for e in events]
+    customers = draw(customer_rows("X", after, last, 3, lead_ids))  # existing leads that become customers later
+    activities = draw(activity_rows(
+        after, last, 6,
+        [r["deal_id"] for r in company.deals + deals], [r["customer_id"] for r in company.customers + customers],
+        all_leads))
+    # none of the new rows may be dated on or before D (first stage dates may not precede `created` here)
+    return company, Company(leads, activities, deals, events, customers, company.source), month, today
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=company_and_later_rows())
+def test_rows_dated_after_the_as_of_date_change_nothing(case):
+    company, later, month, today = case
+    before = compute(company.tables(), SETTINGS, month, today=today)
+    after = compute(company.tables(extra=later), SETTINGS, month, today=today)
+    assert after.as_of == before.as_of
+    for f in dataclasses.fields(before):
+        if f.name in ("problems", "months_with_data"):
+            continue  # not KPIs: new rows may bring their own data problems and months
+        assert_same(getattr(before, f.name), getattr(after, f.name), f.name)
