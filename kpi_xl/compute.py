@@ -132,7 +132,7 @@ def compute(
     previous_window = trailing_window(previous_month, previous_as_of, settings.window_months)
 
     # KPI 1
-    qualified = ql.qualified_leads(prepared.qualification, month, unassigned, as_of)
+    qualified = ql.qualified_leads(prepared.qualification, month, unassigned, as_of, text("no_source", lang))
     # KPI 2
     action = ap.action_points(prepared.scored_activities, month, as_of, settings, unassigned)
     # KPI 3

@@ -161,7 +161,7 @@ def qualified_leads(settings: Settings, leads, month=None, owner: str | None = N
     p = prepare(settings, leads=leads)
     q = CACHE.get(("qualify", *p.key), lambda: ql.qualify(p.tables.leads, settings))
     m = _latest_month(p.tables, month)
-    result = ql.qualified_leads(q, m, text("unassigned", settings.language))
+    result = ql.qualified_leads(q, m, text("unassigned", settings.language), as_of_date(m))
     if owner is None:
         return result.month_count
     row = result.per_owner[result.per_owner["owner"].str.casefold() == owner.casefold()]

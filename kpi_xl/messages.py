@@ -104,6 +104,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "qualification rule '{criterion}': the column is not in Leads; no lead passes it",
     },
     "unassigned": {"nl": "(geen eigenaar)", "en": "(unassigned)"},
+    "no_source": {"nl": "(geen bron)", "en": "(no source)"},
     "unknown_stage_arg": {
         "nl": "fase '{stage}' bestaat niet in de config (bekend: {known})",
         "en": "stage '{stage}' is not in the config (known: {known})",

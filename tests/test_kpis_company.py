@@ -771,3 +771,18 @@ def test_deal_closed_later_without_stage_dates_is_open_in_the_first_stage():
     november = compute(tables, s, "2026-11", today=LATER)
     assert (november.pipeline.value, november.won_revenue, november.close_ratio) == (0.0, 10000.0, 0.5)
     assert november.cycle.mean == 50.0  # Oct 1 → Nov 20 = 30 + 20
+
+
+def test_leads_without_source_are_grouped_as_no_source(settings):
+    from kpi_xl.kpis import qualified_leads as ql
+
+    leads = pd.DataFrame({"lead_id": ["A", "B", "C"], "created": pd.to_datetime(["2026-10-01"] * 3),
+                          "owner": ["Anna", None, "Anna"], "source": ["Website", None, None],
+                          "qualified": pd.array([True, True, False], dtype="boolean")})
+    q = ql.qualify(leads, settings)
+    result = ql.qualified_leads(q, pd.Period("2026-10", "M"), "(geen eigenaar)", None, "(geen bron)")
+    # B and C have no source: 2 leads, 1 qualified (B, manual yes); A Website 1/1
+    assert records(result.per_source, ["source", "leads", "qualified"]) == [
+        ("(geen bron)", 2, 1), ("Website", 1, 1)]
+    assert records(result.per_owner, ["owner", "leads", "qualified"]) == [
+        ("Anna", 2, 1), ("(geen eigenaar)", 1, 1)]

@@ -127,7 +127,7 @@ class QualifiedLeads:
 
 
 def qualified_leads(q: Qualification, month: pd.Period, unassigned: str = UNASSIGNED,
-                    as_of: pd.Timestamp | None = None) -> QualifiedLeads:
+                    as_of: pd.Timestamp | None = None, no_source: str = "(geen bron)") -> QualifiedLeads:
     """KPI 1 for ``month`` from a :func:`qualify` result, counting leads created on or before ``as_of``."""
     leads = q.leads if as_of is None else q.leads[q.leads["created"] <= as_of]
     months = leads["created"].dt.to_period("M")
@@ -137,8 +137,8 @@ def qualified_leads(q: Qualification, month: pd.Period, unassigned: str = UNASSI
     total = len(in_month)
     rate = count / total if total else None
 
-    def per(column: str) -> pd.DataFrame:
-        key = in_month[column].fillna(unassigned) if column in in_month else pd.Series(unassigned, index=in_month.index)
+    def per(column: str, empty: str) -> pd.DataFrame:
+        key = in_month[column].fillna(empty) if column in in_month else pd.Series(empty, index=in_month.index)
         out = in_month.groupby(key)["qualified"].agg(leads="size", qualified="sum").reset_index()
         out.columns = [column, "leads", "qualified"]
         out["qualified"] = out["qualified"].astype(int)
@@ -147,4 +147,5 @@ def qualified_leads(q: Qualification, month: pd.Period, unassigned: str = UNASSI
     rejected = in_month[in_month["by_checklist"] & ~in_month["qualified"]]
     rejections = pd.Series({name: int((~rejected[f"criterion: {name}"]).sum()) for name in q.criteria}, dtype="int64")
     top = rejections.idxmax() if len(rejections) and rejections.max() > 0 else None
-    return QualifiedLeads(count, total, rate, per("owner"), per("source"), top, rejections, by_month)
+    return QualifiedLeads(count, total, rate, per("owner", unassigned), per("source", no_source), top, rejections,
+                          by_month)
