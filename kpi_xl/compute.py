@@ -127,9 +127,7 @@ def compute(
     month = parse_month(month)
     as_of = as_of_date(month, today)
     previous_month = month - 1
-    previous_as_of = as_of_date(previous_month, today)
     window = trailing_window(month, as_of, settings.window_months)
-    previous_window = trailing_window(previous_month, previous_as_of, settings.window_months)
 
     # KPI 1
     qualified = ql.qualified_leads(prepared.qualification, month, unassigned, as_of, text("no_source", lang))

@@ -166,12 +166,6 @@ def build_timeline(tables: Tables, settings: Settings) -> Timeline:
     return Timeline(deals, events, stays, problems, tuple(settings.stage_names))
 
 
-def lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
-    """``values[key]`` for every key (NaN/NaT where missing), keeping the dtype even when empty."""
-    values = values[~values.index.duplicated()]
-    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=values.dtype)
-
-
 def _stays(events: pd.DataFrame, settings: Settings, excluded: np.ndarray) -> pd.DataFrame:
     """Consecutive entries per deal → stays; repeated entries of the same stage merge."""
     if events.empty:
