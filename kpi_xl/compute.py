@@ -161,7 +161,7 @@ def compute(
 
     # the five tiles: value now, previous month, recent months for the suggestion
     def pipeline_at(m: pd.Period) -> float:
-        return pl.pipeline_total(pl.open_deals(timeline, as_of_date(m, today), settings, with_stage=False))
+        return pl.pipeline_total(timeline.deals.loc[timeline.open_at(as_of_date(m, today)), "value"])
 
     def velocity_at(m: pd.Period) -> float | None:
         d = as_of_date(m, today)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_xl.config import Settings
-from kpi_xl.kpis.timeline import DAY, per_deal
+from kpi_xl.kpis.timeline import DAY, ids_to_positions, per_deal
 
 
 def active_at(customers: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
@@ -62,9 +62,7 @@ def retention(customers: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -
 
 def positions(customers: pd.DataFrame, customer_ids: pd.Series) -> np.ndarray:
     """The row position in ``customers`` of each id (-1 when unknown), looking each distinct id up once."""
-    codes, distinct = pd.factorize(customer_ids, use_na_sentinel=True)
-    found = np.r_[pd.Index(customers["customer_id"]).get_indexer(distinct), -1]
-    return found[np.where(codes < 0, len(distinct), codes)]
+    return ids_to_positions(customer_ids, customers["customer_id"])
 
 
 def last_contact(customers: pd.DataFrame, activities: pd.DataFrame, as_of: pd.Timestamp,

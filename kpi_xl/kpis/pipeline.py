@@ -19,13 +19,11 @@ from kpi_xl.config import Settings
 from kpi_xl.kpis.timeline import Timeline
 
 
-def open_deals(timeline: Timeline, as_of: pd.Timestamp, settings: Settings, with_stage: bool = True) -> pd.DataFrame:
-    """The deals open at D with ``stage_at`` and ``weighted`` value (``with_stage=False``: only the deals)."""
+def open_deals(timeline: Timeline, as_of: pd.Timestamp, settings: Settings) -> pd.DataFrame:
+    """The deals open at D with ``stage_at`` and ``weighted`` value."""
     deals = timeline.deals
     mask = timeline.open_at(as_of)
     frame = deals[mask].copy()
-    if not with_stage:
-        return frame
     frame["stage_at"] = timeline.stage_at(as_of, settings)[mask]
     frame["probability"] = frame["stage_at"].map(settings.probabilities)
     frame["weighted"] = frame["value"] * frame["probability"]
@@ -42,9 +40,9 @@ class Pipeline:
     per_owner: pd.DataFrame  # owner, deals, value, weighted
 
 
-def pipeline_total(open_frame: pd.DataFrame) -> float:
-    """Pipeline value: the sum of ``value`` over the open deals (unreadable values left out)."""
-    return float(open_frame["value"].sum())
+def pipeline_total(open_values: pd.Series) -> float:
+    """Pipeline value: the sum of the ``value`` of the open deals (unreadable values left out)."""
+    return float(open_values.sum())
 
 
 def pipeline_value(open_frame: pd.DataFrame, settings: Settings, unassigned: str = "(geen)") -> Pipeline:
@@ -60,7 +58,7 @@ def pipeline_value(open_frame: pd.DataFrame, settings: Settings, unassigned: str
     per_owner = summary(open_frame["owner"].fillna(unassigned).rename("owner"))
     per_owner = per_owner.sort_values(["value", "deals"], ascending=False)
     return Pipeline(
-        value=pipeline_total(open_frame),
+        value=pipeline_total(open_frame["value"]),
         weighted=float(open_frame["weighted"].sum()),
         deals=len(open_frame),
         deals_without_value=int(open_frame["value"].isna().sum()),

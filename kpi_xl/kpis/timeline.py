@@ -88,12 +88,24 @@ class Timeline:
         key = id(activities)
         cached = self._activity_codes.get(key)
         if cached is None or cached[0] is not activities:
-            # look up each distinct deal id once: a deal has many activities
-            per_activity, distinct = pd.factorize(activities["deal_id"], use_na_sentinel=True)
-            found = np.r_[pd.Index(self.deals["deal_id"]).get_indexer(distinct), -1]
-            codes = found[np.where(per_activity < 0, len(distinct), per_activity)]
+            codes = ids_to_positions(activities["deal_id"], self.deals["deal_id"])
             self._activity_codes[key] = cached = (activities, codes)
         return cached[1]
+
+
+def ids_to_positions(ids: pd.Series, table_ids: pd.Series) -> np.ndarray:
+    """The position in ``table_ids`` of every id in ``ids`` (-1 when empty or unknown).
+
+    Only filled cells are hashed, and each distinct id is looked up once: many
+    activities name the same deal or customer, and most name none.
+    """
+    out = np.full(len(ids), -1, dtype="int64")
+    values = ids.to_numpy(dtype=object)
+    filled = np.flatnonzero(pd.notna(values))
+    if len(filled) and len(table_ids):
+        codes, distinct = pd.factorize(values[filled])
+        out[filled] = pd.Index(table_ids).get_indexer(distinct)[codes]
+    return out
 
 
 def per_deal(codes: np.ndarray, values: np.ndarray, n: int, how: str = "max") -> np.ndarray:
