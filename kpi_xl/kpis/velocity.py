@@ -29,22 +29,14 @@ from kpi_xl.kpis.timeline import DAY, Timeline, per_deal
 from kpi_xl.periods import Window
 
 
-def _closed_in(timeline: Timeline, window: Window, date_column: str, owner: str | None) -> pd.DataFrame:
+def closed_in(timeline: Timeline, window: Window, date_column: str, owner: str | None = None) -> pd.Series:
+    """Which deals were won (``won_date``) or lost (``lost_date``) in the window, optionally for one rep."""
     deals = timeline.deals
     mask = window.contains(deals[date_column]) & deals["usable"]
     if owner is not None:
         mask &= deals["owner"].fillna("").str.casefold().eq(owner.casefold())
-    return deals[mask]
+    return mask
 
-
-def won_in(timeline: Timeline, window: Window, owner: str | None = None) -> pd.DataFrame:
-    """Deals won in the window (by won date)."""
-    return _closed_in(timeline, window, "won_date", owner)
-
-
-def lost_in(timeline: Timeline, window: Window, owner: str | None = None) -> pd.DataFrame:
-    """Deals lost in the window (by lost date)."""
-    return _closed_in(timeline, window, "lost_date", owner)
 
 
 @dataclass
@@ -56,7 +48,7 @@ class CycleTime:
 
 def cycle_time(timeline: Timeline, window: Window, owner: str | None = None) -> CycleTime:
     """Mean and median days from first contact to won, for deals won in the window."""
-    days = won_in(timeline, window, owner)["cycle_days"].dropna()
+    days = timeline.deals.loc[closed_in(timeline, window, "won_date", owner), "cycle_days"].dropna()
     if days.empty:
         return CycleTime(None, None, 0)
     return CycleTime(float(days.mean()), float(days.median()), int(days.size))
@@ -130,8 +122,8 @@ def stage_times(timeline: Timeline, window: Window, as_of: pd.Timestamp, setting
 
 def win_rate(timeline: Timeline, window: Window, owner: str | None = None) -> float | None:
     """Won ÷ (won + lost) among deals closed in the window (the close ratio)."""
-    won = len(won_in(timeline, window, owner))
-    lost = len(lost_in(timeline, window, owner))
+    won = int(closed_in(timeline, window, "won_date", owner).sum())
+    lost = int(closed_in(timeline, window, "lost_date", owner).sum())
     return won / (won + lost) if won + lost else None
 
 
@@ -148,8 +140,8 @@ def sales_velocity(timeline: Timeline, window: Window, as_of: pd.Timestamp) -> S
     """Expected € per day flowing through the pipeline."""
     open_count = int(timeline.open_at(as_of).sum())
     rate = win_rate(timeline, window)
-    won = won_in(timeline, window)
-    value = float(won["value"].mean()) if won["value"].notna().any() else None
+    won_values = timeline.deals.loc[closed_in(timeline, window, "won_date"), "value"]
+    value = float(won_values.mean()) if won_values.notna().any() else None
     cycle = cycle_time(timeline, window).mean
     per_day = None
     if rate is not None and value is not None and cycle:
