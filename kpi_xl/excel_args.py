@@ -22,6 +22,8 @@ def _rows(value) -> list[list[object]]:
     if value is None:
         return []
     if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], list) and isinstance(value[-1], list) and isinstance(value, list):
+            return value  # already rows (what Excel hands over): no copy of a 100,000-row table
         if value and all(isinstance(v, (list, tuple)) for v in value):
             return [list(v) for v in value]
         return [list(value)]

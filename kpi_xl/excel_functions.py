@@ -12,6 +12,7 @@ changes.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,12 @@ class _Cache:
             self.items.popitem(last=False)
         return value
 
+    def put(self, key, value) -> None:
+        self.items[key] = value
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
     def clear(self) -> None:
         self.items.clear()
         self.hits = self.misses = 0
@@ -86,14 +93,37 @@ def settings_for(workbook: str | Path | None = None, config: str | Path | None =
     return _CONFIGS[path][1]
 
 
-def content_key(rows: list[list[object]]) -> tuple:
-    """A key that changes whenever any cell changes (hash of every value, plus the shape)."""
-    return len(rows), len(rows[0]) if rows else 0, hash(tuple(map(tuple, rows)))
+SAMPLE_ROWS = 64
+_SERIALS = itertools.count(1)
 
 
-def parsed(name: str, rows: list[list[object]], settings: Settings, first_row: int = 1) -> ParsedTable:
-    key = ("table", name, first_row, settings.fingerprint, content_key(rows))
-    return CACHE.get(key, lambda: read_table(name, rows, settings, first_row))
+@dataclass
+class _Stored:
+    rows: list[list[object]]  # a copy of the rows as parsed, to compare the next call's rows with
+    parsed: ParsedTable
+    serial: int  # identifies this content in the keys of everything derived from it
+
+
+def _fingerprint(rows: list[list[object]]) -> tuple:
+    """Shape plus a hash of evenly spaced rows: finds the cached table that may hold these rows."""
+    step = max(1, len(rows) // SAMPLE_ROWS)
+    sample = rows[::step] + rows[-1:]
+    return len(rows), len(rows[0]) if rows else 0, hash(tuple(map(tuple, sample)))
+
+
+def parsed(name: str, rows: list[list[object]], settings: Settings, first_row: int = 1) -> tuple[int, ParsedTable]:
+    """The parsed table for these rows, parsed once per content: a cached table is used only when
+    every cell is equal (a full comparison, several times cheaper than hashing every cell)."""
+    key = ("table", name, first_row, settings.fingerprint, _fingerprint(rows))
+    stored = CACHE.items.get(key)
+    if stored is not None and stored.rows == rows:
+        CACHE.items.move_to_end(key)
+        CACHE.hits += 1
+        return stored.serial, stored.parsed
+    CACHE.misses += 1
+    stored = _Stored([list(r) for r in rows], read_table(name, rows, settings, first_row), next(_SERIALS))
+    CACHE.put(key, stored)
+    return stored.serial, stored.parsed
 
 
 def _empty(name: str, settings: Settings) -> ParsedTable:
@@ -116,8 +146,8 @@ def prepare(settings: Settings, **given: tuple[list[list[object]], int]) -> Prep
     for arg, name in names.items():
         if given.get(arg) is not None:
             rows, first_row = given[arg]
-            parts[name] = parsed(name, rows, settings, first_row)
-            keys.append((name, first_row, content_key(rows)))
+            serial, parts[name] = parsed(name, rows, settings, first_row)
+            keys.append((name, serial))
         else:
             parts[name] = _empty(name, settings)
 
@@ -128,6 +158,11 @@ def prepare(settings: Settings, **given: tuple[list[list[object]], int]) -> Prep
         return Prepared(tables, build_timeline(tables, settings), settings, key)
 
     return CACHE.get(("prepared", *key), make)
+
+
+def _result(p: Prepared, name: str, args: tuple, make):
+    """A function's result for these tables and arguments, computed once (today is part of the key)."""
+    return CACHE.get(("result", name, *p.key, dt.date.today(), *map(repr, args)), make)
 
 
 def _latest_month(tables: Tables, month) -> pd.Period:
@@ -159,25 +194,33 @@ def _owner_mask(frame: pd.DataFrame, owner: str | None) -> pd.Series:
 def qualified_leads(settings: Settings, leads, month=None, owner: str | None = None) -> int:
     """Qualified leads created in the month (default: the latest month with leads)."""
     p = prepare(settings, leads=leads)
-    q = CACHE.get(("qualify", *p.key), lambda: ql.qualify(p.tables.leads, settings))
-    m = _latest_month(p.tables, month)
-    result = ql.qualified_leads(q, m, text("unassigned", settings.language), as_of_date(m))
-    if owner is None:
-        return result.month_count
-    row = result.per_owner[result.per_owner["owner"].str.casefold() == owner.casefold()]
-    return int(row["qualified"].sum())
+
+    def make() -> int:
+        q = CACHE.get(("qualify", *p.key), lambda: ql.qualify(p.tables.leads, settings))
+        m = _latest_month(p.tables, month)
+        result = ql.qualified_leads(q, m, text("unassigned", settings.language), as_of_date(m))
+        if owner is None:
+            return result.month_count
+        row = result.per_owner[result.per_owner["owner"].str.casefold() == owner.casefold()]
+        return int(row["qualified"].sum())
+
+    return _result(p, "qualified_leads", (month, owner), make)
 
 
 def action_points(settings: Settings, activities, owner: str | None = None, month=None) -> float:
     """Action points in the month (default: the latest month with activities), for a rep or the team."""
     p = prepare(settings, activities=activities)
-    scored = CACHE.get(("scored", *p.key), lambda: ap.with_points(p.tables.activities, settings))
-    m = _latest_month(p.tables, month)
-    result = ap.action_points(scored, m, as_of_date(m), settings, text("unassigned", settings.language))
-    if owner is None:
-        return result.team_points
-    rows = result.per_rep[result.per_rep["owner"].str.casefold() == owner.casefold()]
-    return float(rows["points"].sum())
+
+    def make() -> float:
+        scored = CACHE.get(("scored", *p.key), lambda: ap.with_points(p.tables.activities, settings))
+        m = _latest_month(p.tables, month)
+        result = ap.action_points(scored, m, as_of_date(m), settings, text("unassigned", settings.language))
+        if owner is None:
+            return result.team_points
+        rows = result.per_rep[result.per_rep["owner"].str.casefold() == owner.casefold()]
+        return float(rows["points"].sum())
+
+    return _result(p, "action_points", (owner, month), make)
 
 
 def action_target(settings: Settings, owner: str | None = None, month=None) -> float:
@@ -194,14 +237,18 @@ def pipeline_value(settings: Settings, deals, stage=None, weighted=False, owner:
                    as_of: dt.date | None = None) -> float:
     """Value of the deals open at the as-of date (default: the latest month's), optionally weighted."""
     p = prepare(settings, deals=deals)
-    d = pd.Timestamp(as_of) if as_of is not None else as_of_date(_latest_month(p.tables, None))
-    frame = pl.open_deals(p.timeline, d, settings)
-    frame = frame[_owner_mask(frame, owner)]
-    stage = _stage(settings, stage)
-    if stage is not None:
-        frame = frame[frame["stage_at"] == stage]
-    return float(pl.pipeline_value(frame, settings).weighted if weighted else pl.pipeline_value(frame,
-                                                                                               settings).value)
+
+    def make() -> float:
+        d = pd.Timestamp(as_of) if as_of is not None else as_of_date(_latest_month(p.tables, None))
+        frame = pl.open_deals(p.timeline, d, settings)
+        frame = frame[_owner_mask(frame, owner)]
+        chosen = _stage(settings, stage)
+        if chosen is not None:
+            frame = frame[frame["stage_at"] == chosen]
+        result = pl.pipeline_value(frame, settings)
+        return result.weighted if weighted else result.value
+
+    return _result(p, "pipeline_value", (stage, weighted, owner, as_of), make)
 
 
 def _window(p: Prepared, months, settings: Settings):
@@ -214,31 +261,42 @@ def deal_velocity(settings: Settings, deals, stage=None, months: int | None = No
                   owner: str | None = None) -> float | None:
     """Mean days first contact → won (no stage), or mean days in ``stage``, over the window."""
     p = prepare(settings, deals=deals)
-    window, d = _window(p, months, settings)
-    stage = _stage(settings, stage)
-    if stage is None:
-        return ve.cycle_time(p.timeline, window, owner).mean
-    return ve.time_in_stage(p.timeline, stage, window, d, owner=owner).mean
+
+    def make() -> float | None:
+        window, d = _window(p, months, settings)
+        chosen = _stage(settings, stage)
+        if chosen is None:
+            return ve.cycle_time(p.timeline, window, owner).mean
+        return ve.time_in_stage(p.timeline, chosen, window, d, owner=owner).mean
+
+    return _result(p, "deal_velocity", (stage, months, owner), make)
 
 
 def sales_velocity(settings: Settings, deals, months: int | None = None) -> float | None:
     p = prepare(settings, deals=deals)
-    window, d = _window(p, months, settings)
-    return ve.sales_velocity(p.timeline, window, d).per_day
+
+    def make() -> float | None:
+        window, d = _window(p, months, settings)
+        return ve.sales_velocity(p.timeline, window, d).per_day
+
+    return _result(p, "sales_velocity", (months,), make)
 
 
 def close_ratio(settings: Settings, deals, months: int | None = None) -> float | None:
     p = prepare(settings, deals=deals)
-    window, _ = _window(p, months, settings)
-    return ve.win_rate(p.timeline, window)
+    return _result(p, "close_ratio", (months,), lambda: ve.win_rate(p.timeline, _window(p, months, settings)[0]))
 
 
 def stage_conversion(settings: Settings, deals, from_stage, to_stage=None) -> float | None:
     p = prepare(settings, deals=deals)
-    window, d = _window(p, None, settings)
-    entries = ins.entries_in(p.timeline, window, d, settings)
-    return ins.conversion_to(entries, p.timeline, _stage(settings, from_stage), _stage(settings, to_stage), d,
-                             settings)
+
+    def make() -> float | None:
+        window, d = _window(p, None, settings)
+        entries = CACHE.get(("entries", *p.key), lambda: ins.entries_in(p.timeline, window, d, settings))
+        return ins.conversion_to(entries, p.timeline, _stage(settings, from_stage), _stage(settings, to_stage), d,
+                                 settings)
+
+    return _result(p, "stage_conversion", (from_stage, to_stage), make)
 
 
 def retention_rate(settings: Settings, customers, start: dt.date | None = None,

@@ -168,9 +168,26 @@ def test_fifty_formulas_parse_the_table_once(demo):
     assert len(tables) == 1
     assert fx.CACHE.hits >= 49
     changed = [list(r) for r in rows["Deals"]]
-    changed[1][3] = 123456.0  # one cell edited: parsed again
+    changed[1][3] = 123456.0  # one cell edited: the table is parsed again, once
+    misses = fx.CACHE.misses
     udfs.DEAL_VELOCITY(changed, "Offerte")
-    assert len([k for k in fx.CACHE.items if k[0] == "table"]) == 2
+    assert fx.CACHE.misses > misses
+    after_edit = fx.CACHE.misses
+    udfs.DEAL_VELOCITY([list(r) for r in changed], "Offerte")  # the same content, new lists: a hit
+    assert fx.CACHE.misses == after_edit
+
+
+def test_an_edited_cell_is_never_served_from_the_cache():
+    rows = [list(r) for r in DEALS]
+    assert udfs.PIPELINE_VALUE(rows) == 5000.0
+    edited = [list(r) for r in rows]
+    edited[2][3] = 7000.0  # D2's value; D2 is open
+    assert udfs.PIPELINE_VALUE(edited) == 7000.0
+    big = [DEALS[0]] + [[f"X{i}", "Jan", dt.datetime(2026, 9, 1), 100.0, "Offerte", None, None, None, None]
+                        for i in range(1000)]
+    assert udfs.PIPELINE_VALUE(big) == 100_000.0
+    big[500] = [*big[500][:3], 250.0, *big[500][4:]]  # a row the fingerprint's sample does not hold
+    assert udfs.PIPELINE_VALUE(big) == 100_150.0
 
 
 def test_config_is_reread_when_its_file_changes(tmp_path):
