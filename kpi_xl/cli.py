@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from kpi_xl.errors import KpiError
 
@@ -150,6 +151,11 @@ def main() -> None:
         app()
     except KpiError as err:
         errors.print(f"[bold red]Fout / Error:[/] {err}", highlight=False)
+        raise SystemExit(1) from None
+    except OSError as err:  # the disk or the operating system refused (permissions, a locked file): not a bug
+        where = f"{err.filename}: " if err.filename else ""
+        errors.print(f"[bold red]Fout / Error:[/] {escape(f'{where}{err.strerror or err}')}; "
+                     "the workbook was not changed", highlight=False)
         raise SystemExit(1) from None
 
 

@@ -137,11 +137,12 @@ def compute(
     lang = settings.language
     unassigned = text("unassigned", lang)
     months = prepared.months
+    this_month = pd.Period(pd.Timestamp(today or dt.date.today()), freq="M")
     if month is None or (isinstance(month, str) and not month.strip()):
         if not months:
-            month = pd.Period(pd.Timestamp(today or dt.date.today()), freq="M")
-        else:
-            month = pd.Period(months[-1], freq="M")
+            month = this_month
+        else:  # the latest month with data, not one a date typed in the future points at
+            month = pd.Period(([m for m in months if m <= str(this_month)] or months)[-1], freq="M")
     month = parse_month(month)
     as_of = as_of_date(month, today)
     previous_month = month - 1
@@ -235,8 +236,23 @@ def compute(
         conversion=conversion, close_ratio=ve.win_rate(timeline, window),
         quote_to_close=quote_close, won_revenue=won_now, growth=growth,
         bottlenecks=bottlenecks, trends=trends,
-        problems=list(prepared.problems), months_with_data=months,
+        problems=[*prepared.problems, *future_dates(tables, today or dt.date.today())], months_with_data=months,
     )
+
+
+FUTURE_DATES = (("Leads", "leads", "created"), ("Activities", "activities", "date"), ("Deals", "deals", "created"))
+
+
+def future_dates(tables: Tables, today: dt.date) -> list[Problem]:
+    """The dates that decide a row's month but lie after ``today``: listed on Checks (the row still counts)."""
+    problems = []
+    for name, attribute, column in FUTURE_DATES:
+        frame = getattr(tables, attribute)
+        late = frame[frame[column] > pd.Timestamp(today)]
+        header = tables.headers.get(name, {}).get(column, column)
+        problems += [Problem(name, int(row), header, day.date(), "future_date", {"today": today.isoformat()})
+                     for row, day in zip(late["_row"], late[column], strict=True)]
+    return problems
 
 
 def data_months(tables: Tables) -> list[str]:

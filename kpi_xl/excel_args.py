@@ -68,7 +68,10 @@ def date_arg(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=int(value))).date()
+        try:
+            return (dt.datetime(1899, 12, 30) + dt.timedelta(days=int(value))).date()
+        except (OverflowError, ValueError):  # beyond 9999-12-31, NaN or infinite
+            raise KpiError(f"{value} is not a date; use an Excel date or 2026-10-31") from None
     try:
         return dt.date.fromisoformat(str(value).strip()[:10])
     except ValueError:
@@ -88,7 +91,7 @@ def int_arg(value, default: int) -> int:
         return default
     try:
         number = int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise KpiError(f"'{value}' is not a whole number") from None
     if number < 1:
         raise KpiError(f"{number}: must be 1 or more")

@@ -113,6 +113,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "geen teamdoel ingesteld; geef een verkoper op of zet targets.action_points.team in de config",
         "en": "no team target configured; give a rep or set targets.action_points.team in the config",
     },
+    "future_date": {
+        "nl": "datum ligt na vandaag ({today}); controleer de datum (de rij telt mee in die maand)",
+        "en": "date is after today ({today}); check the date (the row counts in that month)",
+    },
+    # the workbook file itself (checked before it is read)
+    "package_entries": {
+        "nl": "het bestand bevat {count} onderdelen (meer dan {limit}); het wordt niet geopend",
+        "en": "the file holds {count} parts (more than {limit}); it is not opened",
+    },
+    "package_size": {
+        "nl": "het bestand is uitgepakt {size} groot (meer dan {limit}); het wordt niet geopend",
+        "en": "the file unpacks to {size} (more than {limit}); it is not opened",
+    },
+    "package_ratio": {
+        "nl": "onderdeel {part} pakt uit tot {size} ({ratio}× zo groot, meer dan {limit}×): "
+              "een zip-bom of een beschadigd bestand; het wordt niet geopend",
+        "en": "part {part} unpacks to {size} ({ratio}× its packed size, more than {limit}×): "
+              "a zip bomb or a damaged file; it is not opened",
+    },
+    "package_doctype": {
+        "nl": "onderdeel {part} bevat een DOCTYPE- of ENTITY-declaratie, die Excel nooit schrijft "
+              "(mogelijk een XML-bom); het bestand wordt niet geopend. Sla het opnieuw op vanuit Excel",
+        "en": "part {part} holds a DOCTYPE or ENTITY declaration, which Excel never writes "
+              "(possibly an XML bomb); the file is not opened. Save it again from Excel",
+    },
     "h.lead": {"nl": "Lead", "en": "Lead"},
     "h.score": {"nl": "Score", "en": "Score"},
     "h.why": {"nl": "Waarom (% klanten met dezelfde waarde)", "en": "Why (% of customers with the same value)"},

@@ -15,7 +15,7 @@ from kpi_xl.config import Settings, default_config_path, load_config
 from kpi_xl.periods import month_input
 from kpi_xl.report import Plan, build_plan
 from kpi_xl.tables import Tables, read_tables
-from kpi_xl.workbook_file import read_workbook, write_owned_sheets
+from kpi_xl.workbook_file import read_workbook, remove_stale_temp_files, write_owned_sheets
 
 CONFIG_NAME = "kpi.yaml"
 
@@ -40,7 +40,7 @@ class RefreshResult:
 
 def load_tables(path: str | Path, settings: Settings):
     """The workbook's tables, parsed, and what else the refresh reads from the file."""
-    data = read_workbook(path)
+    data = read_workbook(path, columns=True)
     return read_tables(data.tables, settings, data.first_rows), data
 
 
@@ -50,6 +50,7 @@ def refresh_file(path: str | Path, month: str | None = None, config: str | Path 
     """Refresh the workbook at ``path`` in place (atomically); returns what was written."""
     config_path = find_config(path, config)
     settings = load_config(config_path)
+    remove_stale_temp_files(path)  # left by a refresh that was killed half-way
     tables, data = load_tables(path, settings)
     report, plan = plan_for(tables, settings, month if month else data.month_selector, data.month_selector,
                             data.history, now=now, today=today)

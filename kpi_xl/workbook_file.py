@@ -12,12 +12,15 @@ moved over the original only when everything succeeded.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import math
 import os
 import re
 import struct
 import tempfile
+import time
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -27,6 +30,7 @@ import python_calamine as calamine
 
 from kpi_xl import layout as L
 from kpi_xl.errors import KpiError
+from kpi_xl.messages import text
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -45,14 +49,117 @@ class WorkbookData:
 
 
 def _check_readable(path: Path) -> None:
+    check_package(path)
+
+
+# Limits on the zip package, checked before any reader inflates a part: far above any real sales
+# workbook (1,048,576 rows of a data sheet are ~150 MB of XML), far below what exhausts memory.
+MAX_ENTRIES = 10_000
+MAX_TOTAL_SIZE = 2 * 1024**3  # uncompressed, all parts together
+MAX_RATIO = 200  # uncompressed : compressed, for a part above MAX_RATIO_SIZE
+MAX_RATIO_SIZE = 50 * 1024**2
+MAX_PROLOG = 1024**2  # bytes of an XML part read to find its root element
+_XML_PART = (".xml", ".rels", ".vml")
+_ROOT_TAG = re.compile(rb"<[A-Za-z_]")
+_DECLARATIONS = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+
+
+def check_package(path: str | Path) -> None:
+    """Refuse a file that is not a workbook, or a zip or XML bomb, before anything reads it.
+
+    Checks the central directory (number of parts, their total uncompressed
+    size, the compression ratio of big parts) and the prolog of every XML
+    part: a ``<!DOCTYPE`` or ``<!ENTITY`` declaration (entity expansion, the
+    "billion laughs") is refused. Only the first bytes of each part are
+    inflated. Raises :class:`KpiError` with a message in Dutch and English.
+    """
+    path = Path(path)
     if not path.exists():
         raise KpiError(f"Workbook not found: {path}")
     if not zipfile.is_zipfile(path):
         raise KpiError(f"{path.name} is not an Excel workbook (.xlsx/.xlsm)")
 
+    def refuse(code: str, **params) -> KpiError:
+        return KpiError(f"{path.name}: {text(code, 'nl', **params)} / {text(code, 'en', **params)}")
 
-def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "StageHistory")) -> WorkbookData:
-    """Read the Excel Tables (by table name), the month selector and the History sheet."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ENTRIES:
+                raise refuse("package_entries", count=len(infos), limit=MAX_ENTRIES)
+            total = sum(info.file_size for info in infos)
+            if total > MAX_TOTAL_SIZE:
+                raise refuse("package_size", size=_mb(total), limit=_mb(MAX_TOTAL_SIZE))
+            for info in infos:
+                ratio = info.file_size / max(info.compress_size, 1)
+                if info.file_size > MAX_RATIO_SIZE and ratio > MAX_RATIO:
+                    raise refuse("package_ratio", part=info.filename, size=_mb(info.file_size), ratio=int(ratio),
+                                 limit=MAX_RATIO)
+            for info in infos:
+                xml = info.filename.lower().endswith(_XML_PART) and not info.flag_bits & 0x1
+                if xml and _declares_entities(archive, info):
+                    raise refuse("package_doctype", part=info.filename)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, zlib.error) as err:
+        raise KpiError(f"{path.name} cannot be read as a workbook: {err}") from None
+
+
+def _declares_entities(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """True when the XML prolog (everything before the root element) holds a DOCTYPE or ENTITY."""
+    raw = prolog = b""
+    with archive.open(info) as reader:
+        while len(raw) < MAX_PROLOG:
+            chunk = reader.read(16384)
+            if not chunk:
+                break
+            raw += chunk
+            utf16 = raw[:2] in (b"\xff\xfe", b"\xfe\xff")  # compare a UTF-16 part as UTF-8
+            prolog = raw.decode("utf-16", "ignore").encode("utf-8") if utf16 else raw
+            visible = _COMMENT.sub(b"", prolog)  # a comment may mention "<a" before the root
+            open_comment = visible.find(b"<!--")  # a comment not closed yet: read on
+            root = _ROOT_TAG.search(visible, 0, open_comment if open_comment >= 0 else len(visible))
+            if root:
+                return bool(_DECLARATIONS.search(visible, 0, root.start()))
+    return bool(_DECLARATIONS.search(prolog)) or len(raw) >= MAX_PROLOG
+
+
+def remove_stale_temp_files(path: str | Path, older_than: float = 60.0) -> list[Path]:
+    """Delete ``.~<stem>.*.tmp`` files next to the workbook left by a refresh that was killed.
+
+    A refresh that is stopped hard (power cut, killed process) cannot remove
+    its temporary file; the original is untouched. The next refresh removes
+    such files once they are older than ``older_than`` seconds, so a refresh
+    running at the same moment is left alone.
+    """
+    path = Path(path)
+    removed = []
+    now = time.time()
+    for stale in path.parent.glob(f".~{glob.escape(path.stem)}.*.tmp"):
+        try:
+            if now - stale.stat().st_mtime > older_than:
+                stale.unlink()
+                removed.append(stale)
+        except OSError:
+            pass
+    return removed
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024**2:,.0f} MB"
+
+
+def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "StageHistory"),
+                  columns: bool = False) -> WorkbookData:
+    """Read the Excel Tables (by table name), the month selector and the History sheet.
+
+    ``columns=True`` (what a refresh uses) reads each Excel Table with
+    fastexcel, column by column and typed (dates, numbers and text arrive as
+    whole arrays, no Python object per cell): ``tables[name]`` is then a
+    :class:`~kpi_xl.tables.read.TableColumns`. A table holding more than one
+    type of cell in a column (a text date among dates, an amount written as
+    text) is read as rows with python-calamine instead, like every table
+    without ``columns``; so is a data sheet that is not an Excel Table.
+    """
     path = Path(path)
     _check_readable(path)
     try:
@@ -60,10 +167,15 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     except Exception as err:  # calamine raises its own error types for broken files
         raise KpiError(f"{path.name} cannot be read as a workbook: {err}") from None
     names = set(book.table_names)
-    out: dict[str, list[list[object]]] = {}
+    out: dict[str, object] = {}
     first_rows: dict[str, int] = {}
+    fast = _FastTables(path) if columns else None
     for name in tables:
         if name in names:
+            typed = fast.read(name) if fast is not None else None
+            if typed is not None:
+                out[name], first_rows[name] = typed
+                continue
             table = book.get_table_by_name(name)
             header = [table.columns]
             out[name] = header + [list(r) for r in table.to_python()]
@@ -79,6 +191,68 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     if L.HISTORY in book.sheet_names:
         history = [list(r) for r in book.get_sheet_by_name(L.HISTORY).to_python(skip_empty_area=False)]
     return WorkbookData(out, first_rows, selector, history)
+
+
+_TABLE_TAG = re.compile(r"<table\b[^>]*>")
+
+
+class _FastTables:
+    """Excel Tables read column by column with fastexcel (typed Arrow arrays); None means: read it as rows."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.reader = None
+        self.header_rows: dict[str, int] = {}
+        try:
+            import fastexcel
+
+            _quiet_fastexcel()
+            self.reader = fastexcel.read_excel(str(path))
+            self.header_rows = _table_header_rows(path)
+        except Exception:  # no fastexcel, or a file it cannot open: every table goes the rows way
+            self.reader = None
+
+    def read(self, name: str):
+        """(TableColumns, Excel row of the header), or None when the table must be read as rows."""
+        if self.reader is None or name not in self.header_rows:
+            return None
+        from kpi_xl.tables.read import TableColumns
+
+        try:
+            # strict: a column holding two kinds of cell (dates and text) is refused, not converted to text
+            table = self.reader.load_table(name, schema_sample_rows=None, dtype_coercion="strict").to_arrow()
+        except Exception:
+            return None
+        header = list(table.column_names)
+        return TableColumns(header, [table.column(i) for i in range(table.num_columns)]), self.header_rows[name]
+
+
+def _table_header_rows(path: Path) -> dict[str, int]:
+    """Table name (and display name) → the Excel row of its header, from the table parts' ``ref``."""
+    rows: dict[str, int] = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not (info.filename.startswith("xl/tables/") and info.filename.endswith(".xml")):
+                continue
+            head = archive.read(info)[:4096].decode("utf-8", "replace")
+            tag = _TABLE_TAG.search(head)
+            if not tag:
+                continue
+            attrs = dict(_ATTR.findall(tag.group(0)))
+            ref = re.match(r"\$?[A-Z]+\$?(\d+)", attrs.get("ref", ""))
+            if not ref:
+                continue
+            for key in ("name", "displayName"):
+                if key in attrs:
+                    rows.setdefault(_unescape(attrs[key]), int(ref.group(1)))
+    return rows
+
+
+def _quiet_fastexcel() -> None:
+    """fastexcel logs a warning for an all-empty column (it reads it as text); that is not news for a user."""
+    import logging
+
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 
 def _cell(sheet, row: int, col: int) -> object:

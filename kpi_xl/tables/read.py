@@ -7,6 +7,7 @@ and the reason. A missing required column raises :class:`TableError`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -83,18 +84,7 @@ def read_table(
     if not rows or all(coerce.is_blank(pd.Series(rows[0], dtype=object))):
         raise TableError(text("no_header", settings.language, table=name))
     header = rows[0]
-    stage_labels = settings.stage_lookup if name == "Deals" else None
-    columns, stage_columns, duplicates = match_headers(name, header, stage_labels)
-    missing = [c for c in REQUIRED[name] if c not in columns.values()]
-    if missing:
-        found = ", ".join(f"'{shown_header(h)}'" for h in header if normalize(h)) or "-"
-        raise TableError(
-            "\n".join(text("missing_column", settings.language, table=name, column=c, found=found) for c in missing)
-        )
-    problems = [
-        Problem(name, first_row, other, None, "duplicate_header", {"column": kept, "other": other})
-        for _, kept, other in duplicates
-    ]
+    columns, stage_columns, problems = _match(name, header, settings, first_row)
     width = len(header)
     body = rows[1:]
     if any(len(r) != width for r in body):
@@ -103,18 +93,24 @@ def read_table(
     raw.index = pd.RangeIndex(first_row + 1, first_row + 1 + len(raw))
     raw = raw.loc[:, [p for p in range(width) if p in columns or p in stage_columns]]
     distinct = {p: Distinct(raw[p]) for p in raw.columns}
-    if len(raw):
-        blank = np.ones(len(raw), dtype=bool)
-        for p in raw.columns:
+    return _parse(name, header, columns, stage_columns, problems, distinct, len(raw), first_row, settings)
+
+
+def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, first_row, settings) -> ParsedTable:
+    """The shared core of :func:`read_table` and :func:`read_table_columns`: one Distinct per used column."""
+    index = pd.RangeIndex(first_row + 1, first_row + 1 + n_rows)
+    if n_rows:
+        blank = np.ones(n_rows, dtype=bool)
+        for p in distinct:
             blank &= distinct[p].spread(coerce.is_blank(distinct[p].values)).to_numpy(dtype=bool)
         if blank.any():
-            raw = raw[~blank]
+            index = index[~blank]
             distinct = {p: d.subset(~blank) for p, d in distinct.items()}
 
     spec = {c.name: c for c in TABLES[name]}
     headers = {columns[p]: shown_header(header[p]) for p in columns}
-    frame = pd.DataFrame(index=raw.index)
-    dropped = pd.Series(False, index=raw.index)
+    frame = pd.DataFrame(index=index)
+    dropped = pd.Series(False, index=index)
     for position, column in columns.items():
         kind = spec[column].kind if column in spec else None
         values, column_problems, bad = _coerce_column(name, column, headers[column], distinct[position], kind,
@@ -123,7 +119,7 @@ def read_table(
         problems += column_problems
         if column in ROW_KEYS[name]:
             blank = values.isna() & ~bad
-            problems += _problems(name, headers[column], raw[position], blank, "required_empty")
+            problems += _problems(name, headers[column], distinct[position].raw, blank, "required_empty")
             dropped |= bad | blank
         elif column in DROP_IF_BAD.get(name, ()):
             dropped |= bad
@@ -149,6 +145,108 @@ def read_table(
         stage_dates = stage_dates[stage_dates[ROW].isin(frame[ROW])].reset_index(drop=True)
     frame = _ensure_columns(name, frame.reset_index(drop=True))
     return ParsedTable(name, frame, problems, headers, stage_dates)
+
+
+def _match(name: str, header: list[object], settings: Settings, first_row: int):
+    """Header positions → columns and stage columns; a missing required column raises TableError."""
+    stage_labels = settings.stage_lookup if name == "Deals" else None
+    columns, stage_columns, duplicates = match_headers(name, header, stage_labels)
+    missing = [c for c in REQUIRED[name] if c not in columns.values()]
+    if missing:
+        found = ", ".join(f"'{shown_header(h)}'" for h in header if normalize(h)) or "-"
+        raise TableError(
+            "\n".join(text("missing_column", settings.language, table=name, column=c, found=found) for c in missing)
+        )
+    problems = [
+        Problem(name, first_row, other, None, "duplicate_header", {"column": kept, "other": other})
+        for _, kept, other in duplicates
+    ]
+    return columns, stage_columns, problems
+
+
+@dataclass
+class TableColumns:
+    """A table handed over column by column (a fast reader's output) instead of as rows.
+
+    ``columns[i]`` holds the cells under ``header[i]``, top to bottom: a
+    pyarrow Array/ChunkedArray, a typed numpy array or pandas Series (dates,
+    floats, bools, strings), or a sequence of cell values as Excel hands them
+    over. An empty cell is null/NaN/NaT (or ``""`` / ``None`` in an object column).
+    """
+
+    header: list[object]
+    columns: Sequence[object]
+
+
+def read_table_columns(
+    name: str, header: Sequence[object], columns: Sequence[object], settings: Settings, first_row: int = 1
+) -> ParsedTable:
+    """:func:`read_table` for a table given column by column; the same frame and problems.
+
+    A typed column (one type in every filled cell) is converted per distinct
+    value without building a Python object per cell; an object column goes the
+    way of :func:`read_table`. Typed cells are shown in problems as Excel hands
+    them over (a ``date`` for a date without a time, ``""`` for an empty cell).
+    """
+    if name not in TABLES:
+        raise ValueError(f"unknown table {name!r}")
+    header = list(header)
+    if len(columns) != len(header):
+        raise ValueError(f"{name}: {len(header)} headers but {len(columns)} columns")
+    if not header or all(coerce.is_blank(pd.Series(header, dtype=object))):
+        raise TableError(text("no_header", settings.language, table=name))
+    matched, stage_columns, problems = _match(name, header, settings, first_row)
+    used = [p for p in range(len(header)) if p in matched or p in stage_columns]
+    lengths = {len(columns[p]) for p in used} or {0}
+    if len(lengths) != 1:
+        raise ValueError(f"{name}: columns of different lengths {sorted(lengths)}")
+    n_rows = lengths.pop()
+    index = pd.RangeIndex(first_row + 1, first_row + 1 + n_rows)
+    distinct = {p: _distinct_column(columns[p], index) for p in used}
+    return _parse(name, header, matched, stage_columns, problems, distinct, n_rows, first_row, settings)
+
+
+def _distinct_column(column, index: pd.RangeIndex) -> Distinct:
+    """One column as a :class:`Distinct`: typed columns are dictionary-encoded, object columns as in read_table."""
+    import pyarrow as pa  # only the column route needs it
+
+    if isinstance(column, pd.Series):
+        column = column.array if column.dtype != object else column.to_numpy(dtype=object)
+    if isinstance(column, (list, tuple)) or (isinstance(column, np.ndarray) and column.dtype == object):
+        return Distinct(pd.Series(np.asarray(column, dtype=object) if not isinstance(column, np.ndarray) else column,
+                                  index=index, dtype=object))
+    if not isinstance(column, (pa.Array, pa.ChunkedArray)):
+        column = pa.array(column, from_pandas=True)
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    kind = column.type
+    if pa.types.is_boolean(kind) or not (pa.types.is_string(kind) or pa.types.is_large_string(kind)
+                                         or pa.types.is_floating(kind) or pa.types.is_integer(kind)
+                                         or pa.types.is_timestamp(kind) or pa.types.is_date(kind)
+                                         or pa.types.is_null(kind)):
+        # booleans go cell by cell (True == 1 would merge them with numbers); anything else as objects
+        return Distinct(pd.Series([_as_cell(v) for v in column.to_pylist()], index=index, dtype=object))
+    if pa.types.is_null(kind):
+        return Distinct(pd.Series([""] * len(column), index=index, dtype=object),
+                        codes=np.zeros(len(column), dtype=np.intp), values=pd.Series([""], dtype=object))
+    encoded = column.dictionary_encode()
+    uniques = [_as_cell(v) for v in encoded.dictionary.to_pylist()]
+    codes = encoded.indices.fill_null(len(uniques)).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+    values = np.empty(len(uniques) + 1, dtype=object)
+    values[:-1] = uniques
+    values[-1] = ""  # an empty cell, as Excel hands it over
+    raw = pd.Series(values.take(codes), index=index, dtype=object)
+    return Distinct(raw, codes=codes, values=pd.Series(values, dtype=object))
+
+
+def _as_cell(value):
+    """A typed value as Excel hands the cell over: a date at midnight is a ``date``; None is an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.replace(tzinfo=None)
+        return value.date() if value.time() == dt.time(0) else value
+    return value
 
 
 class Distinct:
@@ -184,6 +282,8 @@ class Distinct:
         """A result per distinct value → a result per row (same dtype)."""
         if self.codes is None:
             return per_value
+        if per_value.dtype == object:  # no inference pass over a million cells: the values are known already
+            return pd.Series(per_value.to_numpy().take(self.codes), index=self.raw.index, dtype=object)
         return pd.Series(per_value.array.take(self.codes), index=self.raw.index)
 
     def subset(self, keep: np.ndarray) -> Distinct:
@@ -344,13 +444,14 @@ def _ensure_columns(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_tables(
-    raw: dict[str, Sequence[Sequence[object]] | None],
+    raw: dict[str, Sequence[Sequence[object]] | TableColumns | None],
     settings: Settings,
     first_rows: dict[str, int] | None = None,
 ) -> Tables:
     """Parse Leads, Activities, Deals, Customers and the optional StageHistory.
 
-    ``raw`` maps table names to their rows (header first). A table that is
+    ``raw`` maps table names to their rows (header first), or to a
+    :class:`TableColumns` (the same table column by column). A table that is
     absent or ``None`` is an error for the four main tables. All problems of
     all tables are collected; a missing column in any table raises one
     :class:`TableError` naming every such table.
@@ -363,7 +464,10 @@ def read_tables(
         if rows is None and name == "StageHistory":
             continue  # optional; any other absent table is reported by read_table
         try:
-            parsed[name] = read_table(name, rows, settings, first_rows.get(name, 1))
+            if isinstance(rows, TableColumns):
+                parsed[name] = read_table_columns(name, rows.header, rows.columns, settings, first_rows.get(name, 1))
+            else:
+                parsed[name] = read_table(name, rows, settings, first_rows.get(name, 1))
         except TableError as err:
             errors.append(str(err))
     if errors:

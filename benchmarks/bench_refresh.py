@@ -1,0 +1,171 @@
+"""How close is ``kpi-xl refresh`` to just reading the workbook?
+
+    python benchmarks/bench_refresh.py                        # demo, 10x and limit, 5 runs each
+    python benchmarks/bench_refresh.py --sizes demo 10x --runs 3
+    python benchmarks/bench_refresh.py --sizes limit --runs 3
+
+For each size the workbook is made once with ``make_workbook.py`` (kept in
+``benchmarks/out/``, git-ignored; ``--regen`` makes it again). Then, in one
+run, alternately:
+
+* **read floor**: a fresh Python process reads the four tables with fastexcel
+  into pandas DataFrames (the fastest reader with correct types); the time of
+  the reading itself (imports and interpreter start not counted) and the
+  process's peak RSS;
+* **refresh**: the whole ``kpi-xl refresh`` command on a fresh copy of the
+  workbook (interpreter start, imports, read, parse, compute, write); wall time
+  and the peak RSS of that process (``wait4``).
+
+It prints medians (and min/max), the ratio refresh ÷ floor and, once per size,
+where the refresh spends its time (read, parse, compute, write) in one process.
+Targets (issue #5): at the limit refresh ≤ 2 × floor and peak ≤ 1.5 GB; the demo
+refresh command under 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+MONTH = "2026-10"
+TABLES = ("Leads", "Activities", "Deals", "Customers")
+
+FLOOR = r"""
+import json, resource, sys, time
+import fastexcel
+start = time.perf_counter()
+reader = fastexcel.read_excel(sys.argv[1])
+frames = [reader.load_table(name).to_pandas() for name in ("Leads", "Activities", "Deals", "Customers")]
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "rows": sum(len(f) for f in frames),
+                  "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+"""
+
+BREAKDOWN = r"""
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[2])
+t0 = time.perf_counter()
+from kpi_xl.config import load_config
+from kpi_xl.refresh import find_config, plan_for
+from kpi_xl.tables import read_tables
+from kpi_xl.workbook_file import read_workbook, write_owned_sheets
+path = sys.argv[1]
+settings = load_config(find_config(path))
+t1 = time.perf_counter()
+data = read_workbook(path, columns=True)
+t2 = time.perf_counter()
+as_rows = [n for n, v in data.tables.items() if isinstance(v, list)]
+tables = read_tables(data.tables, settings, data.first_rows)
+t3 = time.perf_counter()
+data.tables.clear()
+report, plan = plan_for(tables, settings, sys.argv[3], data.month_selector, data.history)
+t4 = time.perf_counter()
+write_owned_sheets(path, plan.sheets())
+t5 = time.perf_counter()
+print(json.dumps({"imports": t1 - t0, "read": t2 - t1, "parse": t3 - t2, "compute": t4 - t3, "write": t5 - t4, "as_rows": as_rows,
+                  "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+"""
+
+
+
+
+def run_measured(argv: list[str]) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS (bytes, of exactly this child: ``os.wait4``) and stdout of a child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv[:3])} failed ({proc.returncode}):\n{err.decode(errors='replace')}")
+    return wall, usage.ru_maxrss * 1024, out.decode()
+
+
+def kpi_xl_command() -> list[str]:
+    script = Path(sys.executable).parent / "kpi-xl"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "kpi_xl.cli"]
+
+
+def workbook(size: str, regen: bool) -> Path:
+    path = OUT / f"{size}.xlsm"
+    if regen or not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, str(HERE / "make_workbook.py"), "--size", size, str(path)], check=True)
+        print(f"  made {path.name} in {time.perf_counter() - start:.1f} s")
+    return path
+
+
+def stats(values: list[float]) -> str:
+    return f"median {statistics.median(values):6.2f} s  (min {min(values):.2f}, max {max(values):.2f})"
+
+
+def gib(n: float) -> str:
+    return f"{n / 1024**3:.2f} GiB" if n >= 1024**3 else f"{n / 1024**2:,.0f} MiB"
+
+
+def bench(size: str, runs: int, regen: bool) -> dict:
+    path = workbook(size, regen)
+    copy = OUT / f"{size}.refresh.xlsm"
+    print(f"\n== {size}: {path.name}, {path.stat().st_size / 1e6:.1f} MB")
+    floor_read, floor_wall, floor_peak, refresh_wall, refresh_peak = [], [], [], [], []
+    for _ in range(runs):
+        wall, peak, out = run_measured([sys.executable, "-c", FLOOR, str(path)])
+        floor_read.append(json.loads(out)["seconds"])
+        floor_wall.append(wall)
+        floor_peak.append(peak)
+        shutil.copyfile(path, copy)
+        wall, peak, _ = run_measured([*kpi_xl_command(), "refresh", str(copy), "--month", MONTH])
+        refresh_wall.append(wall)
+        refresh_peak.append(peak)
+    shutil.copyfile(path, copy)
+    _, peak, out = run_measured([sys.executable, "-c", BREAKDOWN, str(copy), str(ROOT), MONTH])
+    parts = json.loads(out)
+    copy.unlink(missing_ok=True)
+    ratio = statistics.median(refresh_wall) / statistics.median(floor_read)
+    print(f"  read floor (fastexcel → pandas, 4 tables): {stats(floor_read)}, peak RSS {gib(max(floor_peak))}"
+          f"   [whole process incl. start: median {statistics.median(floor_wall):.2f} s]")
+    print(f"  kpi-xl refresh (whole command):            {stats(refresh_wall)}, peak RSS {gib(max(refresh_peak))}")
+    print(f"  ratio refresh ÷ floor: {ratio:.2f}"
+          f"   (÷ floor process incl. start: {statistics.median(refresh_wall) / statistics.median(floor_wall):.2f})")
+    print("  where a refresh spends its time (one run): " + ", ".join(
+        f"{k} {parts[k]:.2f} s" for k in ("imports", "read", "parse", "compute", "write"))
+          + f"; tables read as rows: {', '.join(parts['as_rows']) or 'none'}")
+    return {"size": size, "floor": statistics.median(floor_read), "floor_wall": statistics.median(floor_wall),
+            "refresh": statistics.median(refresh_wall), "ratio": ratio, "floor_peak": max(floor_peak),
+            "refresh_peak": max(refresh_peak), "parts": parts}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", nargs="+", default=["demo", "10x", "limit"], choices=["demo", "10x", "limit"])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each (default 5)")
+    parser.add_argument("--regen", action="store_true", help="make the workbooks again")
+    args = parser.parse_args()
+    try:
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "n/a"
+    print(f"bench_refresh: python {sys.version.split()[0]}, {os.cpu_count()} cpu(s), load average {load}, "
+          f"{args.runs} runs each")
+    results = [bench(size, args.runs, args.regen) for size in args.sizes]
+    print("\nsize    floor s   refresh s   ratio   floor peak   refresh peak")
+    for r in results:
+        print(f"{r['size']:<7} {r['floor']:7.2f}   {r['refresh']:9.2f}   {r['ratio']:5.2f}   "
+              f"{gib(r['floor_peak']):>10}   {gib(r['refresh_peak']):>12}")
+
+
+if __name__ == "__main__":
+    main()

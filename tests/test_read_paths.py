@@ -1,0 +1,145 @@
+"""The two ways a refresh reads a table give the same frames and problems.
+
+``read_workbook(path)`` hands every table over as rows (python-calamine, one
+Python object per cell); ``read_workbook(path, columns=True)`` reads Excel
+Tables column by column with fastexcel (typed arrays) and falls back to rows
+for a table whose columns mix kinds of cell. Both must end in exactly the same
+DataFrames, the same problems and the same Excel row numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import zipfile
+
+import pandas as pd
+import pytest
+
+from kpi_xl.config import load_config
+from kpi_xl.sample import generate
+from kpi_xl.tables import read_tables
+from kpi_xl.tables.read import TableColumns
+from kpi_xl.workbook_file import read_workbook, sheet_parts
+from kpi_xl.workbook_new import fill_tables, new_workbook
+
+pytest.importorskip("fastexcel")
+
+SETTINGS = load_config()
+
+
+def _error_cells(path, sheet: str, cells: dict[str, str]) -> None:
+    """Turn cells of ``sheet`` into Excel error cells (``t="e"``), as Excel writes ``#N/A``."""
+    with zipfile.ZipFile(path) as archive:
+        part = sheet_parts(archive)[sheet]
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    tmp = path.with_suffix(".tmp.xlsm")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in entries:
+            if info.filename == part:
+                xml = data.decode("utf-8")
+                for ref, error in cells.items():
+                    xml, n = re.subn(rf'<c r="{ref}"([^>]*?)(?: t="\w+")?(/>|>.*?</c>)',
+                                     lambda m, ref=ref, error=error: f'<c r="{ref}"{m.group(1)} t="e"><v>{error}</v></c>',
+                                     xml, count=1, flags=re.S)
+                    assert n == 1, ref
+                data = xml.encode("utf-8")
+            out.writestr(info, data)
+    shutil.move(tmp, path)
+
+
+def _workbook(path, messy: bool, extra=None):
+    company = generate(seed=11, messy=messy)
+    rows = company.rows()
+    if extra:
+        extra(rows)
+    new_workbook(path, overwrite=True)
+    fill_tables(path, rows, SETTINGS)
+    return path
+
+
+def _both(path):
+    as_rows = read_workbook(path)
+    as_columns = read_workbook(path, columns=True)
+    assert as_rows.first_rows == as_columns.first_rows
+    return (read_tables(as_rows.tables, SETTINGS, as_rows.first_rows),
+            read_tables(as_columns.tables, SETTINGS, as_columns.first_rows), as_columns)
+
+
+def _assert_same(a, b):
+    for name in ("leads", "activities", "deals", "customers", "stage_events"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True, obj=name)
+    assert a.problems == b.problems
+    assert a.headers == b.headers
+    assert a.history_source == b.history_source
+
+
+def test_clean_workbook_every_table_typed(tmp_path):
+    path = _workbook(tmp_path / "clean.xlsm", messy=False)
+    rows, columns, data = _both(path)
+    assert all(isinstance(data.tables[n], TableColumns) for n in ("Leads", "Activities", "Deals", "Customers"))
+    _assert_same(rows, columns)
+    assert rows.problems == []
+
+
+def _bad_cells(rows):
+    leads, activities, deals, customers = rows["Leads"], rows["Activities"], rows["Deals"], rows["Customers"]
+    leads[10][1] = True  # a boolean in a date column
+    leads[11][1] = 45000.0  # a serial number in a date column
+    leads[12][7] = "12 fte"  # text among numbers
+    leads[13][9] = "€ 12k"  # money as text
+    deals[20][3] = "1.234"  # money as text with a thousands mark
+    deals[21][2] = dt.datetime(2026, 3, 4, 15, 30)  # a date with a time of day
+    activities[30][0] = "2026-03-31"  # a text date
+    activities[31][2] = 17.0  # a number as activity type
+    activities[32][3] = 12345.0  # a lead id typed as a number
+    customers[5][2] = dt.datetime(9999, 12, 31)  # "until" far beyond what pandas holds: a bad date, row left out
+    customers.append([None] * len(customers[0]))  # an empty row at the end
+
+
+def test_messy_workbook_same_tables_and_problems(tmp_path):
+    path = _workbook(tmp_path / "messy.xlsm", messy=True, extra=_bad_cells)
+    _error_cells(path, "Leads", {"B20": "#N/A", "J21": "#DIV/0!", "C22": "#REF!"})
+    _error_cells(path, "Deals", {"D9": "#VALUE!", "K12": "#N/A"})
+    rows, columns, data = _both(path)
+    _assert_same(rows, columns)
+    assert rows.problems  # the messy cells are reported
+    # mixed columns (text dates among dates, amounts as text) are read as rows; a clean typed table is not
+    assert isinstance(data.tables["Customers"], TableColumns)
+    assert isinstance(data.tables["Leads"], list)
+    # Excel row numbers: the lead whose date is 'gisteren' sits in sheet row 2 + 5
+    bad = [p for p in columns.problems if p.table == "Leads" and p.value == "gisteren"]
+    assert [p.row for p in bad] == [7]
+
+
+def test_typed_columns_match_rows_cell_for_cell(tmp_path):
+    """read_table_columns on typed columns (incl. errors as empty cells, a 9999 date) equals read_table on rows."""
+    path = _workbook(tmp_path / "typed.xlsm", messy=False)
+    _error_cells(path, "Deals", {"D9": "#N/A", "C10": "#REF!"})
+    _error_cells(path, "Customers", {"B4": "#N/A"})
+    rows, columns, data = _both(path)
+    assert isinstance(data.tables["Deals"], TableColumns)
+    _assert_same(rows, columns)
+    assert {p.code for p in columns.problems} >= {"required_empty"}
+
+
+def test_columns_from_numpy_and_objects():
+    """Typed numpy columns, object columns and rows give the same table."""
+    from kpi_xl.tables.read import read_table, read_table_columns
+
+    header = ["deal_id", "owner", "created", "value", "stage"]
+    n = 600
+    created = pd.date_range("2026-01-01", periods=n, freq="D").to_numpy()
+    values = [float(i * 10) if i % 7 else float("nan") for i in range(n)]
+    ids = [f"D{i:04d}" for i in range(n)]
+    ids[3] = ids[2]
+    owners = ["Anna" if i % 2 else "Bram " for i in range(n)]
+    stages = ["Offerte" if i % 3 else "Nope" for i in range(n)]
+    rows = [header] + [[ids[i], owners[i], created[i].astype("datetime64[us]").item().date(),
+                        values[i] if values[i] == values[i] else "", stages[i]] for i in range(n)]
+    a = read_table("Deals", rows, SETTINGS, 4)
+    b = read_table_columns("Deals", header, [ids, pd.Series(owners, dtype=object), created, values, stages],
+                           SETTINGS, 4)
+    pd.testing.assert_frame_equal(a.frame, b.frame)
+    assert a.problems == b.problems
