@@ -137,12 +137,8 @@ def compute(
     lang = settings.language
     unassigned = text("unassigned", lang)
     months = prepared.months
-    this_month = pd.Period(pd.Timestamp(today or dt.date.today()), freq="M")
     if month is None or (isinstance(month, str) and not month.strip()):
-        if not months:
-            month = this_month
-        else:  # the latest month with data, not one a date typed in the future points at
-            month = pd.Period(([m for m in months if m <= str(this_month)] or months)[-1], freq="M")
+        month = default_month(months, today)
     month = parse_month(month)
     as_of = as_of_date(month, today)
     previous_month = month - 1
@@ -253,6 +249,15 @@ def future_dates(tables: Tables, today: dt.date) -> list[Problem]:
         problems += [Problem(name, int(row), header, day.date(), "future_date", {"today": today.isoformat()})
                      for row, day in zip(late["_row"], late[column], strict=True)]
     return problems
+
+
+def default_month(months: list[str], today: dt.date | None = None) -> pd.Period:
+    """The month shown when none is chosen: the latest month with data that is not after this month
+    (a date typed in the future does not move the Dashboard); this month when there is no data."""
+    this_month = pd.Period(pd.Timestamp(today or dt.date.today()), freq="M")
+    if not months:
+        return this_month
+    return pd.Period(([m for m in months if m <= str(this_month)] or months)[-1], freq="M")
 
 
 def data_months(tables: Tables) -> list[str]:

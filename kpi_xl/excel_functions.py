@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi_xl.compute import compute, data_months
+from kpi_xl.compute import compute, data_months, default_month
 from kpi_xl.config import Settings, load_config
 from kpi_xl.errors import KpiError
 from kpi_xl.kpis import action_points as ap
@@ -166,10 +166,8 @@ def _result(p: Prepared, name: str, args: tuple, make):
 
 
 def _latest_month(tables: Tables, month) -> pd.Period:
-    if month is not None:
-        return parse_month(month)
-    months = data_months(tables)
-    return pd.Period(months[-1], freq="M") if months else pd.Period(dt.date.today(), freq="M")
+    """The month asked for, else the Dashboard's default month (see :func:`default_month`)."""
+    return parse_month(month) if month is not None else default_month(data_months(tables))
 
 
 def _stage(settings: Settings, stage) -> str | None:
