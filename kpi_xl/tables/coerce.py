@@ -36,6 +36,11 @@ MIN_SERIAL, MAX_SERIAL = 1, (MAX_DATE.date() - EXCEL_EPOCH.date()).days  # 1900-
 LOTUS_LEAP_DAY = 60  # Excel's serial 60 is 1900-02-29, a day that never was
 NUMERIC_TYPES = (int, float, np.int64, np.float64, np.int32, np.float32)
 STAMP_TYPES = (dt.datetime, pd.Timestamp, dt.date, np.datetime64)
+# Exact types (``type(v) in ...``): bool is a subclass of int but is not a number here.
+_NUMERIC_KINDS = frozenset(NUMERIC_TYPES)
+_FLOAT_KINDS = frozenset((float, np.float64, np.float32))
+_INT_KINDS = frozenset((int, np.int64, np.int32))
+_STAMP_KINDS = frozenset(STAMP_TYPES)
 
 MONTHS = {
     "jan": 1, "januari": 1, "january": 1, "feb": 2, "februari": 2, "february": 2, "mrt": 3, "maart": 3,
@@ -53,11 +58,9 @@ FALSE_WORDS = frozenset({"nee", "n", "no", "false", "onwaar", "0", "niet gekwali
 
 def is_blank(series: pd.Series) -> pd.Series:
     """None, NaN or whitespace-only text."""
-    blank = series.isna()
-    text = series.map(type).eq(str)
-    if text.any():
-        blank = blank | (text & series.where(text, "x").astype(str).str.strip().eq(""))
-    return blank
+    values = series.to_numpy(dtype=object)
+    empty_text = np.fromiter((type(v) is str and not v.strip() for v in values), dtype=bool, count=len(values))
+    return pd.Series(pd.isna(values) | empty_text, index=series.index)
 
 
 def is_blank_frame(frame: pd.DataFrame) -> pd.Series:
@@ -70,21 +73,30 @@ def is_blank_frame(frame: pd.DataFrame) -> pd.Series:
 
 def excel_errors(series: pd.Series) -> pd.Series:
     """The Excel error text of each cell (``'#N/A'``), or None: cells holding an error value."""
-    out = pd.Series(None, index=series.index, dtype=object)
-    text = series.map(type).eq(str)
-    if text.any():
-        stripped = series[text].astype(str).str.strip().str.upper()
-        hit = stripped.isin(EXCEL_ERRORS)
-        out[stripped.index[hit]] = stripped[hit]
-    numeric = series.map(type).isin(NUMERIC_TYPES)
-    if numeric.any():
-        codes = series[numeric].map(lambda v: EXCEL_ERROR_CODES.get(v) if v == v else None)
-        out[codes.index[codes.notna()]] = codes[codes.notna()]
-    return out
+    # every error text holds a '#': most text is ruled out by that one test
+    return pd.Series([None if type(v) is str and "#" not in v else _error_of(v) for v in series.to_numpy(dtype=object)],
+                     index=series.index, dtype=object)
+
+
+def _error_of(value) -> str | None:
+    kind = type(value)
+    if kind is str:
+        shown = value.strip().upper()
+        return shown if shown in EXCEL_ERRORS else None
+    if kind in _NUMERIC_KINDS and value == value:
+        return EXCEL_ERROR_CODES.get(value)
+    return None
 
 
 def to_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates (day precision) from Excel dates, serial numbers or text such as ``31-03-2026``."""
+    values = series.to_numpy(dtype=object)
+    if set(map(type, values)) <= {dt.datetime, type(None)}:  # a date column as Excel hands it over: the usual case
+        days = [None if v is None else _as_datetime(v) for v in values]
+        bad = np.fromiter((d is None and v is not None for v, d in zip(values, days, strict=True)), dtype=bool,
+                          count=len(values))
+        return (pd.Series(np.array(days, dtype="datetime64[ns]"), index=series.index),
+                pd.Series(bad, index=series.index))
     result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
     bad = pd.Series(False, index=series.index)
     kinds = series.map(type)
@@ -309,29 +321,36 @@ def to_bool(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def to_text(series: pd.Series) -> pd.Series:
     """Trimmed text; ids typed as numbers lose their ``.0``; blanks become None."""
-    kinds = series.map(type)
-    out = series.astype(object).copy()
-    floats = kinds.isin((float, np.float64, np.float32))
-    if floats.any():
-        values = series[floats].astype(float)
-        whole = values.notna() & np.isfinite(values) & (values == np.floor(values.fillna(0)))
+    values = series.to_numpy(dtype=object)
+    return pd.Series([(v.strip() or None) if type(v) is str else _text_of(v) for v in values],
+                     index=series.index, dtype=object)
+
+
+def _text_of(value) -> str | None:
+    """One non-text cell as text: ``12.0`` → ``'12'``, a date → ``'2026-03-31'``, empty → None."""
+    kind = type(value)
+    if value is None:
+        return None
+    if kind in _FLOAT_KINDS:
+        number = float(value)
+        if number != number:
+            return None
         # int() rather than astype("int64"): an id of 1e20 must not wrap round to a negative number
-        out[values.index[whole]] = values[whole].map(lambda v: str(int(v)))
-        out[values.index[~whole]] = values[~whole].map(lambda v: None if pd.isna(v) else repr(v))
-    ints = kinds.isin((int, np.int64, np.int32))
-    if ints.any():
-        out[ints] = series[ints].map(str)
-    stamps = kinds.isin(STAMP_TYPES) & ~series.isna()
-    if stamps.any():
-        out[stamps] = series[stamps].map(lambda v: pd.Timestamp(v).strftime("%Y-%m-%d")
-                                         if isinstance(v, np.datetime64) else v.strftime("%Y-%m-%d"))
-    others = ~(kinds.eq(str) | floats | ints | stamps | series.isna())
-    if others.any():
-        out[others] = series[others].map(str)
-    text = out.map(type).eq(str)
-    out[text] = out[text].astype(str).str.strip()
-    out[is_blank(out)] = None
-    return out
+        shown = str(int(number)) if math.isfinite(number) and number == math.floor(number) else repr(number)
+    elif kind in _INT_KINDS:
+        shown = str(value)
+    elif kind in _STAMP_KINDS:
+        if pd.isna(value):
+            return None
+        shown = (pd.Timestamp(value) if kind is np.datetime64 else value).strftime("%Y-%m-%d")
+    else:
+        try:
+            if pd.isna(value):
+                return None
+        except (TypeError, ValueError):  # not a scalar pandas can judge: shown as it is
+            pass
+        shown = str(value)
+    return shown.strip() or None
 
 
 def per_unique(series: pd.Series, convert) -> pd.Series:

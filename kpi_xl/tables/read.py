@@ -79,7 +79,7 @@ def read_table(
         raise ValueError(f"unknown table {name!r}")
     if rows is None:
         raise TableError(text("missing_table", settings.language, table=name))
-    if not all(type(r) is list for r in rows):
+    if set(map(type, rows)) - {list}:
         rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in rows]
     if not rows or all(coerce.is_blank(pd.Series(rows[0], dtype=object))):
         raise TableError(text("no_header", settings.language, table=name))
@@ -87,7 +87,7 @@ def read_table(
     columns, stage_columns, problems = _match(name, header, settings, first_row)
     width = len(header)
     body = rows[1:]
-    if any(len(r) != width for r in body):
+    if set(map(len, body)) - {width}:
         body = [r[:width] + [None] * (width - len(r)) for r in body]
     raw = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
     raw.index = pd.RangeIndex(first_row + 1, first_row + 1 + len(raw))
@@ -101,8 +101,11 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
     index = pd.RangeIndex(first_row + 1, first_row + 1 + n_rows)
     if n_rows:
         blank = np.ones(n_rows, dtype=bool)
-        for p in distinct:
+        # columns of few distinct values first: one without a blank cell settles it cheaply
+        for p in sorted(distinct, key=lambda p: distinct[p].codes is None):
             blank &= distinct[p].spread(coerce.is_blank(distinct[p].values)).to_numpy(dtype=bool)
+            if not blank.any():
+                break
         if blank.any():
             index = index[~blank]
             distinct = {p: d.subset(~blank) for p, d in distinct.items()}
@@ -143,7 +146,7 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
         problems += duplicate_problems
     if stage_dates is not None:  # only the rows that stay (not a left-out row, not a later duplicate)
         stage_dates = stage_dates[stage_dates[ROW].isin(frame[ROW])].reset_index(drop=True)
-    frame = _ensure_columns(name, frame.reset_index(drop=True))
+    frame = _ensure_columns(name, frame.reset_index(drop=True), typed=True)
     return ParsedTable(name, frame, problems, headers, stage_dates)
 
 
@@ -269,12 +272,15 @@ class Distinct:
         array = raw.to_numpy(dtype=object)
         if len(array) < DISTINCT_MIN_ROWS:
             return
-        kinds = set(map(type, array))
-        if bool in kinds or np.bool_ in kinds:
-            return
         codes, uniques = pd.factorize(array, use_na_sentinel=True)
         if len(uniques) * 2 > len(array):
             return
+        # True == 1 and False == 0: factorize may have merged a boolean into a number (or the reverse);
+        # only a column holding a 0 or a 1 needs the full look at its types
+        if any(type(v) is not str and v in (0, 1) for v in uniques.tolist()):
+            kinds = set(map(type, array))
+            if bool in kinds or np.bool_ in kinds:
+                return
         self.values = pd.Series([*uniques.tolist(), None], dtype=object)
         self.codes = np.where(codes < 0, len(uniques), codes)
 
@@ -298,9 +304,12 @@ def _coerce_column(table, column, header, distinct: Distinct, kind, settings):
     spread = distinct.spread
     errors_u = coerce.excel_errors(u)
     has_error_u = errors_u.notna()
-    has_error = spread(has_error_u).astype(bool)
-    problems = _error_problems(table, header, raw.index[has_error], spread(errors_u)[has_error])
-    clean = u.where(~has_error_u, None)
+    if has_error_u.any():
+        has_error = spread(has_error_u).astype(bool)
+        problems = _error_problems(table, header, raw.index[has_error], spread(errors_u)[has_error])
+        clean = u.where(~has_error_u, None)
+    else:  # the usual case: no error values, nothing to spread
+        has_error, problems, clean = pd.Series(False, index=raw.index), [], u
     bad = pd.Series(False, index=raw.index)
     if kind == DATE:
         values_u, bad_u = coerce.to_dates(clean)
@@ -328,7 +337,7 @@ def _coerce_column(table, column, header, distinct: Distinct, kind, settings):
             # in Deals the deal stays (left out of stage KPIs); in StageHistory the row itself is unusable
             code = "unknown_stage_row" if table == "StageHistory" else "unknown_stage"
             mapped_u, unknown_u = _lookup(text_u, settings.stage_lookup)
-            values = spread(mapped_u.astype(object))
+            values = spread(mapped_u.astype(object).where(mapped_u.notna(), None))
             bad = spread(unknown_u).astype(bool)
             known = ", ".join(settings.stage_names)
             shown = spread(text_u)
@@ -383,24 +392,34 @@ def _left_out(problem: Problem, dropped: pd.Series, table: str) -> Problem:
 
 def _stage_dates(table, distinct, stage_columns, header, frame):
     """Long form (deal_id, stage, date) of the per-stage date columns of Deals."""
-    parts, problems = [], []
-    for position, stage in stage_columns.items():
-        shown = shown_header(header[position])
+    ids = frame["deal_id"].to_numpy(dtype=object) if "deal_id" in frame else np.full(len(frame), None, dtype=object)
+    has_id = pd.notna(ids)
+    positions, dates_found, columns, problems = [], [], [], []
+    stages = np.array(list(stage_columns.values()), dtype=object)
+    shown_headers = np.array([shown_header(header[p]) for p in stage_columns], dtype=object)
+    for k, position in enumerate(stage_columns):
+        shown = shown_headers[k]
         column = distinct[position]
         errors_u = coerce.excel_errors(column.values)
-        errors = column.spread(errors_u)
-        problems += _error_problems(table, shown, column.raw.index[errors.notna()], errors[errors.notna()])
+        if errors_u.notna().any():
+            errors = column.spread(errors_u)
+            problems += _error_problems(table, shown, column.raw.index[errors.notna()], errors[errors.notna()])
         dates_u, bad_u = coerce.to_dates(column.values.where(errors_u.isna(), None))
         dates, bad = column.spread(dates_u), column.spread(bad_u).astype(bool)
         problems += _problems(table, shown, column.raw, bad, "bad_date")
-        has = dates.notna()
-        parts.append(pd.DataFrame({
-            "deal_id": frame.loc[has, "deal_id"] if "deal_id" in frame else None,
-            "stage": stage, "date": dates[has], ROW: dates.index[has].to_numpy(dtype="int64"),
-            "_column": shown,
-        }))
-    events = pd.concat(parts, ignore_index=True) if parts else _empty_events()
-    events = events[events["deal_id"].notna()]
+        dates = dates.to_numpy(dtype="datetime64[ns]")
+        has = np.flatnonzero(~np.isnat(dates) & has_id)
+        positions.append(has)
+        dates_found.append(dates[has])
+        columns.append(np.full(len(has), k, dtype="int64"))
+    if not positions:
+        return _empty_events(), problems
+    at, k = np.concatenate(positions), np.concatenate(columns)
+    events = pd.DataFrame({
+        "deal_id": pd.Series(ids[at], dtype=object), "stage": pd.Series(stages[k], dtype=object),
+        "date": np.concatenate(dates_found), ROW: frame.index.to_numpy(dtype="int64")[at],
+        "_column": pd.Series(shown_headers[k], dtype=object),
+    })
     return events[EVENT_COLUMNS], problems
 
 
@@ -426,12 +445,17 @@ def _drop_duplicate_ids(table, frame, id_column, headers):
 _DTYPES = {ID: object, TEXT: object, DATE: "datetime64[ns]", MONEY: "float64", NUMBER: "float64", BOOL: "boolean"}
 
 
-def _ensure_columns(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Every known column exists with its dtype, so the KPIs never check for presence."""
+def _ensure_columns(name: str, frame: pd.DataFrame, typed: bool = False) -> pd.DataFrame:
+    """Every known column exists with its dtype, so the KPIs never check for presence.
+
+    ``typed``: the columns present come from the coercion (their dtype right, None for blanks).
+    """
     for column in TABLES[name]:
         dtype = _DTYPES[column.kind]
         if column.name not in frame:
             frame[column.name] = pd.Series(pd.NA if dtype == "boolean" else None, index=frame.index, dtype=dtype)
+        elif typed or (frame[column.name].dtype == dtype and dtype != object):
+            continue
         if dtype == "datetime64[ns]":
             frame[column.name] = pd.to_datetime(frame[column.name]).astype("datetime64[ns]")
         elif dtype == object:  # text and ids: object with None for blanks, whatever pandas inferred
