@@ -104,8 +104,13 @@ def ids_to_positions(ids: pd.Series, table_ids: pd.Series) -> np.ndarray:
     filled = np.flatnonzero(pd.notna(values))
     if len(filled) and len(table_ids):
         codes, distinct = pd.factorize(values[filled])
-        out[filled] = pd.Index(table_ids).get_indexer(distinct)[codes]
+        out[filled] = pd.Index(table_ids, dtype=object).get_indexer(distinct)[codes]
     return out
+
+
+def _objects(values: np.ndarray) -> pd.Series:
+    """Text kept as plain Python objects: pandas 3 would otherwise copy every id into an Arrow string array."""
+    return pd.Series(values, dtype=object)
 
 
 def per_deal(codes: np.ndarray, values: np.ndarray, n: int, how: str = "max") -> np.ndarray:
@@ -120,28 +125,17 @@ def build_timeline(tables: Tables, settings: Settings) -> Timeline:
     deals = tables.deals.reset_index(drop=True).copy(deep=False)
     n = len(deals)
     order_of = settings.stage_order
-    raw = tables.stage_events
-    raw = raw[raw["stage"].notna() & raw["date"].notna()]
-    code = pd.Index(deals["deal_id"]).get_indexer(raw["deal_id"]) if n else np.full(len(raw), -1)
-    keep = code >= 0
-    events = pd.DataFrame({
-        "deal_id": raw["deal_id"].to_numpy(dtype=object)[keep],
-        "code": code[keep].astype("int64"),
-        "stage": raw["stage"].to_numpy(dtype=object)[keep],
-        "order": raw["stage"].map(order_of).to_numpy(dtype="int64")[keep],
-        "date": raw["date"].to_numpy(dtype="datetime64[ns]")[keep],
-        ROW: raw[ROW].to_numpy(dtype="int64")[keep],
-        "_column": raw["_column"].to_numpy(dtype=object)[keep],
-    })
+    by_columns = tables.history_source == "columns"
+    ev = _entries(tables.stage_events, deals, order_of, by_columns)
     problems: list[Problem] = []
 
     excluded = np.empty(0, dtype="int64")  # code * 64 + order of stays left out
-    if tables.history_source == "columns" and len(events):
-        excluded, problems = _backwards_dates(events)
+    if by_columns and len(ev["code"]):
+        excluded, problems = _backwards_dates(ev, settings)
 
     # won / lost from the history, else from the closed column
     won, lost = settings.won, settings.lost
-    ev_codes, ev_dates, ev_orders = events["code"].to_numpy(), events["date"].to_numpy(), events["order"].to_numpy()
+    ev_codes, ev_dates, ev_orders = ev["code"], ev["date"], ev["order"]
     is_won_event = ev_orders == order_of[won]
     is_lost_event = ev_orders == order_of[lost]
     won_date = per_deal(ev_codes[is_won_event], ev_dates[is_won_event], n, "min")
@@ -165,60 +159,97 @@ def build_timeline(tables: Tables, settings: Settings) -> Timeline:
     before = won_date < first_contact
     for row in deals.loc[before, ROW]:
         problems.append(Problem("Deals", int(row), None, None, "won_before_created"))
+    has_history = np.zeros(n, dtype=bool)
+    has_history[ev_codes] = True
     deals = deals.assign(
         won_date=won_date, lost_date=lost_date, usable=~undated, first_contact=first_contact,
         cycle_days=((won_date - first_contact) / DAY).where(~before),
-        has_history=np.isin(np.arange(n), ev_codes),
+        has_history=has_history,
     )
 
-    tiebreak = events["order"] if tables.history_source == "columns" else events[ROW]
-    sort = np.lexsort((tiebreak.to_numpy(), ev_dates.astype("int64"), ev_codes))
-    events = events.iloc[sort].reset_index(drop=True)
-    stays = _stays(events, settings, excluded)
+    # per deal in date order; same-day entries follow the configured order (columns) or the table's rows
+    tiebreak = ev_orders if by_columns else ev[ROW]
+    sort = np.lexsort((tiebreak, ev_dates.view("int64"), ev_codes))
+    ev = {key: values[sort] for key, values in ev.items()}
+    ids = deals["deal_id"].to_numpy(dtype=object)
+    names = np.array(settings.stage_names, dtype=object)
+    events = pd.DataFrame({
+        "deal_id": _objects(ids[ev["code"]]), "code": ev["code"], "stage": _objects(names[ev["order"]]),
+        "order": ev["order"], "date": ev["date"], ROW: ev[ROW], "_column": _objects(ev["_column"]),
+    })
+    stays = _stays(ev, ids, names, settings, excluded)
     return Timeline(deals, events, stays, problems, tuple(settings.stage_names))
 
 
-def _stays(events: pd.DataFrame, settings: Settings, excluded: np.ndarray) -> pd.DataFrame:
-    """Consecutive entries per deal → stays; repeated entries of the same stage merge."""
-    if events.empty:
-        return pd.DataFrame({"deal_id": pd.Series(dtype=object), "code": pd.Series(dtype="int64"),
-                             "stage": pd.Series(dtype=object), "order": pd.Series(dtype="int64"),
-                             "start": pd.Series(dtype="datetime64[ns]"),
-                             "end": pd.Series(dtype="datetime64[ns]"), "excluded": pd.Series(dtype=bool)})
-    codes = events["code"].to_numpy()
-    orders = events["order"].to_numpy()
-    new_deal = np.r_[True, codes[1:] != codes[:-1]]
+def _entries(raw: pd.DataFrame, deals: pd.DataFrame, order_of: dict[str, int], by_columns: bool) -> dict:
+    """The usable stage entries as arrays: code (the deal's position), order, date, row, column."""
+    stage = raw["stage"].to_numpy(dtype=object)
+    date = raw["date"].to_numpy(dtype="datetime64[ns]")
+    usable = ~pd.isna(stage) & ~np.isnat(date)
+    code = _deal_codes(raw, deals, by_columns)
+    keep = np.flatnonzero(usable & (code >= 0))
+    stage_codes, stages = pd.factorize(stage[keep])
+    order = np.array([order_of[s] for s in stages], dtype="int64")[stage_codes]
+    return {"code": code[keep].astype("int64"), "order": order, "date": date[keep],
+            ROW: raw[ROW].to_numpy(dtype="int64")[keep], "_column": raw["_column"].to_numpy(dtype=object)[keep]}
+
+
+def _deal_codes(raw: pd.DataFrame, deals: pd.DataFrame, by_columns: bool) -> np.ndarray:
+    """The position in ``deals`` of every entry's deal (-1: not a known deal).
+
+    Entries read from the per-stage date columns come from the deal's own row,
+    so their Excel row finds the deal (integers, fast); the ids confirm it.
+    Otherwise each distinct id is looked up once.
+    """
+    if not len(deals) or not len(raw):
+        return np.full(len(raw), -1, dtype="int64")
+    ids = raw["deal_id"].to_numpy(dtype=object)
+    if by_columns:
+        deal_rows = deals[ROW].to_numpy(dtype="int64")
+        if len(deal_rows) < 2 or (np.diff(deal_rows) > 0).all():
+            at = np.minimum(np.searchsorted(deal_rows, raw[ROW].to_numpy(dtype="int64")), len(deal_rows) - 1)
+            if (deals["deal_id"].to_numpy(dtype=object)[at] == ids).all():
+                return at.astype("int64")
+    return ids_to_positions(pd.Series(ids, dtype=object), deals["deal_id"])
+
+
+def _stays(ev: dict, ids: np.ndarray, names: np.ndarray, settings: Settings, excluded: np.ndarray) -> pd.DataFrame:
+    """Consecutive entries per deal (sorted) → stays; repeated entries of the same stage merge."""
+    codes, orders = ev["code"], ev["order"]
+    new_deal = np.r_[True, codes[1:] != codes[:-1]][:len(codes)]
     # drop an entry that repeats the stage the deal is already in
-    repeat = ~new_deal & np.r_[False, orders[1:] == orders[:-1]]
-    ev = events[~repeat].reset_index(drop=True)
-    codes = ev["code"].to_numpy()
-    same_deal_next = np.r_[codes[1:] == codes[:-1], False]
-    end = np.r_[ev["date"].to_numpy()[1:], np.datetime64("NaT")]
+    keep = ~(~new_deal & np.r_[False, orders[1:] == orders[:-1]][:len(codes)])
+    codes, orders, start = codes[keep], orders[keep], ev["date"][keep]
+    same_deal_next = np.r_[codes[1:] == codes[:-1], False][:len(codes)]
+    end = np.r_[start[1:], np.datetime64("NaT")][:len(codes)]
     end = np.where(same_deal_next, end, np.datetime64("NaT")).astype("datetime64[ns]")
-    stays = pd.DataFrame({"deal_id": ev["deal_id"], "code": ev["code"], "stage": ev["stage"], "order": ev["order"],
-                          "start": ev["date"], "end": end})
-    terminal = [settings.stage_order[settings.won], settings.stage_order[settings.lost]]
-    stays = stays[~stays["order"].isin(terminal)]
-    stays["excluded"] = np.isin(stays["code"].to_numpy() * 64 + stays["order"].to_numpy(), excluded)
-    return stays.reset_index(drop=True)
+    terminal = np.isin(orders, [settings.stage_order[settings.won], settings.stage_order[settings.lost]])
+    codes, orders, start, end = codes[~terminal], orders[~terminal], start[~terminal], end[~terminal]
+    return pd.DataFrame({
+        "deal_id": _objects(ids[codes]), "code": codes, "stage": _objects(names[orders]), "order": orders,
+        "start": start.astype("datetime64[ns]"), "end": end, "excluded": np.isin(codes * 64 + orders, excluded),
+    })
 
 
-def _backwards_dates(events: pd.DataFrame):
+def _backwards_dates(ev: dict, settings: Settings):
     """Per-stage columns: dates that go backwards in the configured order."""
-    ev = events.iloc[np.lexsort((events["order"].to_numpy(), events["code"].to_numpy()))]
-    running_max = ev.groupby("code", sort=False)["date"].cummax()
-    previous_max = running_max.groupby(ev["code"], sort=False).shift()
-    backwards = (ev["date"] < previous_max).to_numpy()
+    sort = np.lexsort((ev["order"], ev["code"]))
+    codes, orders, dates = ev["code"][sort], ev["order"][sort], ev["date"][sort]
+    running_max = pd.Series(dates).groupby(codes, sort=False).cummax().to_numpy()
+    previous_max = np.r_[np.datetime64("NaT"), running_max[:-1]].astype("datetime64[ns]")
+    previous_max[np.r_[True, codes[1:] != codes[:-1]]] = np.datetime64("NaT")
+    backwards = np.flatnonzero(dates < previous_max)  # NaT compares False: a deal's first entry never is
     problems, pairs = [], []
-    affected = ev[ev["code"].isin(ev.loc[backwards, "code"])]
-    by_deal = dict(tuple(affected.groupby("code", sort=False)))
-    for idx in ev.index[backwards]:  # only the rows with a problem
-        code, stage, date = ev.at[idx, "code"], ev.at[idx, "stage"], ev.at[idx, "date"]
-        rows = by_deal[code]
-        earlier = rows[(rows["order"] < ev.at[idx, "order"]) & (rows["date"] > date)].iloc[-1]
+    names = settings.stage_names
+    for at in backwards:  # only the entries with a problem
+        code, order, date = codes[at], orders[at], pd.Timestamp(dates[at])
+        same = np.flatnonzero((codes == code) & (orders < order) & (dates > dates[at]))
+        earlier = same[-1]  # the latest stage before it in the configured order that has a later date
+        entry = sort[at]
         problems.append(Problem(
-            "Deals", int(ev.at[idx, ROW]), ev.at[idx, "_column"], date.date(), "stage_date_order",
-            {"stage": stage, "earlier": earlier["stage"], "earlier_date": earlier["date"].date().isoformat()},
+            "Deals", int(ev[ROW][entry]), ev["_column"][entry], date.date(), "stage_date_order",
+            {"stage": names[order], "earlier": names[orders[earlier]],
+             "earlier_date": pd.Timestamp(dates[earlier]).date().isoformat()},
         ))
-        pairs += [code * 64 + ev.at[idx, "order"], code * 64 + earlier["order"]]
+        pairs += [int(code) * 64 + int(order), int(code) * 64 + int(orders[earlier])]
     return np.array(pairs, dtype="int64"), problems

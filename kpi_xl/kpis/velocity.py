@@ -65,11 +65,15 @@ class StageTime:
 
 
 def _stage_days(timeline: Timeline, window: Window, as_of: pd.Timestamp,
-                owner: str | None = None) -> tuple[pd.Series, pd.Series]:
+                owner: str | None = None, order: int | None = None) -> tuple[pd.Series, pd.Series]:
     """Per (stage order, deal code): days of completed stays ended in the window, and days so far
-    of the stays still running at D in deals open at D (see the module docstring)."""
+    of the stays still running at D in deals open at D (see the module docstring).
+    ``order``: only the stays of that stage."""
     stays = timeline.stays
-    stays = stays[~stays["excluded"] & (stays["start"] <= as_of)]
+    chosen = ~stays["excluded"].to_numpy() & (stays["start"] <= as_of).to_numpy()
+    if order is not None:
+        chosen &= stays["order"].to_numpy() == order
+    stays = stays[chosen]
     codes = stays["code"].to_numpy()
     if owner is not None:
         owners = timeline.deals["owner"].fillna("").str.casefold().to_numpy()
@@ -108,8 +112,8 @@ def _stage_time(stage: str, order: int, completed: pd.Series, so_far: pd.Series,
 def time_in_stage(timeline: Timeline, stage: str, window: Window, as_of: pd.Timestamp,
                   include_open: bool = False, owner: str | None = None) -> StageTime:
     """Time spent in ``stage`` (see module docstring)."""
-    completed, so_far = _stage_days(timeline, window, as_of, owner)
     order = list(timeline.stage_names).index(stage)
+    completed, so_far = _stage_days(timeline, window, as_of, owner, order)
     return _stage_time(stage, order, completed, so_far, include_open)
 
 
