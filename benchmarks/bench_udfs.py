@@ -57,7 +57,7 @@ def main() -> None:
             del table
         recalcs.append(total)
     one, many = statistics.median(cold), statistics.median(recalcs)
-    print(f"one call, cold (parse included): median {one:.3f} s   min {min(cold):.3f} s")
+    print(f"one call, cold (parse included): median {one:.3f} s   min {min(cold):.3f} s   runs " + " ".join(f"{c:.3f}" for c in cold))
     print(f"one call, warm (cached):         median {statistics.median(warm):.3f} s")
     print(f"{args.calls} calls in one recalculation: median {many:.3f} s   = {many / one:.2f} × one cold call "
           f"[{'OK' if many < 3 * one else 'ABOVE'} target < 3 ×]")

@@ -22,6 +22,7 @@ import pandas as pd
 from kpi_xl.compute import compute, data_months, default_month
 from kpi_xl.config import Settings, load_config
 from kpi_xl.errors import KpiError
+from kpi_xl.gc_pause import gc_paused
 from kpi_xl.kpis import action_points as ap
 from kpi_xl.kpis import customers as cu
 from kpi_xl.kpis import insight as ins
@@ -126,8 +127,15 @@ def parsed(name: str, rows: list[list[object]], settings: Settings, first_row: i
     return stored.serial, stored.parsed
 
 
+_EMPTY: dict[tuple[str, str], ParsedTable] = {}
+
+
 def _empty(name: str, settings: Settings) -> ParsedTable:
-    return CACHE.get(("empty", name, settings.fingerprint), lambda: read_table(name, [REQUIRED[name]], settings))
+    """A table a function does not take: empty, made once per config (apart from the content cache)."""
+    key = (name, settings.fingerprint)
+    if key not in _EMPTY:
+        _EMPTY[key] = read_table(name, [REQUIRED[name]], settings)
+    return _EMPTY[key]
 
 
 @dataclass
@@ -140,6 +148,11 @@ class Prepared:
 
 def prepare(settings: Settings, **given: tuple[list[list[object]], int]) -> Prepared:
     """Parsed tables (the given ones; the others empty) and the deal timeline, from the cache."""
+    with gc_paused():
+        return _prepare(settings, **given)
+
+
+def _prepare(settings: Settings, **given: tuple[list[list[object]], int]) -> Prepared:
     names = {"leads": "Leads", "activities": "Activities", "deals": "Deals", "customers": "Customers"}
     parts = {}
     keys = []

@@ -16,6 +16,7 @@ import xlwings as xw
 from kpi_xl import excel_functions as fx
 from kpi_xl.errors import KpiError
 from kpi_xl.excel_args import bool_arg, date_arg, int_arg, month_arg, table_rows, text_arg
+from kpi_xl.gc_pause import gc_paused
 
 CATEGORY = "kpi_xl"
 TABLE_DOC = "{name}: de tabel (bijv. {name} of {name}[#All]) / the table"
@@ -45,10 +46,14 @@ def _cell(value):
 
 
 def _run(caller, compute):
-    """Call ``compute(settings)``; a fixable problem becomes the cell's text."""
+    """Call ``compute(settings)``; a fixable problem becomes the cell's text.
+
+    The table arguments are read from Excel inside ``compute``: with the garbage
+    collector paused (see :mod:`kpi_xl.gc_pause`) from the first cell to the result."""
     try:
-        settings = fx.settings_for(_book_path(caller))
-        return _cell(compute(settings))
+        with gc_paused():
+            settings = fx.settings_for(_book_path(caller))
+            return _cell(compute(settings))
     except KpiError as err:
         return "; ".join(line.strip(" -") for line in str(err).splitlines() if line.strip())
     except Exception as err:  # a bug: still a readable cell, never a traceback

@@ -242,3 +242,27 @@ def test_function_wizard_metadata_and_vba_wrappers(windows_udfs):
     for function in module.FUNCTIONS:
         assert f"Function {function.__name__}(" in vba
     assert "Function LOOKALIKE(leads, customers, Optional top)" in vba
+
+
+def test_the_garbage_collector_is_paused_during_a_call_and_restored_after():
+    import gc
+
+    seen = []
+    real = fx.deal_velocity
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    assert gc.isenabled()
+    with mock.patch.object(fx, "deal_velocity", spy):
+        assert udfs.DEAL_VELOCITY(DEALS) == pytest.approx(udfs.DEAL_VELOCITY([list(r) for r in DEALS]))
+        assert seen == [False, False] and gc.isenabled()
+        udfs.DEAL_VELOCITY([["not", "a", "table"]])  # an error in the cell: still restored
+        assert gc.isenabled()
+        gc.disable()  # a caller that keeps the collector off keeps it off
+        try:
+            udfs.DEAL_VELOCITY(DEALS)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
