@@ -86,15 +86,21 @@ def bool_arg(value, default: bool = False) -> bool:
     return bool(value)
 
 
-def int_arg(value, default: int) -> int:
+MAX_MONTHS = 1200  # a window of a hundred years: anything longer is a typing mistake
+
+
+def int_arg(value, default: int, maximum: int = 1_000_000) -> int:
+    """A whole number from 1 to ``maximum`` (a number of months, a top-N); empty gives ``default``."""
     if value is None or value == "":
         return default
     try:
         number = int(float(value))
     except (TypeError, ValueError, OverflowError):
-        raise KpiError(f"'{value}' is not a whole number") from None
-    if number < 1:
-        raise KpiError(f"{number}: must be 1 or more")
+        number = None
+    if number is None or not 1 <= number <= maximum:
+        dutch = f"{maximum:,}".replace(",", ".")
+        raise KpiError(f"'{value}': moet een heel getal van 1 t/m {dutch} zijn / "
+                       f"must be a whole number from 1 to {maximum:,}")
     return number
 
 

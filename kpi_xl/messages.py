@@ -132,6 +132,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "part {part} unpacks to {size} ({ratio}× its packed size, more than {limit}×): "
               "a zip bomb or a damaged file; it is not opened",
     },
+    "sheet_damaged": {
+        "nl": "blad '{sheet}' kan niet gelezen worden ({reason}): het bestand is beschadigd. "
+              "Open het in Excel en sla het opnieuw op, of neem de vorige versie",
+        "en": "sheet '{sheet}' cannot be read ({reason}): the file is damaged. "
+              "Open it in Excel and save it again, or use the previous version",
+    },
     "package_doctype": {
         "nl": "onderdeel {part} bevat een DOCTYPE- of ENTITY-declaratie, die Excel nooit schrijft "
               "(mogelijk een XML-bom); het bestand wordt niet geopend. Sla het opnieuw op vanuit Excel",

@@ -15,7 +15,7 @@ import xlwings as xw
 
 from kpi_xl import excel_functions as fx
 from kpi_xl.errors import KpiError
-from kpi_xl.excel_args import bool_arg, date_arg, int_arg, month_arg, table_rows, text_arg
+from kpi_xl.excel_args import MAX_MONTHS, bool_arg, date_arg, int_arg, month_arg, table_rows, text_arg
 from kpi_xl.gc_pause import gc_paused
 
 CATEGORY = "kpi_xl"
@@ -108,7 +108,7 @@ def PIPELINE_VALUE(deals, stage=None, weighted=None, owner=None, as_of=None, cal
 def DEAL_VELOCITY(deals, stage=None, months=None, owner=None, caller=None):
     """Gemiddelde doorlooptijd in dagen / mean days to won, or in a stage (KPI 4)."""
     return _run(caller, lambda s: fx.deal_velocity(s, table_rows(deals, "Deals"), stage,
-                                                   int_arg(months, s.window_months), text_arg(owner)))
+                                                   int_arg(months, s.window_months, MAX_MONTHS), text_arg(owner)))
 
 
 @xw.func(category=CATEGORY)
@@ -117,7 +117,7 @@ def DEAL_VELOCITY(deals, stage=None, months=None, owner=None, caller=None):
 def SALES_VELOCITY(deals, months=None, caller=None):
     """Verkoopsnelheid in euro per dag / sales velocity in € per day (insight)."""
     return _run(caller, lambda s: fx.sales_velocity(s, table_rows(deals, "Deals"),
-                                                    int_arg(months, s.window_months)))
+                                                    int_arg(months, s.window_months, MAX_MONTHS)))
 
 
 @xw.func(category=CATEGORY)
@@ -125,7 +125,7 @@ def SALES_VELOCITY(deals, months=None, caller=None):
 @xw.arg("months", doc=MONTHS_DOC)
 def CLOSE_RATIO(deals, months=None, caller=None):
     """Gewonnen ÷ (gewonnen + verloren) / won ÷ (won + lost) (insight)."""
-    return _run(caller, lambda s: fx.close_ratio(s, table_rows(deals, "Deals"), int_arg(months, s.window_months)))
+    return _run(caller, lambda s: fx.close_ratio(s, table_rows(deals, "Deals"), int_arg(months, s.window_months, MAX_MONTHS)))
 
 
 @xw.func(category=CATEGORY)

@@ -162,35 +162,191 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     """
     path = Path(path)
     _check_readable(path)
+    tables = list(tables)
     try:
         book = calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
     except Exception as err:  # calamine raises its own error types for broken files
         raise KpiError(f"{path.name} cannot be read as a workbook: {err}") from None
     names = set(book.table_names)
+    where = {name: _sheet_of(book, name) for name in tables if name in names}
+    read = {*where.values(), *(n for n in tables if n in book.sheet_names), L.DASHBOARD, L.HISTORY}
+    # before any reader inflates a sheet: error cells (which the readers return as empty) and true part sizes
+    errors = error_cells(path, read)
     out: dict[str, object] = {}
     first_rows: dict[str, int] = {}
     fast = _FastTables(path) if columns else None
     for name in tables:
         if name in names:
-            typed = fast.read(name) if fast is not None else None
-            if typed is not None:
-                out[name], first_rows[name] = typed
-                continue
-            table = book.get_table_by_name(name)
+            sheet_errors = errors.get(where[name], {})
+            table = _read(where[name], lambda: book.get_table_by_name(name))
+            if not _errors_inside(sheet_errors, table):
+                typed = fast.read(name) if fast is not None else None
+                if typed is not None:
+                    out[name], first_rows[name] = typed
+                    continue
             header = [table.columns]
-            out[name] = header + [list(r) for r in table.to_python()]
+            body = [list(r) for r in _read(where[name], table.to_python)]
+            _put_errors(body, sheet_errors, table.start)
+            out[name] = header + body
             first_rows[name] = table.start[0]  # start is the first data row (0-based) = the header's Excel row
         elif name in book.sheet_names and name != "StageHistory":
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            out[name] = [list(r) for r in rows]
+            rows = [list(r) for r in _read(name, lambda: book.get_sheet_by_name(name).to_python(
+                skip_empty_area=False))]
+            _put_errors(rows, errors.get(name, {}), (0, 0))
+            out[name] = rows
             first_rows[name] = 1
     selector = None
     history: list[list[object]] = []
     if L.DASHBOARD in book.sheet_names:
-        selector = _cell(book.get_sheet_by_name(L.DASHBOARD), *L.MONTH_CELL)
+        selector = _read(L.DASHBOARD, lambda: _cell(book.get_sheet_by_name(L.DASHBOARD), *L.MONTH_CELL))
     if L.HISTORY in book.sheet_names:
-        history = [list(r) for r in book.get_sheet_by_name(L.HISTORY).to_python(skip_empty_area=False)]
+        history = [list(r) for r in _read(L.HISTORY, lambda: book.get_sheet_by_name(L.HISTORY).to_python(
+            skip_empty_area=False))]
     return WorkbookData(out, first_rows, selector, history)
+
+
+def _read(sheet: str, reader):
+    """Call a calamine reader; its own error types (a damaged sheet part) become a message."""
+    try:
+        return reader()
+    except KpiError:
+        raise
+    except Exception as err:  # python-calamine raises its own exception types
+        reason = " ".join(str(err).split())[:200] or type(err).__name__
+        raise KpiError(f"{text('sheet_damaged', 'nl', sheet=sheet, reason=reason)} / "
+                       f"{text('sheet_damaged', 'en', sheet=sheet, reason=reason)}") from None
+
+
+def _sheet_of(book, table: str) -> str:
+    return _read(table, lambda: book.get_table_by_name(table).sheet)
+
+
+# --------------------------------------------------------------------------- Excel error cells
+
+# python-calamine reads an error cell (``<c t="e"><v>#N/A</v></c>``) as an empty string, and fastexcel
+# reads an error cell, or the text "#N/A" in a column of numbers or dates, as an empty cell: a #N/A in a
+# data sheet would silently count as empty. The sheet XML is scanned for them instead; only the chunks
+# that can hold one at all (``t="e"``, or text starting with ``#``) are searched cell by cell.
+_ERROR_HINTS = (b't="e"', b"t='e'")
+_TEXT_HINT = b">#"
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)\bt=[\"']e[\"']([^>]*)>(.*?)</(?:\w+:)?c>", re.S)
+_TEXT_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)\bt=[\"']inlineStr[\"']([^>]*)>(.*?)</(?:\w+:)?c>", re.S)
+_SHARED_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)\bt=[\"']s[\"']([^>]*)>\s*<(?:\w+:)?v>(\d+)</", re.S)
+_CELL_REF = re.compile(rb"\br=[\"']([A-Za-z]{1,3})(\d+)[\"']")
+_CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_TEXT_RUN = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>")
+_SHARED_ITEM = re.compile(rb"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si\s*/>", re.S)
+SCAN_CHUNK = 4 * 1024**2
+
+
+def error_cells(path: str | Path, sheets: Iterable[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """Excel error values in these sheets: sheet → {(row, column) 0-based: ``'#N/A'``}.
+
+    Error cells, and text cells whose text is an error value. Inflating each
+    sheet part once, as a stream, also checks what the central directory
+    claims: zipfile stops at a part's declared size and checks its CRC, so a
+    part that unpacks to more than it says is refused here, before
+    python-calamine or fastexcel inflate it.
+    """
+    from kpi_xl.tables.coerce import EXCEL_ERRORS
+
+    path = Path(path)
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = sheet_parts(archive)
+            shared = _error_strings(archive, EXCEL_ERRORS)
+            for sheet in sheets:
+                part = parts.get(sheet)
+                if part is None or part not in archive.NameToInfo:
+                    continue
+                cells = _scan_part(archive, part, shared, EXCEL_ERRORS)
+                if cells:
+                    found[sheet] = cells
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, zlib.error,
+            KeyError, UnicodeDecodeError) as err:
+        raise KpiError(f"{path.name} cannot be read as a workbook: {err}") from None
+    return found
+
+
+def _error_strings(archive: zipfile.ZipFile, errors: frozenset[str]) -> dict[bytes, str]:
+    """Shared strings that are an error value: ``b'<v>12</v>'`` → ``'#N/A'`` (usually none at all)."""
+    if "xl/sharedStrings.xml" not in archive.NameToInfo:
+        return {}
+    xml = archive.read("xl/sharedStrings.xml")
+    if _TEXT_HINT not in xml:
+        return {}
+    out = {}
+    for index, item in enumerate(_SHARED_ITEM.finditer(xml)):
+        shown = _error_text(item.group(1) or b"", errors)
+        if shown:
+            out[b"<v>%d</v>" % index] = shown
+    return out
+
+
+def _error_text(xml: bytes, errors: frozenset[str]) -> str | None:
+    text_value = _unescape(b"".join(_TEXT_RUN.findall(xml)).decode("utf-8", "replace")).strip().upper()
+    return text_value if text_value in errors else None
+
+
+def _scan_part(archive: zipfile.ZipFile, part: str, shared: dict[bytes, str],
+               errors: frozenset[str]) -> dict[tuple[int, int], str]:
+    cells: dict[tuple[int, int], str] = {}
+    carry = b""
+    with archive.open(part) as stream:
+        while True:
+            chunk = stream.read(SCAN_CHUNK)
+            buffer = carry + chunk
+            if chunk:
+                cut = buffer.rfind(b"c>") + 2  # after the last cell end: a cell never straddles two buffers
+                if cut < 2 or len(buffer) - cut > SCAN_CHUNK:
+                    cut = max(0, len(buffer) - 4096)
+                buffer, carry = buffer[:cut], buffer[cut:]
+            _collect(buffer, cells, shared, errors)
+            if not chunk:
+                break
+    return cells
+
+
+def _collect(xml: bytes, cells: dict[tuple[int, int], str], shared: dict[bytes, str],
+             errors: frozenset[str]) -> None:
+    if any(hint in xml for hint in _ERROR_HINTS):
+        for match in _ERROR_CELL.finditer(xml):
+            value = _CELL_VALUE.search(match.group(3))
+            shown = _unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""
+            _put(cells, match, shown or "#VALUE!")
+    if _TEXT_HINT in xml and b"inlineStr" in xml:
+        for match in _TEXT_CELL.finditer(xml):
+            shown = _error_text(match.group(3), errors) if _TEXT_HINT in match.group(3) else None
+            if shown:
+                _put(cells, match, shown)
+    if shared and any(key in xml for key in shared):
+        for match in _SHARED_CELL.finditer(xml):
+            shown = shared.get(b"<v>" + match.group(3) + b"</v>")
+            if shown:
+                _put(cells, match, shown)
+
+
+def _put(cells: dict[tuple[int, int], str], match: re.Match, shown: str) -> None:
+    ref = _CELL_REF.search(match.group(1) + b" " + match.group(2))
+    if ref is None:  # Excel always writes the reference; without it the position is unknown
+        return
+    cells[_column_index(ref.group(1).decode("ascii") + ref.group(2).decode("ascii"))] = shown
+
+
+def _errors_inside(errors: dict[tuple[int, int], str], table) -> bool:
+    """Whether any error cell lies in the data rows of this calamine table."""
+    (top, left), (bottom, right) = table.start, table.end
+    return any(top <= r <= bottom and left <= c <= right for r, c in errors)
+
+
+def _put_errors(rows: list[list[object]], errors: dict[tuple[int, int], str], start: tuple[int, int]) -> None:
+    """Write each error (``'#N/A'``) into the cell it came from, where the readers left it empty."""
+    top, left = start
+    for (row, col), shown in errors.items():
+        r, c = row - top, col - left
+        if 0 <= r < len(rows) and 0 <= c < len(rows[r]) and rows[r][c] in ("", None):
+            rows[r][c] = shown
 
 
 _TABLE_TAG = re.compile(r"<table\b[^>]*>")

@@ -46,13 +46,6 @@ MOVES = {
 }
 NL_MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
-# Excel error cells (t="e") and the text '#N/A' in a number or date column are read as empty cells by
-# read_workbook (python-calamine turns error cells into '', fastexcel reads '#N/A' as null): the error is lost.
-READER_DROPS_ERRORS = pytest.mark.xfail(
-    reason="read_workbook: calamine/fastexcel read Excel error cells as empty; reported to the read owner",
-    strict=False)
-
-
 def _original(table: str, row: int, column: str):
     return ROWS[table][row][COL[table][column]]
 
@@ -132,9 +125,8 @@ CASES = [
     Case("error-div0-type", "Activities", 5, "type", "#DIV/0!",
          f"Excel-foutwaarde #DIV/0!; corrigeer de formule of waarde; {LEFT_OUT}"),
     Case("error-na-date", "Activities", 4, "date", "#N/A",
-         f"Excel-foutwaarde #N/A; corrigeer de formule of waarde; {LEFT_OUT}", marks=(READER_DROPS_ERRORS,)),
-    Case("error-na-value", "Deals", 17, "value", "#N/A", "Excel-foutwaarde #N/A; corrigeer de formule of waarde",
-         marks=(READER_DROPS_ERRORS,)),
+         f"Excel-foutwaarde #N/A; corrigeer de formule of waarde; {LEFT_OUT}"),
+    Case("error-na-value", "Deals", 17, "value", "#N/A", "Excel-foutwaarde #N/A; corrigeer de formule of waarde"),
     Case("error-div0-value", "Deals", 6, "value", "#DIV/0!", "Excel-foutwaarde #DIV/0!; corrigeer de formule of waarde"),
     Case("error-ref-revenue", "Customers", 3, "revenue", "#REF!",
          "Excel-foutwaarde #REF!; corrigeer de formule of waarde"),
@@ -412,7 +404,6 @@ def test_a_formula_instead_of_a_value(small, clean, tmp_path):
     assert report.tiles["pipeline_value"].value == clean[1].tiles["pipeline_value"].value - value
 
 
-@READER_DROPS_ERRORS
 @pytest.mark.parametrize("error", ["#N/A", "#DIV/0!", "#REF!"])
 def test_real_excel_error_cells_are_reported(error, small, tmp_path):
     path = tmp_path / "errors.xlsm"

@@ -114,14 +114,24 @@ def test_messy_workbook_same_tables_and_problems(tmp_path):
 
 
 def test_typed_columns_match_rows_cell_for_cell(tmp_path):
-    """read_table_columns on typed columns (incl. errors as empty cells, a 9999 date) equals read_table on rows."""
+    """read_table_columns on typed columns (a 9999 date included) equals read_table on rows."""
+    path = _workbook(tmp_path / "typed.xlsm", messy=False)
+    rows, columns, data = _both(path)
+    assert all(isinstance(data.tables[t], TableColumns) for t in ("Leads", "Activities", "Deals", "Customers"))
+    _assert_same(rows, columns)
+
+
+def test_error_cells_are_reported_by_both_routes(tmp_path):
+    """The readers return error cells as empty; the sheet scan puts them back, and their table goes the rows way."""
     path = _workbook(tmp_path / "typed.xlsm", messy=False)
     _error_cells(path, "Deals", {"D9": "#N/A", "C10": "#REF!"})
     _error_cells(path, "Customers", {"B4": "#N/A"})
     rows, columns, data = _both(path)
-    assert isinstance(data.tables["Deals"], TableColumns)
+    assert isinstance(data.tables["Deals"], list) and isinstance(data.tables["Customers"], list)
+    assert isinstance(data.tables["Leads"], TableColumns)  # a table without error cells stays typed
     _assert_same(rows, columns)
-    assert {p.code for p in columns.problems} >= {"required_empty"}
+    errors = sorted((p.table, p.row, p.value) for p in columns.problems if p.code == "excel_error")
+    assert errors == [("Customers", 4, "#N/A"), ("Deals", 9, "#N/A"), ("Deals", 10, "#REF!")]
 
 
 def test_columns_from_numpy_and_objects():

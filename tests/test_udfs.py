@@ -85,7 +85,11 @@ def test_readable_errors_in_the_cell():
     assert message == ("Deals: kolom 'value' ontbreekt (gevonden kolommen: 'deal', 'eigenaar', 'created', "
                        "'fase')")
     assert "Traceback" not in udfs.DEAL_VELOCITY(None)
-    assert udfs.DEAL_VELOCITY(DEALS, months=0) == "0: must be 1 or more"
+    assert udfs.DEAL_VELOCITY(DEALS, months=0) == "'0': moet een heel getal van 1 t/m 1.200 zijn / " \
+                                                  "must be a whole number from 1 to 1,200"
+    # a window reaching back before pandas' first date was an OverflowError in the cell
+    assert udfs.SALES_VELOCITY(DEALS, months=1e12).startswith("'1000000000000.0': moet een heel getal")
+    assert udfs.CLOSE_RATIO(DEALS, months="veel").startswith("'veel': moet een heel getal van 1 t/m 1.200")
     assert "YYYY-MM" in udfs.QUALIFIED_LEADS([["lead_id", "created"]], "oktober")
 
 

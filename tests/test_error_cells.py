@@ -1,0 +1,68 @@
+"""The sheet scan that finds Excel error values the readers return as empty cells."""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+
+import pytest
+
+from kpi_xl import workbook_file as wf
+from kpi_xl.errors import KpiError
+
+WORKBOOK = (b'<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+            b'<sheet name="Deals" sheetId="1" r:id="rId1"/></sheets></workbook>')
+RELS = (b'<Relationships><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/>'
+        b'</Relationships>')
+
+
+def _book(path, cells: bytes, shared: bytes | None = None, filler: int = 0):
+    sheet = (b'<worksheet><sheetData><row r="1">' + b'<c r="A1" t="n"><v>1</v></c>' * filler + cells
+             + b"</row></sheetData></worksheet>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", WORKBOOK)
+        z.writestr("xl/_rels/workbook.xml.rels", RELS)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        if shared is not None:
+            z.writestr("xl/sharedStrings.xml", shared)
+    return path
+
+
+def test_error_cells_text_errors_and_shared_strings(tmp_path):
+    cells = (b'<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'  # as Excel writes a formula's error
+             b"<x:c r='C3' s='4' t='e'><x:v>#N/A</x:v></x:c>"  # prefixed, single quotes
+             b'<c r="D4" t="inlineStr"><is><t xml:space="preserve">#ref! </t></is></c>'  # typed as text
+             b'<c r="E5" t="inlineStr"><is><t>#1 klant</t></is></c>'  # text starting with #: not an error
+             b'<c r="F6" t="s"><v>1</v></c><c r="G7" t="s"><v>0</v></c><c r="H8" t="s"><v>11</v></c>'
+             b'<c r="I9" t="e"></c>')  # an error without its text
+    shared = b"<sst><si><t>Offerte</t></si><si><r><t>#WAAR</t></r><r><t>DE!</t></r></si></sst>"
+    found = wf.error_cells(_book(tmp_path / "e.xlsx", cells, shared), ["Deals", "Missing"])
+    assert found == {"Deals": {(1, 1): "#DIV/0!", (2, 2): "#N/A", (3, 3): "#REF!", (5, 5): "#WAARDE!",
+                               (8, 8): "#VALUE!"}}
+
+
+def test_no_error_cells_nothing_found(tmp_path):
+    assert wf.error_cells(_book(tmp_path / "ok.xlsx", b'<c r="B2"><v>3</v></c>'), ["Deals"]) == {}
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1000])
+def test_a_cell_cut_by_a_chunk_boundary_is_still_found(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(wf, "SCAN_CHUNK", chunk)
+    path = _book(tmp_path / "cut.xlsx", b'<c r="AB70" t="e"><v>#N/A</v></c>', filler=37)
+    assert wf.error_cells(path, ["Deals"]) == {"Deals": {(69, 27): "#N/A"}}
+
+
+def test_a_part_larger_than_its_central_directory_says_is_refused(tmp_path):
+    """A zip bomb that lies about its size: zipfile stops at the declared size, the CRC does not match."""
+    path = _book(tmp_path / "liar.xlsx", b'<c r="B2"><v>3</v></c>', filler=5000)
+    data = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        at = data.find(signature)
+        while data[at + name_at:at + name_at + len(name)] != name:
+            at = data.find(signature, at + 1)
+        struct.pack_into("<I", data, at + size_at, 100_000)  # claims 100 kB; it inflates to ~150 kB
+    path.write_bytes(bytes(data))
+    wf.check_package(path)  # the central directory alone looks harmless
+    with pytest.raises(KpiError, match="cannot be read as a workbook"):
+        wf.error_cells(path, ["Deals"])
