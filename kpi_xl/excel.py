@@ -124,3 +124,7 @@ def refresh() -> None:
         refresh_book(book)
     except KpiError as err:
         book.app.alert(str(err), title="kpi_xl", mode="critical")
+    except OSError as err:  # e.g. kpi.yaml unreadable: the system's words and the file, not a traceback
+        where = f": {err.filename}" if err.filename else ""
+        book.app.alert(f"{err.strerror or err}{where}. Nothing was changed / er is niets gewijzigd.",
+                       title="kpi_xl", mode="critical")

@@ -12,6 +12,7 @@ moved over the original only when everything succeeded.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import glob
 import math
 import os
@@ -22,6 +23,7 @@ import time
 import zipfile
 import zlib
 from collections.abc import Iterable
+from typing import NoReturn
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from xml.sax.saxutils import escape
@@ -168,22 +170,27 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     except Exception as err:  # calamine raises its own error types for broken files
         raise KpiError(f"{path.name} cannot be read as a workbook: {err}") from None
     names = set(book.table_names)
-    where = {name: _sheet_of(book, name) for name in tables if name in names}
+    try:
+        places = table_places(path)
+    except (zipfile.BadZipFile, KeyError, ValueError, zlib.error) as err:
+        raise KpiError(f"{path.name} cannot be read as a workbook: {err}") from None
+    where = {name: places[name].sheet if name in places else name for name in tables if name in names}
     read = {*where.values(), *(n for n in tables if n in book.sheet_names), L.DASHBOARD, L.HISTORY}
     # before any reader inflates a sheet: error cells (which the readers return as empty) and true part sizes
     errors = error_cells(path, read)
     out: dict[str, object] = {}
     first_rows: dict[str, int] = {}
-    fast = _FastTables(path) if columns else None
+    fast = _FastTables(path, places) if columns else None
     for name in tables:
         if name in names:
             sheet_errors = errors.get(where[name], {})
+            place = places.get(name)
+            clean = place is not None and not any(place.holds_data_cell(r, c) for r, c in sheet_errors)
+            typed = fast.read(name) if fast is not None and clean else None
+            if typed is not None:
+                out[name], first_rows[name] = typed
+                continue
             table = _read(where[name], lambda: book.get_table_by_name(name))
-            if not _errors_inside(sheet_errors, table):
-                typed = fast.read(name) if fast is not None else None
-                if typed is not None:
-                    out[name], first_rows[name] = typed
-                    continue
             header = [table.columns]
             body = [list(r) for r in _read(where[name], table.to_python)]
             _put_errors(body, sheet_errors, table.start)
@@ -215,10 +222,6 @@ def _read(sheet: str, reader):
         reason = " ".join(str(err).split())[:200] or type(err).__name__
         raise KpiError(f"{text('sheet_damaged', 'nl', sheet=sheet, reason=reason)} / "
                        f"{text('sheet_damaged', 'en', sheet=sheet, reason=reason)}") from None
-
-
-def _sheet_of(book, table: str) -> str:
-    return _read(table, lambda: book.get_table_by_name(table).sheet)
 
 
 # --------------------------------------------------------------------------- Excel error cells
@@ -334,12 +337,6 @@ def _put(cells: dict[tuple[int, int], str], match: re.Match, shown: str) -> None
     cells[_column_index(ref.group(1).decode("ascii") + ref.group(2).decode("ascii"))] = shown
 
 
-def _errors_inside(errors: dict[tuple[int, int], str], table) -> bool:
-    """Whether any error cell lies in the data rows of this calamine table."""
-    (top, left), (bottom, right) = table.start, table.end
-    return any(top <= r <= bottom and left <= c <= right for r, c in errors)
-
-
 def _put_errors(rows: list[list[object]], errors: dict[tuple[int, int], str], start: tuple[int, int]) -> None:
     """Write each error (``'#N/A'``) into the cell it came from, where the readers left it empty."""
     top, left = start
@@ -355,16 +352,15 @@ _TABLE_TAG = re.compile(r"<table\b[^>]*>")
 class _FastTables:
     """Excel Tables read column by column with fastexcel (typed Arrow arrays); None means: read it as rows."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, places: dict[str, TablePlace]):
         self.path = path
         self.reader = None
-        self.header_rows: dict[str, int] = {}
+        self.header_rows = {name: place.top + 1 for name, place in places.items()}
         try:
             import fastexcel
 
             _quiet_fastexcel()
             self.reader = fastexcel.read_excel(str(path))
-            self.header_rows = _table_header_rows(path)
         except Exception:  # no fastexcel, or a file it cannot open: every table goes the rows way
             self.reader = None
 
@@ -383,25 +379,71 @@ class _FastTables:
         return TableColumns(header, [table.column(i) for i in range(table.num_columns)]), self.header_rows[name]
 
 
-def _table_header_rows(path: Path) -> dict[str, int]:
-    """Table name (and display name) → the Excel row of its header, from the table parts' ``ref``."""
-    rows: dict[str, int] = {}
+@dataclass(frozen=True)
+class TablePlace:
+    """Where an Excel Table sits: its sheet and its range, 0-based (``top`` is the header row)."""
+
+    sheet: str
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+    def holds_data_cell(self, row: int, col: int) -> bool:
+        return self.top < row <= self.bottom and self.left <= col <= self.right
+
+
+def table_places(path: Path) -> dict[str, TablePlace]:
+    """Table name (and display name) → its sheet and range, from the table parts and the sheets' rels.
+
+    Read from the package, so nothing inflates a sheet: python-calamine's
+    ``get_table_by_name`` would parse the whole sheet just to say where a table is.
+    """
+    places: dict[str, TablePlace] = {}
     with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            if not (info.filename.startswith("xl/tables/") and info.filename.endswith(".xml")):
+        names = set(archive.NameToInfo)
+        for sheet, part in sheet_parts(archive).items():
+            folder, file = part.rsplit("/", 1) if "/" in part else ("", part)
+            rels = f"{folder}/_rels/{file}.rels"
+            if rels not in names:
                 continue
-            head = archive.read(info)[:4096].decode("utf-8", "replace")
-            tag = _TABLE_TAG.search(head)
-            if not tag:
-                continue
-            attrs = dict(_ATTR.findall(tag.group(0)))
-            ref = re.match(r"\$?[A-Z]+\$?(\d+)", attrs.get("ref", ""))
-            if not ref:
-                continue
-            for key in ("name", "displayName"):
-                if key in attrs:
-                    rows.setdefault(_unescape(attrs[key]), int(ref.group(1)))
-    return rows
+            for rel in re.finditer(r"<Relationship\b[^>]*>", archive.read(rels).decode("utf-8", "replace")):
+                target = re.search(r'\bTarget="([^"]+)"', rel.group(0))
+                if not target or "/table" not in rel.group(0):
+                    continue
+                table_part = _resolve(folder, target.group(1))
+                if table_part in names:
+                    _add_place(places, sheet, archive.read(archive.getinfo(table_part))[:4096])
+    return places
+
+
+def _resolve(folder: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts = [*folder.split("/"), *target.split("/")]
+    out: list[str] = []
+    for piece in parts:
+        if piece == "..":
+            if out:
+                out.pop()
+        elif piece and piece != ".":
+            out.append(piece)
+    return "/".join(out)
+
+
+def _add_place(places: dict[str, TablePlace], sheet: str, head: bytes) -> None:
+    tag = _TABLE_TAG.search(head.decode("utf-8", "replace"))
+    if not tag:
+        return
+    attrs = dict(_ATTR.findall(tag.group(0)))
+    ref = re.fullmatch(r"\$?([A-Za-z]+)\$?(\d+)(?::\$?([A-Za-z]+)\$?(\d+))?", attrs.get("ref", ""))
+    if not ref:
+        return
+    top, left = _column_index(ref.group(1) + ref.group(2))
+    bottom, right = _column_index(ref.group(3) + ref.group(4)) if ref.group(3) else (top, left)
+    for key in ("name", "displayName"):
+        if key in attrs:
+            places.setdefault(_unescape(attrs[key]), TablePlace(sheet, top, left, bottom, right))
 
 
 def _quiet_fastexcel() -> None:
@@ -575,10 +617,13 @@ def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int],
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise KpiError(f"{path.name} cannot be written (read-only file or folder)")
     keep = set(keep_styled_blanks)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".~{path.stem}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".~{path.stem}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        _raise_unchanged(err, path)
     tmp = Path(tmp_name)
     try:
+        os.close(fd)
         with zipfile.ZipFile(path) as src:
             parts = sheet_parts(src)
             missing = [name for name in sheets if name not in parts]
@@ -609,12 +654,17 @@ def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int],
         os.replace(tmp, path)
     except OSError as err:
         tmp.unlink(missing_ok=True)
-        if err.errno == 28:
-            raise KpiError(f"The disk is full; {path.name} was not changed") from None
-        raise
+        _raise_unchanged(err, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _raise_unchanged(err: OSError, path: Path) -> NoReturn:
+    """A full disk is said in words; any other system error goes up as it is (the CLI names it)."""
+    if err.errno == errno.ENOSPC:
+        raise KpiError(f"The disk is full; {path.name} was not changed") from None
+    raise err
 
 
 def _resize_table(xml: str, sizes: dict[str, int]) -> str:

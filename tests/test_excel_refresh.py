@@ -3,6 +3,7 @@ equivalence with the file refresh: same cells, same values, from the same report
 
 from __future__ import annotations
 
+import errno
 import shutil
 from unittest import mock
 
@@ -151,6 +152,19 @@ def test_the_button_reports_a_fixable_problem_in_a_message_box(tmp_path, monkeyp
     assert "Deals" in message and "not found" in message
     with pytest.raises(KpiError):
         excel.refresh_book(fake.book)
+
+
+def test_the_button_reports_a_system_error_in_a_message_box(tmp_path, monkeypatch):
+    path = demo_workbook(tmp_path / "book.xlsm")
+    fake = FakeBook(path)
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: fake.book))
+    denied = PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "kpi.yaml"))
+    monkeypatch.setattr(excel, "settings_for", mock.Mock(side_effect=denied))
+    excel.refresh()
+    fake.app.alert.assert_called_once()
+    assert fake.app.alert.call_args.args[0] == (f"Permission denied: {tmp_path / 'kpi.yaml'}. "
+                                                "Nothing was changed / er is niets gewijzigd.")
+    assert fake.app.alert.call_args.kwargs == {"title": "kpi_xl", "mode": "critical"}
 
 
 def test_blocks_cover_every_cell_once():

@@ -133,12 +133,14 @@ def _refuse_with(error: OSError):
     return fail
 
 
-@pytest.mark.parametrize("where", ["writestr", "copy_entry", "fsync", "replace"])
+@pytest.mark.parametrize("where", ["mkstemp", "writestr", "copy_entry", "fsync", "replace"])
 def test_disk_full_leaves_the_original_and_says_so(where, tmp_path, monkeypatch):
     book = demo_workbook(tmp_path / "book.xlsm")
     original = book.read_bytes()
     full = OSError(errno.ENOSPC, "No space left on device")
-    if where == "writestr":
+    if where == "mkstemp":  # not even the temporary file can be made
+        monkeypatch.setattr(workbook_file.tempfile, "mkstemp", _refuse_with(full))
+    elif where == "writestr":
         monkeypatch.setattr(zipfile.ZipFile, "writestr", _refuse_with(full))
     elif where == "copy_entry":
         monkeypatch.setattr(workbook_file, "copy_entry", _refuse_with(full))
