@@ -100,7 +100,7 @@ def refresh(path: WorkbookArg, month: MonthOption = None, config: ConfigOption =
 @app.command()
 def check(path: WorkbookArg, config: ConfigOption = None) -> None:
     """Validate the workbook's data and the config; list every problem (exit 1 when there are any)."""
-    from kpi_xl.compute import prepare
+    from kpi_xl.compute import data_problems, prepare
     from kpi_xl.config import load_config
     from kpi_xl.refresh import find_config, load_tables
 
@@ -108,7 +108,7 @@ def check(path: WorkbookArg, config: ConfigOption = None) -> None:
     settings = load_config(config_path)
     with step(f"Controleren / checking {path.name}"):
         tables, _ = load_tables(path, settings)
-        problems = prepare(tables, settings).problems
+        problems = data_problems(prepare(tables, settings))
     console.print(f"config OK: {config_path}", highlight=False)
     if not problems:
         console.print("Geen dataproblemen / no data problems.")

@@ -232,8 +232,14 @@ def compute(
         conversion=conversion, close_ratio=ve.win_rate(timeline, window),
         quote_to_close=quote_close, won_revenue=won_now, growth=growth,
         bottlenecks=bottlenecks, trends=trends,
-        problems=[*prepared.problems, *future_dates(tables, today or dt.date.today())], months_with_data=months,
+        problems=data_problems(prepared, today), months_with_data=months,
     )
+
+
+def data_problems(prepared: Prepared, today: dt.date | None = None) -> list[Problem]:
+    """Every problem the Checks sheet lists (and ``kpi-xl check`` prints): the tables' and the timeline's,
+    then dates after ``today``."""
+    return [*prepared.problems, *future_dates(prepared.tables, today or dt.date.today())]
 
 
 FUTURE_DATES = (("Leads", "leads", "created"), ("Activities", "activities", "date"), ("Deals", "deals", "created"))

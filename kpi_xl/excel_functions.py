@@ -188,7 +188,8 @@ def _stage(settings: Settings, stage) -> str | None:
         return None
     found = settings.stage_lookup.get(" ".join(str(stage).split()).casefold())
     if found is None:
-        raise KpiError(text("unknown_stage_arg", settings.language, stage=stage,
+        shown = str(stage) if len(str(stage)) <= 200 else str(stage)[:200] + "…"
+        raise KpiError(text("unknown_stage_arg", settings.language, stage=shown,
                             known=", ".join(settings.stage_names)))
     return found
 

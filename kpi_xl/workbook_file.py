@@ -229,7 +229,7 @@ def _read(sheet: str, reader):
 # python-calamine reads an error cell (``<c t="e"><v>#N/A</v></c>``) as an empty string, and fastexcel
 # reads an error cell, or the text "#N/A" in a column of numbers or dates, as an empty cell: a #N/A in a
 # data sheet would silently count as empty. The sheet XML is scanned for them instead; only the chunks
-# that can hold one at all (``t="e"``, or text starting with ``#``) are searched cell by cell.
+# that can hold one at all (a ``#``) are searched cell by cell.
 _ERROR_HINTS = (b't="e"', b"t='e'")
 _TEXT_HINT = b">#"
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)\bt=[\"']e[\"']([^>]*)>(.*?)</(?:\w+:)?c>", re.S)
@@ -240,6 +240,7 @@ _CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _TEXT_RUN = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>")
 _SHARED_ITEM = re.compile(rb"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si\s*/>", re.S)
 SCAN_CHUNK = 4 * 1024**2
+SCAN_OVERLAP = 256 * 1024  # longer than any one cell: 32,767 characters of up to 4 bytes, plus markup
 
 
 def error_cells(path: str | Path, sheets: Iterable[str]) -> dict[str, dict[tuple[int, int], str]]:
@@ -294,20 +295,26 @@ def _error_text(xml: bytes, errors: frozenset[str]) -> str | None:
 
 def _scan_part(archive: zipfile.ZipFile, part: str, shared: dict[bytes, str],
                errors: frozenset[str]) -> dict[tuple[int, int], str]:
+    """Every error value (and error text) holds a ``#``: a chunk without one is passed over after a single
+    fast byte search, so scanning costs little more than inflating. A chunk with one is searched together
+    with the end of the chunk before it; a cell cut off at the chunk's end is finished with the next one."""
     cells: dict[tuple[int, int], str] = {}
-    carry = b""
+    tail = b""
+    finish_next = False
     with archive.open(part) as stream:
-        while True:
-            chunk = stream.read(SCAN_CHUNK)
-            buffer = carry + chunk
-            if chunk:
-                cut = buffer.rfind(b"c>") + 2  # after the last cell end: a cell never straddles two buffers
-                if cut < 2 or len(buffer) - cut > SCAN_CHUNK:
-                    cut = max(0, len(buffer) - 4096)
-                buffer, carry = buffer[:cut], buffer[cut:]
-            _collect(buffer, cells, shared, errors)
-            if not chunk:
-                break
+        while chunk := stream.read(SCAN_CHUNK):
+            if finish_next or b"#" in chunk:
+                _collect(tail + chunk, cells, shared, errors)  # found twice (overlap) is found once: a dict
+                hash_at, end_at = chunk.rfind(b"#"), chunk.rfind(b"c>")
+                if hash_at > end_at:  # a '#' after the last cell end: that cell may go on in the next chunk
+                    finish_next = True
+                elif end_at >= 0:
+                    finish_next = False
+            elif shared:  # cells pointing at a shared string that is an error text hold no '#' themselves
+                buffer = tail + chunk
+                if any(key in buffer for key in shared):
+                    _collect(buffer, cells, shared, errors)
+            tail = chunk[-SCAN_OVERLAP:] if len(chunk) >= SCAN_OVERLAP else (tail + chunk)[-SCAN_OVERLAP:]
     return cells
 
 

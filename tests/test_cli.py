@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -114,3 +115,19 @@ def test_export_pdf(tmp_path):
     done = run("export", str(book), "--pdf")
     assert done.returncode == 0, done.stderr
     assert book.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_check_lists_a_date_after_today(tmp_path):
+    """`kpi-xl check` lists what the Checks sheet lists, future dates included."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = demo_workbook(tmp_path / "book.xlsm")
+    workbook = openpyxl.load_workbook(book, keep_vba=True)
+    sheet = workbook["Leads"]
+    created = [c.value for c in sheet[1]].index("created") + 1
+    sheet.cell(5, created).value = dt.datetime(2099, 1, 5)
+    workbook.save(book)
+    found = run("check", str(book))
+    assert found.returncode == 1, found.stdout + found.stderr
+    said = " ".join(found.stdout.split())
+    assert "Leads, rij 5, kolom 'created' (2099-01-05): datum ligt na vandaag" in said
+    assert "1 dataproblemen" in said

@@ -46,10 +46,14 @@ def test_no_error_cells_nothing_found(tmp_path):
 
 
 @pytest.mark.parametrize("chunk", [7, 64, 1000])
-def test_a_cell_cut_by_a_chunk_boundary_is_still_found(tmp_path, monkeypatch, chunk):
+@pytest.mark.parametrize("shared", [False, True])
+def test_a_cell_cut_by_a_chunk_boundary_is_still_found(tmp_path, monkeypatch, chunk, shared):
     monkeypatch.setattr(wf, "SCAN_CHUNK", chunk)
-    path = _book(tmp_path / "cut.xlsx", b'<c r="AB70" t="e"><v>#N/A</v></c>', filler=37)
-    assert wf.error_cells(path, ["Deals"]) == {"Deals": {(69, 27): "#N/A"}}
+    monkeypatch.setattr(wf, "SCAN_OVERLAP", 200)  # still longer than a cell
+    strings = b"<sst><si><t>a</t></si><si><t>#NULL!</t></si></sst>" if shared else None
+    cell = b'<c r="AB70" t="s"><v>1</v></c>' if shared else b'<c r="AB70" t="e"><v>#N/A</v></c>'
+    path = _book(tmp_path / "cut.xlsx", cell, strings, filler=37)
+    assert wf.error_cells(path, ["Deals"]) == {"Deals": {(69, 27): "#NULL!" if shared else "#N/A"}}
 
 
 def test_a_part_larger_than_its_central_directory_says_is_refused(tmp_path):

@@ -485,6 +485,17 @@ DEALS_WITH_STAGE_COLUMNS = [
 ]
 
 
+def test_a_long_unknown_stage_is_shown_cut_once(en):
+    """A pasted 32,767-character cell in the stage column: the message shows its first 200 characters."""
+    rows = [["deal_id", "owner", "created", "value", "stage"], ["D1", "Jan", "2026-01-01", 100, "z" * 32_767]]
+    problem = read_table("Deals", rows, en).problems[0]
+    cut = "z" * 200 + "…"
+    assert problem.message("en") == (
+        f"Deals, row 2, column 'stage' ('{cut}'): stage '{cut}' is not in the config "
+        "(known: Lead, Intake, Offerte, Onderhandeling, Gewonnen, Verloren); the deal is left out of stage KPIs"
+    )
+
+
 def test_per_stage_date_columns_become_stage_events(en):
     tables = read_tables(minimal(Deals=DEALS_WITH_STAGE_COLUMNS), en)
     assert tables.history_source == "columns"
