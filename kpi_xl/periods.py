@@ -11,26 +11,35 @@ import pandas as pd
 from kpi_xl.errors import KpiError
 
 
+# Months a report can be about: pandas holds dates up to 2262-04-11, and a month must end inside that.
+FIRST_MONTH, LAST_MONTH = (1900, 1), (2262, 3)
+
+
 def parse_month(value: object) -> pd.Period:
     """``'2026-10'``, ``'10-2026'``, a date/datetime or an Excel serial number → a monthly Period."""
     if isinstance(value, pd.Period):
-        return value.asfreq("M")
-    if isinstance(value, (dt.date, pd.Timestamp)):
-        return pd.Period(year=value.year, month=value.month, freq="M")
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value <= 2958465:
-        day = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(value))
-        return pd.Period(year=day.year, month=day.month, freq="M")
-    text = str(value).strip()
-    match = re.fullmatch(r"(\d{4})[-/](\d{1,2})(?:[-/]\d{1,2})?", text) or None
-    if match:
-        year, month = int(match.group(1)), int(match.group(2))
+        value = value.asfreq("M")
+        year, month = value.year, value.month
+    elif isinstance(value, (dt.date, pd.Timestamp)):
+        year, month = value.year, value.month
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value <= 2958465:
+        day = dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+        year, month = day.year, day.month
     else:
-        match = re.fullmatch(r"(\d{1,2})[-/](\d{4})", text)
-        if not match:
+        text = str(value).strip()
+        match = re.fullmatch(r"(\d{4})[-/](\d{1,2})(?:[-/]\d{1,2})?", text) or None
+        if match:
+            year, month = int(match.group(1)), int(match.group(2))
+        else:
+            match = re.fullmatch(r"(\d{1,2})[-/](\d{4})", text)
+            if not match:
+                raise KpiError(f"'{value}' is not a month; write it as YYYY-MM, for example 2026-10")
+            month, year = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12:
             raise KpiError(f"'{value}' is not a month; write it as YYYY-MM, for example 2026-10")
-        month, year = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12:
-        raise KpiError(f"'{value}' is not a month; write it as YYYY-MM, for example 2026-10")
+    if not FIRST_MONTH <= (year, month) <= LAST_MONTH:
+        raise KpiError(f"{year:04d}-{month:02d}: de maand moet tussen 1900-01 en 2262-03 liggen / "
+                       "the month must lie between 1900-01 and 2262-03")
     return pd.Period(year=year, month=month, freq="M")
 
 

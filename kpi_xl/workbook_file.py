@@ -102,7 +102,8 @@ def check_package(path: str | Path) -> None:
                 xml = info.filename.lower().endswith(_XML_PART) and not info.flag_bits & 0x1
                 if xml and _declares_entities(archive, info):
                     raise refuse("package_doctype", part=info.filename)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, zlib.error) as err:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, zlib.error,
+            OSError) as err:  # OSError: a damaged offset makes zipfile seek before the start of the file
         raise KpiError(f"{path.name} cannot be read as a workbook: {err}") from None
 
 
@@ -172,7 +173,7 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     names = set(book.table_names)
     try:
         places = table_places(path)
-    except (zipfile.BadZipFile, KeyError, ValueError, zlib.error) as err:
+    except (zipfile.BadZipFile, KeyError, ValueError, zlib.error, OSError) as err:
         raise KpiError(f"{path.name} cannot be read as a workbook: {err}") from None
     where = {name: places[name].sheet if name in places else name for name in tables if name in names}
     read = {*where.values(), *(n for n in tables if n in book.sheet_names), L.DASHBOARD, L.HISTORY}
@@ -268,7 +269,7 @@ def error_cells(path: str | Path, sheets: Iterable[str]) -> dict[str, dict[tuple
                 if cells:
                     found[sheet] = cells
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, zlib.error,
-            KeyError, UnicodeDecodeError) as err:
+            KeyError, UnicodeDecodeError, OSError) as err:
         raise KpiError(f"{path.name} cannot be read as a workbook: {err}") from None
     return found
 

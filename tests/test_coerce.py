@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kpi_xl.errors import KpiError
 from kpi_xl.tables import coerce
 
 NAT = pd.NaT
@@ -124,11 +125,21 @@ def test_dates_keep_the_index_and_come_as_datetime64_ns():
     assert bad.tolist() == [False, False, True, False]
 
 
-def test_last_day_pandas_can_hold_is_read_and_the_next_is_bad():
-    dates, bad = coerce.to_dates(col("2262-04-11", "2262-04-12", (pd.Timestamp("2262-04-11") - pd.Timestamp("1899-12-30")).days))
-    assert dates.tolist()[0] == pd.Timestamp("2262-04-11")
-    assert dates.tolist()[2] == pd.Timestamp("2262-04-11")
-    assert bad.tolist() == [False, True, False]
+def test_last_day_of_the_last_whole_month_pandas_holds_is_read_and_the_next_is_bad():
+    serial = (pd.Timestamp("2262-03-31") - pd.Timestamp("1899-12-30")).days
+    dates, bad = coerce.to_dates(col("2262-03-31", "2262-04-01", serial, serial + 1, dt.datetime(2262, 4, 5)))
+    assert dates.tolist()[0] == pd.Timestamp("2262-03-31")
+    assert dates.tolist()[2] == pd.Timestamp("2262-03-31")
+    assert bad.tolist() == [False, True, False, True, True]
+
+
+def test_a_report_month_must_end_inside_what_pandas_holds():
+    from kpi_xl.periods import parse_month
+
+    assert parse_month("2262-03") == pd.Period("2262-03", freq="M")
+    for month in ("2262-04", "2263-01", "1899-12", 2958465, dt.date(9999, 1, 1)):
+        with pytest.raises(KpiError, match="the month must lie between 1900-01 and 2262-03"):
+            parse_month(month)
 
 
 # ----------------------------------------------------------------------------

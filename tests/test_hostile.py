@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import socket
 import sys
@@ -292,7 +293,8 @@ HEADERS = {"Leads": ["lead_id", "created", "owner", "company", "qualified", "ind
 ARGS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
                  st.text(max_size=8), st.sampled_from(["2026-10", "Offerte", "Jan", "2026", "WAAR", "#N/A", ""]),
                  st.datetimes(min_value=dt.datetime(1, 1, 1)), st.lists(st.lists(CELLS, max_size=3), max_size=3))
-FUZZ_EXAMPLES = {"functions": 120, "package": 150}
+# examples per test run; raise them for a longer search: KPI_XL_FUZZ=10 runs ten times as many
+FUZZ_EXAMPLES = {k: v * int(os.environ.get("KPI_XL_FUZZ", "1")) for k, v in {"functions": 120, "package": 150}.items()}
 
 
 @st.composite
@@ -400,3 +402,18 @@ def test_a_damaged_sheet_part_is_a_message(tmp_path):
             dst.writestr(info.filename, b"" if info.filename == "xl/worksheets/sheet1.xml" else src.read(info))
     with pytest.raises(KpiError, match="het bestand is beschadigd.* / sheet '.*' cannot be read .*damaged"):
         refresh_file(out, now=NOW, today=TODAY)
+
+
+def test_a_damaged_directory_offset_is_a_message(tmp_path):
+    """Found by fuzzing: an end-of-directory record that points too far makes zipfile seek before the file's
+    start (OSError: Invalid argument)."""
+    data = bytearray(TEMPLATE_BYTES)
+    end = data.rfind(b"PK\x05\x06")
+    offset = int.from_bytes(data[end + 16:end + 20], "little")
+    data[end + 16:end + 20] = (offset + 1000).to_bytes(4, "little")
+    path = tmp_path / "offset.xlsm"
+    path.write_bytes(bytes(data))
+    with pytest.raises(KpiError, match="offset.xlsm cannot be read as a workbook"):
+        check_package(path)
+    with pytest.raises(KpiError):
+        refresh_file(path, now=NOW, today=TODAY)

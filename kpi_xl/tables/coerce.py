@@ -31,8 +31,10 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Dates are kept as datetime64[ns]: Excel's first day up to the last day pandas can hold.
 # Anything outside (year 1500, 9999-12-31) is a typing mistake in a sales table and is reported.
 MIN_DATE = pd.Timestamp("1900-01-01")
-MAX_DATE = pd.Timestamp.max.normalize()  # 2262-04-11
-MIN_SERIAL, MAX_SERIAL = 1, (MAX_DATE.date() - EXCEL_EPOCH.date()).days  # 1900-01-01 .. 2262-04-11
+# pandas holds days up to 2262-04-11; the last whole month it holds ends on 2262-03-31, and a report
+# month must end inside what pandas holds (see kpi_xl.periods.LAST_MONTH)
+MAX_DATE = pd.Timestamp("2262-03-31")
+MIN_SERIAL, MAX_SERIAL = 1, (MAX_DATE.date() - EXCEL_EPOCH.date()).days  # 1900-01-01 .. 2262-03-31
 LOTUS_LEAP_DAY = 60  # Excel's serial 60 is 1900-02-29, a day that never was
 NUMERIC_TYPES = (int, float, np.int64, np.float64, np.int32, np.float32)
 STAMP_TYPES = (dt.datetime, pd.Timestamp, dt.date, np.datetime64)
