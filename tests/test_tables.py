@@ -709,3 +709,18 @@ def test_big_tables_parse_exactly_like_small_ones(monkeypatch):
     pd.testing.assert_frame_equal(fast.stage_dates.reset_index(drop=True), slow.stage_dates.reset_index(drop=True))
     assert [p.message("en") for p in fast.problems] == [p.message("en") for p in slow.problems]
     assert len(fast.problems) > 400
+
+
+def test_blank_text_cells_are_none_never_nan(en):
+    """Text columns hold str or None only (KPIs test `is None`/notna on them): blank, unknown and mapped."""
+    activities = read_table("Activities", [["date", "owner", "type", "deal_id"],
+                                           ["2026-01-05", "Jan", "Bezoek", "D1"],
+                                           ["2026-01-06", None, "Raadsel", None],
+                                           ["2026-01-07", " ", "bezoek", float("nan")]], en)
+    deals = read_table("Deals", [["deal_id", "owner", "created", "value", "stage"],
+                                 ["D1", None, "2026-01-01", 1, "Prospect"], ["D2", "Jan", "2026-01-01", 1, None]], en)
+    for frame in (activities.frame, deals.frame):
+        for column in frame.columns[frame.dtypes == object]:
+            assert all(v is None or isinstance(v, str) for v in frame[column]), (column, frame[column].tolist())
+    assert activities.frame["type"].tolist() == ["meeting", "Raadsel", "meeting"]
+    assert deals.frame["stage"].tolist() == [None, None]

@@ -243,7 +243,8 @@ def _backwards_dates(ev: dict, settings: Settings):
     names = settings.stage_names
     for at in backwards:  # only the entries with a problem
         code, order, date = codes[at], orders[at], pd.Timestamp(dates[at])
-        same = np.flatnonzero((codes == code) & (orders < order) & (dates > dates[at]))
+        first = np.searchsorted(codes, code)  # the deal's entries: sorted by code, then by order
+        same = first + np.flatnonzero((orders[first:at] < order) & (dates[first:at] > dates[at]))
         earlier = same[-1]  # the latest stage before it in the configured order that has a later date
         entry = sort[at]
         problems.append(Problem(

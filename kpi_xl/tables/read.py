@@ -345,7 +345,8 @@ def _coerce_column(table, column, header, distinct: Distinct, kind, settings):
                          for row, value in zip(raw.index[bad], shown[bad], strict=True)]
         elif column == "type" and table == "Activities":
             mapped_u, unknown_u = _lookup(text_u, settings.activity_lookup)
-            values = spread(mapped_u.where(~unknown_u, text_u))  # unknown labels stay: 0 points, listed
+            labels = mapped_u.where(~unknown_u, text_u)  # unknown labels stay: 0 points, listed
+            values = spread(labels.astype(object).where(labels.notna(), None))
             unknown = spread(unknown_u).astype(bool)
             problems += [Problem(table, int(row), header, _shown(value), "unknown_activity_type", {"type": _shown(value)})
                          for row, value in zip(raw.index[unknown], values[unknown], strict=True)]
