@@ -23,9 +23,9 @@ import time
 import zipfile
 import zlib
 from collections.abc import Iterable
-from typing import NoReturn
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NoReturn
 from xml.sax.saxutils import escape
 
 import python_calamine as calamine
@@ -233,8 +233,9 @@ def _read(sheet: str, reader):
 # that can hold one at all (a ``#``) are searched cell by cell.
 _ERROR_HINTS = (b't="e"', b"t='e'")
 _TEXT_HINT = b">#"
-_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)\bt=[\"']e[\"']([^>]*)>(.*?)</(?:\w+:)?c>", re.S)
-_TEXT_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)\bt=[\"']inlineStr[\"']([^>]*)>(.*?)</(?:\w+:)?c>", re.S)
+# ([^>/]*)> : an element that closes itself (<c r="A1" t="e"/>) holds nothing, and must not reach into the next cell
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)\bt=[\"']e[\"']([^>/]*)>(.*?)</(?:\w+:)?c>", re.S)
+_TEXT_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)\bt=[\"']inlineStr[\"']([^>/]*)>(.*?)</(?:\w+:)?c>", re.S)
 _SHARED_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)\bt=[\"']s[\"']([^>]*)>\s*<(?:\w+:)?v>(\d+)</", re.S)
 _CELL_REF = re.compile(rb"\br=[\"']([A-Za-z]{1,3})(\d+)[\"']")
 _CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")

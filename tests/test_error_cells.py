@@ -41,6 +41,11 @@ def test_error_cells_text_errors_and_shared_strings(tmp_path):
                                (8, 8): "#VALUE!"}}
 
 
+def test_a_self_closing_error_cell_does_not_take_the_next_cells_value(tmp_path):
+    cells = b'<c r="A2" t="e"/><c r="B2"><v>5</v></c><c r="C2" t="inlineStr"/><c r="D2" t="e"><v>#N/A</v></c>'
+    assert wf.error_cells(_book(tmp_path / "s.xlsx", cells), ["Deals"]) == {"Deals": {(1, 3): "#N/A"}}
+
+
 def test_no_error_cells_nothing_found(tmp_path):
     assert wf.error_cells(_book(tmp_path / "ok.xlsx", b'<c r="B2"><v>3</v></c>'), ["Deals"]) == {}
 
