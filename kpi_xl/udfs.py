@@ -125,7 +125,8 @@ def SALES_VELOCITY(deals, months=None, caller=None):
 @xw.arg("months", doc=MONTHS_DOC)
 def CLOSE_RATIO(deals, months=None, caller=None):
     """Gewonnen ÷ (gewonnen + verloren) / won ÷ (won + lost) (insight)."""
-    return _run(caller, lambda s: fx.close_ratio(s, table_rows(deals, "Deals"), int_arg(months, s.window_months, MAX_MONTHS)))
+    return _run(caller, lambda s: fx.close_ratio(s, table_rows(deals, "Deals"),
+                                                 int_arg(months, s.window_months, MAX_MONTHS)))
 
 
 @xw.func(category=CATEGORY)

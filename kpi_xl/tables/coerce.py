@@ -28,7 +28,7 @@ EXCEL_ERROR_CODES = {
 }
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-# Dates are kept as datetime64[ns]: Excel's first day up to the last day pandas can hold.
+# Dates are kept as datetime64[ns]: Excel's first day up to the last whole month pandas can hold.
 # Anything outside (year 1500, 9999-12-31) is a typing mistake in a sales table and is reported.
 MIN_DATE = pd.Timestamp("1900-01-01")
 # pandas holds days up to 2262-04-11; the last whole month it holds ends on 2262-03-31, and a report

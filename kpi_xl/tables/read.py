@@ -341,14 +341,16 @@ def _coerce_column(table, column, header, distinct: Distinct, kind, settings):
             bad = spread(unknown_u).astype(bool)
             known = ", ".join(settings.stage_names)
             shown = spread(text_u)
-            problems += [Problem(table, int(row), header, _shown(value), code, {"stage": _shown(value), "known": known})
+            problems += [Problem(table, int(row), header, _shown(value), code,
+                                 {"stage": _shown(value), "known": known})
                          for row, value in zip(raw.index[bad], shown[bad], strict=True)]
         elif column == "type" and table == "Activities":
             mapped_u, unknown_u = _lookup(text_u, settings.activity_lookup)
             labels = mapped_u.where(~unknown_u, text_u)  # unknown labels stay: 0 points, listed
             values = spread(labels.astype(object).where(labels.notna(), None))
             unknown = spread(unknown_u).astype(bool)
-            problems += [Problem(table, int(row), header, _shown(value), "unknown_activity_type", {"type": _shown(value)})
+            problems += [Problem(table, int(row), header, _shown(value), "unknown_activity_type",
+                                 {"type": _shown(value)})
                          for row, value in zip(raw.index[unknown], values[unknown], strict=True)]
         else:
             values = spread(text_u)
