@@ -134,6 +134,8 @@ def _empty(name: str, settings: Settings) -> ParsedTable:
     """A table a function does not take: empty, made once per config (apart from the content cache)."""
     key = (name, settings.fingerprint)
     if key not in _EMPTY:
+        if len(_EMPTY) >= 4 * CACHE_SIZE:  # a config edited all day long: start afresh
+            _EMPTY.clear()
         _EMPTY[key] = read_table(name, [REQUIRED[name]], settings)
     return _EMPTY[key]
 
