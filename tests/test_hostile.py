@@ -294,7 +294,8 @@ ARGS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats
                  st.text(max_size=8), st.sampled_from(["2026-10", "Offerte", "Jan", "2026", "WAAR", "#N/A", ""]),
                  st.datetimes(min_value=dt.datetime(1, 1, 1)), st.lists(st.lists(CELLS, max_size=3), max_size=3))
 # examples per test run; raise them for a longer search: KPI_XL_FUZZ=10 runs ten times as many
-FUZZ_EXAMPLES = {k: v * int(os.environ.get("KPI_XL_FUZZ", "1")) for k, v in {"functions": 120, "package": 150}.items()}
+FUZZ_SCALE = int(os.environ.get("KPI_XL_FUZZ", "1"))
+FUZZ_EXAMPLES = {"functions": 120 * FUZZ_SCALE, "package": 150 * FUZZ_SCALE}
 
 
 @st.composite
