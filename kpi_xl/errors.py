@@ -64,6 +64,17 @@ class Problem:
         return f"{where}{value}: {self.reason(language)}"
 
 
+SHOWN_TEXT = 200  # characters of a cell's text a message repeats
+
+
+def cut_text(value: Any) -> Any:
+    """A long text cut to its first 200 characters and '…' for a message (a 32,767-character cell
+    would otherwise fill the Checks sheet); anything else as it is."""
+    if isinstance(value, str) and len(value) > SHOWN_TEXT:
+        return value[:SHOWN_TEXT] + "…"
+    return value
+
+
 def show_value(value: Any) -> str:
     """A cell value as a user would recognise it: dates as 2026-03-31, text in quotes."""
     if hasattr(value, "strftime"):

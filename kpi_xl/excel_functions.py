@@ -21,7 +21,7 @@ import pandas as pd
 
 from kpi_xl.compute import compute, data_months, default_month
 from kpi_xl.config import Settings, load_config
-from kpi_xl.errors import KpiError
+from kpi_xl.errors import KpiError, cut_text
 from kpi_xl.gc_pause import gc_paused
 from kpi_xl.kpis import action_points as ap
 from kpi_xl.kpis import customers as cu
@@ -190,8 +190,7 @@ def _stage(settings: Settings, stage) -> str | None:
         return None
     found = settings.stage_lookup.get(" ".join(str(stage).split()).casefold())
     if found is None:
-        shown = str(stage) if len(str(stage)) <= 200 else str(stage)[:200] + "…"
-        raise KpiError(text("unknown_stage_arg", settings.language, stage=shown,
+        raise KpiError(text("unknown_stage_arg", settings.language, stage=cut_text(str(stage)),
                             known=", ".join(settings.stage_names)))
     return found
 

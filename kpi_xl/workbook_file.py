@@ -24,7 +24,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import NoReturn
 from xml.sax.saxutils import escape
 
@@ -48,6 +48,15 @@ class WorkbookData:
     first_rows: dict[str, int]  # table name → Excel row of its header
     month_selector: object
     history: list[list[object]]
+
+
+# What reading a damaged package raises (zipfile, zlib, a bad offset's seek, a part that is not UTF-8)
+UNREADABLE = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, zlib.error,
+              KeyError, UnicodeDecodeError, OSError)
+
+
+def _unreadable(path: Path, err: BaseException) -> KpiError:
+    return KpiError(f"{path.name} cannot be read as a workbook: {err}")
 
 
 def _check_readable(path: Path) -> None:
@@ -102,9 +111,8 @@ def check_package(path: str | Path) -> None:
                 xml = info.filename.lower().endswith(_XML_PART) and not info.flag_bits & 0x1
                 if xml and _declares_entities(archive, info):
                     raise refuse("package_doctype", part=info.filename)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, zlib.error,
-            OSError) as err:  # OSError: a damaged offset makes zipfile seek before the start of the file
-        raise KpiError(f"{path.name} cannot be read as a workbook: {err}") from None
+    except UNREADABLE as err:
+        raise _unreadable(path, err) from None
 
 
 def _declares_entities(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
@@ -169,12 +177,12 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     try:
         book = calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
     except Exception as err:  # calamine raises its own error types for broken files
-        raise KpiError(f"{path.name} cannot be read as a workbook: {err}") from None
+        raise _unreadable(path, err) from None
     names = set(book.table_names)
     try:
         places = table_places(path)
-    except (zipfile.BadZipFile, KeyError, ValueError, zlib.error, OSError) as err:
-        raise KpiError(f"{path.name} cannot be read as a workbook: {err}") from None
+    except UNREADABLE as err:
+        raise _unreadable(path, err) from None
     where = {name: places[name].sheet if name in places else name for name in tables if name in names}
     read = {*where.values(), *(n for n in tables if n in book.sheet_names), L.DASHBOARD, L.HISTORY}
     # before any reader inflates a sheet: error cells (which the readers return as empty) and true part sizes
@@ -269,9 +277,8 @@ def error_cells(path: str | Path, sheets: Iterable[str]) -> dict[str, dict[tuple
                 cells = _scan_part(archive, part, shared, EXCEL_ERRORS)
                 if cells:
                     found[sheet] = cells
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, zlib.error,
-            KeyError, UnicodeDecodeError, OSError) as err:
-        raise KpiError(f"{path.name} cannot be read as a workbook: {err}") from None
+    except UNREADABLE as err:
+        raise _unreadable(path, err) from None
     return found
 
 
@@ -427,6 +434,7 @@ def table_places(path: Path) -> dict[str, TablePlace]:
 
 
 def _resolve(folder: str, target: str) -> str:
+    """A relationship's target as a part name: absolute (``/xl/...``) or relative to the part's folder."""
     if target.startswith("/"):
         return target.lstrip("/")
     parts = [*folder.split("/"), *target.split("/")]
@@ -491,7 +499,7 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         rid = re.search(r'\br:id="([^"]+)"', tag) or re.search(r'\bid="([^"]+)"', tag)
         if name and rid and rid.group(1) in targets:
             target = targets[rid.group(1)]
-            part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            part = _resolve("xl", target)
             parts[_unescape(name.group(1))] = part
     return parts
 

@@ -284,8 +284,6 @@ def test_excel_errors_as_text_and_as_com_codes():
     assert errors.iloc[13] == "#N/B"
 
 
-def test_is_blank_and_blank_rows():
+def test_is_blank():
     assert coerce.is_blank(col(None, "", "  \t", math.nan, 0, "0", False)).tolist() == [
         True, True, True, True, False, False, False]
-    frame = pd.DataFrame({0: [None, "a", " "], 1: [math.nan, None, None]}, dtype=object)
-    assert coerce.is_blank_frame(frame).tolist() == [True, False, True]

@@ -65,14 +65,6 @@ def is_blank(series: pd.Series) -> pd.Series:
     return pd.Series(pd.isna(values) | empty_text, index=series.index)
 
 
-def is_blank_frame(frame: pd.DataFrame) -> pd.Series:
-    """Rows whose every cell is blank (empty rows inside or below a table)."""
-    blank = pd.Series(True, index=frame.index)
-    for column in frame.columns:
-        blank &= is_blank(frame[column])
-    return blank
-
-
 def excel_errors(series: pd.Series) -> pd.Series:
     """The Excel error text of each cell (``'#N/A'``), or None: cells holding an error value."""
     # every error text holds a '#': most text is ruled out by that one test

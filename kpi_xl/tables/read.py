@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_xl.config import Settings
-from kpi_xl.errors import Problem, TableError
+from kpi_xl.errors import Problem, TableError, cut_text
 from kpi_xl.messages import text
 from kpi_xl.tables import coerce
 from kpi_xl.tables.headers import (
@@ -341,16 +341,16 @@ def _coerce_column(table, column, header, distinct: Distinct, kind, settings):
             bad = spread(unknown_u).astype(bool)
             known = ", ".join(settings.stage_names)
             shown = spread(text_u)
-            problems += [Problem(table, int(row), header, _shown(value), code,
-                                 {"stage": _shown(value), "known": known})
+            problems += [Problem(table, int(row), header, cut_text(value), code,
+                                 {"stage": cut_text(value), "known": known})
                          for row, value in zip(raw.index[bad], shown[bad], strict=True)]
         elif column == "type" and table == "Activities":
             mapped_u, unknown_u = _lookup(text_u, settings.activity_lookup)
             labels = mapped_u.where(~unknown_u, text_u)  # unknown labels stay: 0 points, listed
             values = spread(labels.astype(object).where(labels.notna(), None))
             unknown = spread(unknown_u).astype(bool)
-            problems += [Problem(table, int(row), header, _shown(value), "unknown_activity_type",
-                                 {"type": _shown(value)})
+            problems += [Problem(table, int(row), header, cut_text(value), "unknown_activity_type",
+                                 {"type": cut_text(value)})
                          for row, value in zip(raw.index[unknown], values[unknown], strict=True)]
         else:
             values = spread(text_u)
@@ -375,14 +375,8 @@ def _error_problems(table, header, rows, errors):
 def _problems(table, header, raw, mask, code, consequence=None, **params):
     if consequence:
         params["consequence"] = consequence
-    return [Problem(table, int(row), header, _shown(value), code, params)
+    return [Problem(table, int(row), header, cut_text(value), code, params)
             for row, value in zip(raw.index[mask], raw[mask], strict=True)]
-
-
-def _shown(value):
-    if isinstance(value, str) and len(value) > 200:
-        return value[:200] + "…"
-    return value
 
 
 def _left_out(problem: Problem, dropped: pd.Series, table: str) -> Problem:
