@@ -49,14 +49,32 @@ def _error_cells(path, sheet: str, cells: dict[str, str]) -> None:
     shutil.move(tmp, path)
 
 
-def _workbook(path, messy: bool, extra=None):
+def _workbook(path, messy: bool, extra=None, with_rows=False):
     company = generate(seed=11, messy=messy)
     rows = company.rows()
     if extra:
         extra(rows)
     new_workbook(path, overwrite=True)
     fill_tables(path, rows, SETTINGS)
-    return path
+    return (path, rows) if with_rows else path
+
+
+def _filled(rows, table: str, column: str, from_row: int) -> str:
+    """The reference of the first filled cell of ``column`` at or below sheet row ``from_row``.
+
+    Picked by content, not by position, so the test keeps hitting a filled cell when the sample
+    company changes. The tables start in A1 (header in row 1) in the template.
+    """
+    header = rows[table][0]
+    col = header.index(column)
+    for index in range(from_row - 1, len(rows[table])):
+        if rows[table][index][col] not in (None, ""):
+            letters, n = "", col + 1
+            while n:
+                n, rem = divmod(n - 1, 26)
+                letters = chr(65 + rem) + letters
+            return f"{letters}{index + 1}"
+    raise AssertionError(f"{table}.{column} has no filled cell from row {from_row}")
 
 
 def _both(path):
@@ -99,9 +117,12 @@ def _bad_cells(rows):
 
 
 def test_messy_workbook_same_tables_and_problems(tmp_path):
-    path = _workbook(tmp_path / "messy.xlsm", messy=True, extra=_bad_cells)
-    _error_cells(path, "Leads", {"B20": "#N/A", "J21": "#DIV/0!", "C22": "#REF!"})
-    _error_cells(path, "Deals", {"D9": "#VALUE!", "K12": "#N/A"})
+    path, rows = _workbook(tmp_path / "messy.xlsm", messy=True, extra=_bad_cells, with_rows=True)
+    leads = {_filled(rows, "Leads", "created", 20): "#N/A", _filled(rows, "Leads", rows["Leads"][0][9], 21): "#DIV/0!",
+             _filled(rows, "Leads", "owner", 22): "#REF!"}
+    _error_cells(path, "Leads", leads)
+    _error_cells(path, "Deals", {_filled(rows, "Deals", "value", 9): "#VALUE!",
+                                 _filled(rows, "Deals", "Intake", 12): "#N/A"})
     rows, columns, data = _both(path)
     _assert_same(rows, columns)
     assert rows.problems  # the messy cells are reported
@@ -123,15 +144,19 @@ def test_typed_columns_match_rows_cell_for_cell(tmp_path):
 
 def test_error_cells_are_reported_by_both_routes(tmp_path):
     """The readers return error cells as empty; the sheet scan puts them back, and their table goes the rows way."""
-    path = _workbook(tmp_path / "typed.xlsm", messy=False)
-    _error_cells(path, "Deals", {"D9": "#N/A", "C10": "#REF!"})
-    _error_cells(path, "Customers", {"B4": "#N/A"})
+    path, cells = _workbook(tmp_path / "typed.xlsm", messy=False, with_rows=True)
+    value, created, since = (_filled(cells, "Deals", "value", 9), _filled(cells, "Deals", "created", 10),
+                             _filled(cells, "Customers", "since", 4))
+    _error_cells(path, "Deals", {value: "#N/A", created: "#REF!"})
+    _error_cells(path, "Customers", {since: "#N/A"})
     rows, columns, data = _both(path)
     assert isinstance(data.tables["Deals"], list) and isinstance(data.tables["Customers"], list)
     assert isinstance(data.tables["Leads"], TableColumns)  # a table without error cells stays typed
     _assert_same(rows, columns)
     errors = sorted((p.table, p.row, p.value) for p in columns.problems if p.code == "excel_error")
-    assert errors == [("Customers", 4, "#N/A"), ("Deals", 9, "#N/A"), ("Deals", 10, "#REF!")]
+    row = lambda ref: int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))  # noqa: E731
+    assert errors == sorted([("Customers", row(since), "#N/A"), ("Deals", row(value), "#N/A"),
+                             ("Deals", row(created), "#REF!")])
 
 
 def test_columns_from_numpy_and_objects():
