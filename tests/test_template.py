@@ -37,7 +37,43 @@ def test_xlwings_settings_list_the_udf_module():
     from tests.workbooks import sheet_cells
 
     cells = sheet_cells(template_path(), L.XLWINGS_CONF)
-    assert cells == {(0, 0): "UDF Modules", (0, 1): "kpi_xl.udfs"}
+    assert cells == {(0, 0): "UDF Modules", (0, 1): "kpi_xl.udfs", (1, 0): "Interpreter_Mac", (1, 1): "python3"}
+
+
+def test_interpreter_settings_per_platform(tmp_path):
+    from kpi_xl.workbook_new import interpreter_settings
+
+    base = [("UDF Modules", "kpi_xl.udfs"), ("Interpreter_Mac", "python3")]
+    assert interpreter_settings("linux", "/usr/bin/python3") == base
+    assert interpreter_settings("darwin", "/opt/homebrew/bin/python3.12") == [
+        ("UDF Modules", "kpi_xl.udfs"), ("Interpreter_Mac", "/opt/homebrew/bin/python3.12")]
+    exe = tmp_path / "python.exe"
+    assert interpreter_settings("win32", str(exe)) == [*base, ("Interpreter_Win", str(exe))]
+    (tmp_path / "pythonw.exe").write_bytes(b"")
+    assert interpreter_settings("win32", str(exe)) == [*base, ("Interpreter_Win", str(tmp_path / "pythonw.exe"))]
+    assert interpreter_settings("darwin", "") == base  # no known interpreter: the template's default
+
+
+def test_new_workbook_on_a_mac_names_its_own_python(tmp_path, monkeypatch):
+    """`kpi-xl new` on a Mac: the button starts the Python that has kpi_xl; nothing else in the file moves."""
+    import sys
+    import zipfile
+
+    from kpi_xl.workbook_file import sheet_parts
+    from kpi_xl.workbook_new import new_workbook
+    from tests.workbooks import sheet_cells
+
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(sys, "executable", "/Library/Frameworks/Python.framework/Versions/3.12/bin/python3")
+    path = new_workbook(tmp_path / "mac.xlsm")
+    assert sheet_cells(path, L.XLWINGS_CONF) == {
+        (0, 0): "UDF Modules", (0, 1): "kpi_xl.udfs",
+        (1, 0): "Interpreter_Mac", (1, 1): "/Library/Frameworks/Python.framework/Versions/3.12/bin/python3"}
+    with zipfile.ZipFile(template_path()) as a, zipfile.ZipFile(path) as b:
+        conf = sheet_parts(b)[L.XLWINGS_CONF]
+        assert [i.filename for i in a.infolist()] == [i.filename for i in b.infolist()]
+        changed = [i.filename for i in a.infolist() if a.read(i) != b.read(i.filename)]
+    assert changed == [conf]
 
 
 def test_tables_named_exactly_with_the_kpis_headers(package):
