@@ -98,6 +98,28 @@ HISTORY_COLUMNS = ("month", "qualified_leads", "action_points", "pipeline_value"
                    "won_revenue", "refreshed_at")
 CHECKS_COLUMNS = ("sheet", "row", "column", "value", "problem")
 
+# The cells a refresh writes, per owned sheet: (top, left, bottom, right), 0-based, bottom None = every row.
+# A cell outside them (a note or a formula the user put beside the Dashboard) is the user's: kept as it is.
+OWNED_AREAS: dict[str, tuple[tuple[int, int, int | None, int], ...]] = {
+    DASHBOARD: ((0, 0, LAST_ROW, LAST_COL), (0, TREND_COL, None, MONTHS_LIST_COL)),
+    HISTORY: ((0, 0, None, len(HISTORY_COLUMNS) - 1),),
+    CHECKS: ((0, 0, None, len(CHECKS_COLUMNS) - 1),),
+}
+# Cells the user fills in and the refresh writes back: a formula the user put there is kept as written.
+USER_CELLS: dict[str, tuple[tuple[int, int], ...]] = {DASHBOARD: (MONTH_CELL,)}
+
+
+def owned_area(sheet: str) -> tuple[tuple[int, int, int | None, int], ...] | None:
+    """The areas of ``sheet`` the refresh writes; None: the whole sheet (a data sheet filled by the demo)."""
+    return OWNED_AREAS.get(sheet)
+
+
+def in_area(areas: tuple[tuple[int, int, int | None, int], ...] | None, row: int, col: int) -> bool:
+    if areas is None:
+        return True
+    return any(top <= row and (bottom is None or row <= bottom) and left <= col <= right
+               for top, left, bottom, right in areas)
+
 
 def a1(row: int, col: int, absolute: bool = False) -> str:
     """0-based (row, col) → ``B5`` (or ``$B$5``)."""

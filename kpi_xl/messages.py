@@ -144,6 +144,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "part {part} holds a DOCTYPE or ENTITY declaration, which Excel never writes "
               "(possibly an XML bomb); the file is not opened. Save it again from Excel",
     },
+    # writing the workbook
+    "open_elsewhere": {
+        "nl": "{name} is geopend in Excel of LibreOffice (vergrendelbestand {lock}); sluit het en probeer opnieuw, "
+              "of gebruik de knop Vernieuwen in Excel",
+        "en": "{name} is open in Excel (lock file {lock}); close it and try again, "
+              "or use the Refresh button inside Excel (LibreOffice: close the file there)",
+    },
+    "read_only": {
+        "nl": "{name} kan niet geschreven worden (bestand of map is alleen-lezen); er is niets gewijzigd",
+        "en": "{name} cannot be written (read-only file or folder); nothing was changed",
+    },
+    "changed_meanwhile": {
+        "nl": "{name} is door een ander programma (bijvoorbeeld OneDrive, Dropbox of Excel) gewijzigd terwijl de "
+              "vernieuwing liep; er is niets geschreven en die wijziging blijft bewaard. Vernieuw opnieuw",
+        "en": "{name} was changed by another program (for example OneDrive, Dropbox or Excel) while the refresh "
+              "ran; nothing was written and that change is kept. Refresh again",
+    },
+    "part_damaged": {
+        "nl": "onderdeel {part} van het bestand is geen geldige XML ({reason}): het bestand is beschadigd. "
+              "Open het in Excel en sla het opnieuw op, of neem de vorige versie",
+        "en": "part {part} of the file is not valid XML ({reason}): the file is damaged. "
+              "Open it in Excel and save it again, or use the previous version",
+    },
     "h.lead": {"nl": "Lead", "en": "Lead"},
     "h.score": {"nl": "Score", "en": "Score"},
     "h.why": {"nl": "Waarom (% klanten met dezelfde waarde)", "en": "Why (% of customers with the same value)"},

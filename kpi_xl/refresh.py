@@ -15,7 +15,7 @@ from kpi_xl.config import Settings, default_config_path, load_config
 from kpi_xl.periods import month_input
 from kpi_xl.report import Plan, build_plan
 from kpi_xl.tables import Tables, read_tables
-from kpi_xl.workbook_file import read_workbook, remove_stale_temp_files, write_owned_sheets
+from kpi_xl.workbook_file import fingerprint, read_workbook, remove_stale_temp_files, write_owned_sheets
 
 CONFIG_NAME = "kpi.yaml"
 
@@ -51,11 +51,20 @@ def refresh_file(path: str | Path, month: str | None = None, config: str | Path 
     config_path = find_config(path, config)
     settings = load_config(config_path)
     remove_stale_temp_files(path)  # left by a refresh that was killed half-way
+    read_version = _version(path)  # a save by another program after this moment stops the write
     tables, data = load_tables(path, settings)
     report, plan = plan_for(tables, settings, month if month else data.month_selector, data.month_selector,
                             data.history, now=now, today=today)
-    write_owned_sheets(path, plan.sheets(), fail_after=_fail_after)
+    write_owned_sheets(path, plan.sheets(), fail_after=_fail_after, unchanged_since=read_version)
     return RefreshResult(report, plan, config_path)
+
+
+def _version(path: str | Path):
+    """The workbook's fingerprint as the refresh reads it (None when it cannot be opened: the read says why)."""
+    try:
+        return fingerprint(path)
+    except OSError:
+        return None
 
 
 def plan_for(tables: Tables, settings: Settings, month, selector, history, now=None, today=None):
