@@ -14,9 +14,9 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from kpi_xl.errors import KpiError
+from kpi_xl.terminal_text import for_terminal, markup_safe
 
 app = typer.Typer(
     help="Sales KPIs for commercial directors: the five KPIs of '5 onmisbare KPI's voor een beter salesproces'.",
@@ -44,9 +44,9 @@ MonthOption = Annotated[
 def step(text: str):
     """A spinner for a step that may take more than a second, then its duration."""
     start = time.perf_counter()
-    with console.status(text + "…"):
+    with console.status(markup_safe(text) + "…"):
         yield
-    console.print(f"[green]✓[/] {text} [dim]({time.perf_counter() - start:.1f} s)[/]", highlight=False)
+    console.print(f"[green]✓[/] {markup_safe(text)} [dim]({time.perf_counter() - start:.1f} s)[/]", highlight=False)
 
 
 @app.command()
@@ -56,7 +56,7 @@ def new(path: WorkbookArg,
     from kpi_xl.workbook_new import new_workbook
 
     new_workbook(path, overwrite=force)
-    console.print(f"Nieuwe werkmap / new workbook: {path}")
+    console.print(f"Nieuwe werkmap / new workbook: {markup_safe(path)}")
 
 
 @app.command()
@@ -82,7 +82,7 @@ def demo(
     with step("Vernieuwen / refreshing"):
         result = refresh_file(path, month=month, config=config)
     print_report(result.report, console)
-    console.print(f"Werkmap / workbook: {path}")
+    console.print(f"Werkmap / workbook: {markup_safe(path)}")
 
 
 @app.command()
@@ -94,7 +94,7 @@ def refresh(path: WorkbookArg, month: MonthOption = None, config: ConfigOption =
     with step(f"Vernieuwen / refreshing {path.name}"):
         result = refresh_file(path, month=month, config=config)
     print_report(result.report, console)
-    console.print(f"config: {result.config_path}", style="dim")
+    console.print(f"config: {markup_safe(result.config_path)}", style="dim")
 
 
 @app.command()
@@ -109,12 +109,12 @@ def check(path: WorkbookArg, config: ConfigOption = None) -> None:
     with step(f"Controleren / checking {path.name}"):
         tables, _ = load_tables(path, settings)
         problems = data_problems(prepare(tables, settings))
-    console.print(f"config OK: {config_path}", highlight=False)
+    console.print(f"config OK: {markup_safe(config_path)}", highlight=False)
     if not problems:
         console.print("Geen dataproblemen / no data problems.")
         return
     for problem in problems:
-        console.print(problem.message(settings.language), highlight=False, markup=False)
+        console.print(for_terminal(problem.message(settings.language)), highlight=False, markup=False)
     console.print(f"{len(problems)} dataproblemen / data problems")
     raise typer.Exit(1)
 
@@ -131,7 +131,7 @@ def export(path: WorkbookArg,
         raise KpiError("Say what to export, e.g. --pdf")
     with step("PDF maken / exporting PDF"):
         target = dashboard_pdf(path, out)
-    console.print(f"PDF: {target}")
+    console.print(f"PDF: {markup_safe(target)}")
 
 
 @app.command("check-config")
@@ -142,7 +142,7 @@ def check_config(
     from kpi_xl.config import default_config_path, load_config
 
     load_config(path)
-    console.print(f"OK: {path or default_config_path()}")
+    console.print(f"OK: {markup_safe(path or default_config_path())}")
 
 
 def main() -> None:
@@ -150,11 +150,11 @@ def main() -> None:
     try:
         app()
     except KpiError as err:
-        errors.print(f"[bold red]Fout / Error:[/] {err}", highlight=False)
+        errors.print(f"[bold red]Fout / Error:[/] {markup_safe(err)}", highlight=False)
         raise SystemExit(1) from None
     except OSError as err:  # the disk or the operating system refused (permissions, a locked file): not a bug
         where = f"{err.filename}: " if err.filename else ""
-        errors.print(f"[bold red]Fout / Error:[/] {escape(f'{where}{err.strerror or err}')}; "
+        errors.print(f"[bold red]Fout / Error:[/] {markup_safe(f'{where}{err.strerror or err}')}; "
                      "the workbook was not changed", highlight=False)
         raise SystemExit(1) from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from kpi_xl import layout as L
 from kpi_xl.errors import KpiError
-from kpi_xl.workbook_file import copy_entry
+from kpi_xl.workbook_file import copy_entry, package_layout
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 
@@ -25,22 +26,33 @@ def find_soffice() -> str | None:
 
 
 def dashboard_only(source: Path, target: Path) -> None:
-    """A copy of the workbook in which every sheet but the Dashboard is hidden (so it prints alone)."""
+    """A copy of the workbook in which every sheet but the Dashboard is hidden (so it prints alone).
+
+    The workbook part is found through the package's rels and its ``<sheet>`` elements are
+    matched whatever their namespace prefix and quotes (as the Open XML SDK writes them).
+    """
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        workbook = package_layout(src).workbook
         for info in src.infolist():
-            if info.filename == "xl/workbook.xml":
-                xml = src.read(info).decode("utf-8")
-                xml = re.sub(r"<sheet\b[^>]*/>", _hide_unless_dashboard, xml)
-                dst.writestr(info.filename, xml)
+            if info.filename == workbook:
+                xml = src.read(info).decode("utf-8-sig")
+                xml = _SHEET_TAG.sub(_hide_unless_dashboard, xml)
+                dst.writestr(info.filename, xml.encode("utf-8"))
             else:
                 copy_entry(src, dst, info)
 
 
+_SHEET_TAG = re.compile(r"<(?:[\w.-]+:)?sheet\b[^>]*?/>")
+_NAME = re.compile(r"""\bname\s*=\s*(["'])(.*?)\1""", re.S)
+_STATE = re.compile(r"""\s+state\s*=\s*(["']).*?\1""", re.S)
+
+
 def _hide_unless_dashboard(match: re.Match) -> str:
     tag = match.group(0)
-    if f'name="{L.DASHBOARD}"' in tag:
+    name = _NAME.search(tag)
+    if name and html.unescape(name.group(2)) == L.DASHBOARD:
         return tag
-    return re.sub(r'\s+state="[^"]*"', "", tag)[:-2].rstrip() + ' state="hidden"/>'
+    return _STATE.sub("", tag)[:-2].rstrip() + ' state="hidden"/>'
 
 
 def dashboard_pdf(workbook: str | Path, out: str | Path | None = None, timeout: float = 180) -> Path:

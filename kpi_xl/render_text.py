@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kpi_xl.compute import MonthReport, Tile
+from kpi_xl.terminal_text import markup_safe
 
 LIGHT_STYLE = {"green": "green", "orange": "dark_orange", "red": "red"}
 HEADINGS = {
@@ -30,7 +31,8 @@ def format_value(kpi: str, value: float | None) -> str:
 
 def tiles_table(report: MonthReport) -> Table:
     lang = report.language
-    table = Table(title=TITLE[lang].format(month=report.month, as_of=report.as_of.date()), title_justify="left")
+    table = Table(title=markup_safe(TITLE[lang].format(month=report.month, as_of=report.as_of.date())),
+                  title_justify="left")
     for i, heading in enumerate(HEADINGS[lang]):
         table.add_column(heading, justify="left" if i == 0 else "right")
     for tile in report.tiles.values():
@@ -44,7 +46,7 @@ def _cells(tile: Tile) -> list[str]:
     suggested = format_value(tile.kpi, tile.suggested.value)
     if tile.suggested.far_off:
         suggested += " !"
-    return [tile.label, format_value(tile.kpi, tile.value), format_value(tile.kpi, tile.target),
+    return [markup_safe(tile.label), format_value(tile.kpi, tile.value), format_value(tile.kpi, tile.target),
             f"[{style}]{share}[/]" if style else share, format_value(tile.kpi, tile.previous), suggested]
 
 
