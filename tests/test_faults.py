@@ -235,3 +235,128 @@ def test_refresh_twice_differs_only_in_the_refresh_time(tmp_path):
             assert {c for _, c in differ} <= {column} and len(differ) == 1
         else:
             assert differ == set()
+
+
+# --------------------------------------------------------------------------- the file stays the user's file
+
+
+def _refreshed(book: Path) -> bool:
+    return sheet_cells(book, L.DASHBOARD).get(L.MONTH_USED) == MONTH
+
+
+@pytest.mark.parametrize("relative", [True, False])
+def test_through_a_symbolic_link_the_target_is_written_and_the_link_kept(tmp_path, relative):
+    real_folder = tmp_path / "OneDrive" / "Sales"
+    real_folder.mkdir(parents=True)
+    book = demo_workbook(real_folder / "book.xlsm")
+    link = tmp_path / "shortcut.xlsm"
+    link.symlink_to(os.path.relpath(book, tmp_path) if relative else book)
+    refresh_file(link, month=MONTH, now=NOW, today=TODAY)
+    assert link.is_symlink() and link.resolve() == book.resolve()
+    assert _refreshed(book)
+    assert sorted(p.name for p in real_folder.iterdir()) == ["book.xlsm"]  # no temporary file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["OneDrive", "shortcut.xlsm"]
+
+
+def test_a_lock_beside_the_real_workbook_counts_through_a_link(tmp_path):
+    (tmp_path / "real").mkdir()
+    book = demo_workbook(tmp_path / "real" / "book.xlsm")
+    link = tmp_path / "link.xlsm"
+    link.symlink_to(book)
+    (tmp_path / "real" / ".~lock.book.xlsm#").write_text("user,host,2026-11-02")
+    original = book.read_bytes()
+    with pytest.raises(KpiError, match=r"\.~lock\.book\.xlsm#"):
+        refresh_file(link, month=MONTH, now=NOW, today=TODAY)
+    assert book.read_bytes() == original and link.is_symlink()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can give a file away")
+def test_owner_group_and_mode_are_kept(tmp_path):
+    book = demo_workbook(tmp_path / "book.xlsm")
+    os.chown(book, 12345, 23456)
+    book.chmod(0o640)
+    refresh_file(book, month=MONTH, now=NOW, today=TODAY)
+    status = book.stat()
+    assert (status.st_uid, status.st_gid, status.st_mode & 0o7777) == (12345, 23456, 0o640)
+    assert _refreshed(book)
+
+
+def test_a_read_only_workbook_is_refused_even_for_root(tmp_path):
+    """Root may write anything; a workbook without any write permission is still refused (a user's
+    "read-only" is a decision, not an obstacle), with a message and the file unchanged."""
+    book = demo_workbook(tmp_path / "book.xlsm")
+    book.chmod(0o444)
+    original = book.read_bytes()
+    done = subprocess.run([*COMMAND, str(book), "--month", MONTH], capture_output=True, text=True, timeout=120,
+                          check=False)
+    said = " ".join(done.stderr.split())
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "book.xlsm cannot be written (read-only file or folder); nothing was changed" in said
+    assert "book.xlsm kan niet geschreven worden" in said
+    assert book.read_bytes() == original and (book.stat().st_mode & 0o777) == 0o444
+    assert _temp_files(tmp_path, book) == []
+
+
+def test_open_in_libreoffice_is_refused_like_excel(tmp_path):
+    book = demo_workbook(tmp_path / "book.xlsm")
+    original = book.read_bytes()
+    (tmp_path / ".~lock.book.xlsm#").write_text("Jan,laptop,jan,02.11.2026 08:30,file:///home/jan/.config;")
+    with pytest.raises(KpiError, match=r"book\.xlsm is open in Excel \(lock file \.~lock\.book\.xlsm#\)"):
+        refresh_file(book, month=MONTH, now=NOW, today=TODAY)
+    assert book.read_bytes() == original
+    # a lock of another workbook in the same folder is not this workbook's
+    (tmp_path / ".~lock.book.xlsm#").unlink()
+    (tmp_path / ".~lock.other.xlsm#").write_text("x")
+    refresh_file(book, month=MONTH, now=NOW, today=TODAY)
+    assert _refreshed(book)
+
+
+def _other_program_saves(book: Path, how: str, other: Path) -> bytes:
+    """What a sync client or Excel does: a new version of the workbook, saved in place or moved over it."""
+    data = bytearray(book.read_bytes())
+    if how == "same_size_and_time":  # a byte changed inside, size and modification time put back
+        status = book.stat()
+        data[10] ^= 0x01  # the time stamp in the first part's header: still a valid workbook
+        book.write_bytes(bytes(data))
+        os.utime(book, ns=(status.st_atime_ns, status.st_mtime_ns))
+    else:  # Excel and OneDrive save to a new file and move it over the workbook
+        os.replace(other, book)
+    return book.read_bytes()
+
+
+@pytest.mark.parametrize("moment", ["after_read", "during_write"])
+@pytest.mark.parametrize("how", ["moved_over", "same_size_and_time"])
+def test_a_save_by_another_program_meanwhile_stops_the_refresh(tmp_path, monkeypatch, moment, how):
+    """OneDrive, Dropbox or Excel save the workbook after the refresh read it: the refresh would compute
+    from old data and overwrite that save. It stops instead; the other program's version stays."""
+    from kpi_xl import refresh as refresh_module
+
+    book = demo_workbook(tmp_path / "book.xlsm")
+    other = demo_workbook(tmp_path / "~saved.xlsm", seed=8)  # the other program's version
+    saved: list[bytes] = []
+    if moment == "after_read":
+        load = refresh_module.load_tables
+
+        def load_then_save(path, settings):
+            result = load(path, settings)
+            saved.append(_other_program_saves(book, how, other))
+            return result
+        monkeypatch.setattr(refresh_module, "load_tables", load_then_save)
+    else:
+        copy = workbook_file.copy_entry
+
+        def copy_and_save(src, dst, info):
+            if not saved:
+                saved.append(_other_program_saves(book, how, other))
+            copy(src, dst, info)
+        monkeypatch.setattr(workbook_file, "copy_entry", copy_and_save)
+    with pytest.raises(KpiError) as refused:
+        refresh_file(book, month=MONTH, now=NOW, today=TODAY)
+    assert "book.xlsm was changed by another program" in str(refused.value)
+    assert "nothing was written and that change is kept. Refresh again" in str(refused.value)
+    assert "book.xlsm is door een ander programma" in str(refused.value)
+    assert book.read_bytes() == saved[0]
+    assert [p.name for p in _temp_files(tmp_path, book)] == ([] if how == "moved_over" else ["~saved.xlsm"])
+    monkeypatch.undo()
+    refresh_file(book, month=MONTH, now=NOW, today=TODAY)  # refreshing again works
+    assert _refreshed(book)
