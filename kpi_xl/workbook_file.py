@@ -43,9 +43,18 @@ from kpi_xl.messages import text
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 MAX_TEXT = 32_767
-# what XML 1.0 forbids in a text: C0 controls but tab, line feed and carriage return; lone surrogates;
-# U+FFFE and U+FFFF
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# what XML 1.0 forbids in a text: C0 controls but tab, line feed and carriage return. Excel stores such a
+# character as an escape (ESC as _x001B_, ECMA-376 ST_Xstring) and a literal "_x001B_" as "_x005F_x001B_";
+# python-calamine and Excel read them back. Lone surrogates and U+FFFE/U+FFFF are no characters: left out.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NOT_CHARACTERS = re.compile("[\ud800-\udfff\ufffe\uffff]")
+_LITERAL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def excel_text(value: str) -> str:
+    """A text as a cell part holds it: every character kept, as Excel writes it, and legal in XML 1.0."""
+    value = _LITERAL_ESCAPE.sub("_x005F_", _NOT_CHARACTERS.sub("", value))
+    return _ILLEGAL_XML.sub(lambda m: f"_x{ord(m.group(0)):04X}_", value)
 
 
 @dataclass
@@ -738,7 +747,7 @@ def _cell_xml(row: int, col: int, value: object, style: str, p: str = "", epoch:
             value = dt.datetime(value.year, value.month, value.day)
         serial = (value.replace(tzinfo=None) - epoch).total_seconds() / 86400
         return f'<{p}c r="{ref}"{s}><{p}v>{_number(serial)}</{p}v></{p}c>'
-    text = cut_utf16(_ILLEGAL_XML.sub("", str(value)), MAX_TEXT)
+    text = excel_text(cut_utf16(_NOT_CHARACTERS.sub("", str(value)), MAX_TEXT))
     space = ' xml:space="preserve"' if text != text.strip() else ""
     # always an inline string: text from the data is never a formula
     return f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t{space}>{_text(text)}</{p}t></{p}is></{p}c>'
@@ -753,7 +762,7 @@ def cut_utf16(text: str, limit: int) -> str:
     if len(units) <= 2 * limit:
         return text
     cut = units[: 2 * limit]
-    if 0xD8 <= cut[-1] <= 0xDB:  # the last unit is the first half of a pair: leave the pair out
+    if cut and 0xD8 <= cut[-1] <= 0xDB:  # the last unit is the first half of a pair: leave the pair out
         cut = cut[:-2]
     return cut.decode("utf-16-le", "surrogatepass")
 

@@ -118,3 +118,23 @@ def date1904(source: Path, target: Path) -> Path:
                     data = re.sub(rb"(<sheets\b)", b'<workbookPr date1904="1"/>\\1', data, count=1)
             dst.writestr(info, data)
     return target
+
+
+def edit_part(book: Path, part: str, change) -> None:
+    """Rewrite one part of ``book`` in place: ``change(text) -> text`` (what a user's edit in Excel would do)."""
+    with zipfile.ZipFile(book) as src:
+        items = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in items:
+            dst.writestr(info, change(data.decode("utf-8")).encode("utf-8") if info.filename == part else data)
+
+
+def add_cells(xml: str, row: int, cells: str) -> str:
+    """``cells`` (``<c>`` elements, to the right of the row's others) appended to sheet row ``row`` (1-based),
+    in a new row at the end when the sheet has no such row."""
+    found = re.search(rf'<row r="{row}"[^>]*?(/>|>.*?</row>)', xml, re.S)
+    if found is None:
+        return xml.replace("</sheetData>", f'<row r="{row}">{cells}</row></sheetData>')
+    whole = found.group(0)
+    grown = whole[:-2] + f">{cells}</row>" if found.group(1) == "/>" else whole[:-6] + cells + "</row>"
+    return xml.replace(whole, grown, 1)
