@@ -77,6 +77,9 @@ def blocks(cells: dict[tuple[int, int], object]) -> list[tuple[int, int, list[li
     return sorted(out)
 
 
+EXCEL_ROWS = 1_048_576
+
+
 def write_plan(book, plan: Plan) -> int:
     """Write the plan into the open workbook; returns the number of range writes."""
     app = book.app
@@ -86,13 +89,21 @@ def write_plan(book, plan: Plan) -> int:
     try:
         for name, cells in plan.sheets().items():
             sheet = book.sheets[name]
-            if name == L.DASHBOARD:
-                sheet.range((1, 1), (L.LAST_ROW + 1, L.MONTHS_LIST_COL + 1)).clear_contents()
-            else:
-                sheet.used_range.clear_contents()
-            for row, col, values in blocks(cells):
+            # the user's formulas in the cells they fill in (the month choice) are written back as formulas
+            formulas = {}
+            for row, col in L.USER_CELLS.get(name, ()):
+                formula = sheet.range((row + 1, col + 1)).formula
+                if isinstance(formula, str) and formula.startswith("="):
+                    formulas[(row, col)] = formula
+            # only the areas the refresh owns: a note or formula beside them is the user's
+            for top, left, bottom, right in L.owned_area(name) or ():
+                sheet.range((top + 1, left + 1), ((bottom + 1) if bottom is not None else EXCEL_ROWS,
+                                                  right + 1)).clear_contents()
+            for row, col, values in blocks({pos: v for pos, v in cells.items() if pos not in formulas}):
                 sheet.range((row + 1, col + 1)).value = values
                 writes += 1
+            for (row, col), formula in formulas.items():
+                sheet.range((row + 1, col + 1)).formula = formula
     finally:
         app.screen_updating = updating
     return writes

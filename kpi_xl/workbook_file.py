@@ -572,7 +572,8 @@ def _column_index(ref: str) -> tuple[int, int]:
 
 def render_sheet(xml: bytes | str, cells: dict[tuple[int, int], object], keep_styled_blanks: bool,
                  area: tuple[tuple[int, int, int | None, int], ...] | None = None,
-                 user_cells: Iterable[tuple[int, int]] = (), epoch: dt.datetime = EXCEL_EPOCH) -> bytes:
+                 user_cells: Iterable[tuple[int, int]] = (), epoch: dt.datetime = EXCEL_EPOCH,
+                 part: str = "sheet") -> bytes:
     """Replace the sheet's cell values by ``cells``; keep every cell's style and row's height.
 
     The part is parsed with a defused XML parser, so any valid form works
@@ -590,7 +591,7 @@ def render_sheet(xml: bytes | str, cells: dict[tuple[int, int], object], keep_st
     try:
         prefixes, declared, root = _parse_with_prefixes(source)
     except (ET.ParseError, DefusedXmlException) as err:
-        raise KpiError(_say("part_damaged", part="sheet", reason=err)) from None
+        raise KpiError(_say("part_damaged", part=part, reason=err)) from None
     ns = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
     sheet_data = root.find(f"{{{ns}}}sheetData" if ns else "sheetData")
     text_xml = _decode_part(source)
@@ -603,7 +604,8 @@ def render_sheet(xml: bytes | str, cells: dict[tuple[int, int], object], keep_st
     row_attrs: dict[int, str] = {}
     r = -1
     for row in sheet_data.iter(f"{q}row"):
-        r = int(row.get("r")) - 1 if (row.get("r") or "").strip().isdigit() else r + 1
+        given = _count(row.get("r"))
+        r = given - 1 if given else r + 1  # a row without its number follows the one before
         kept = {k: v for k, v in row.attrib.items() if k in ("ht", "customHeight", "hidden", "s", "customFormat")}
         row_attrs[r] = "".join(f" {k}={_attr(v)}" for k, v in kept.items())
         c = -1
@@ -614,8 +616,9 @@ def render_sheet(xml: bytes | str, cells: dict[tuple[int, int], object], keep_st
     styles = {pos: cell.get("s", "") for pos, cell in old.items()}
     column_styles = []
     for col in root.iter(f"{q}col"):
-        if col.get("style") and (col.get("min") or "").isdigit() and (col.get("max") or "").isdigit():
-            column_styles.append((int(col.get("min")) - 1, int(col.get("max")) - 1, col.get("style")))
+        low, high = _count(col.get("min")), _count(col.get("max"))
+        if col.get("style") and low and high:
+            column_styles.append((low - 1, high - 1, col.get("style")))
 
     def style_of(pos: tuple[int, int]) -> str:
         if pos in styles:
@@ -658,6 +661,12 @@ def render_sheet(xml: bytes | str, cells: dict[tuple[int, int], object], keep_st
         new_xml = re.sub(rf"<{re.escape(p)}dimension\b[^>]*?(?:/>|>\s*</{re.escape(p)}dimension\s*>)",
                          f'<{p}dimension ref="A1:{L.a1(last_row, last_col)}"/>', new_xml, count=1)
     return new_xml.encode("utf-8")
+
+
+def _count(value: str | None) -> int | None:
+    """A row or column number as an attribute holds it (1-based); None when it is missing or not one."""
+    value = (value or "").strip()
+    return int(value) if re.fullmatch("[0-9]{1,9}", value) and int(value) > 0 else None
 
 
 _SHEETDATA = re.compile(r"<((?:[\w.-]+:)?)sheetData\b[^>]*?(?:/>|>.*?</\1sheetData\s*>)", re.S)
@@ -735,7 +744,7 @@ def _element_xml(element, prefixes: dict[str, str], declared: set[str], replace:
 
 def _cell_xml(row: int, col: int, value: object, style: str, p: str = "", epoch: dt.datetime = EXCEL_EPOCH) -> str:
     ref = L.a1(row, col)
-    s = f' s="{style}"' if style else ""
+    s = f" s={_attr(style)}" if style else ""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return f'<{p}c r="{ref}"{s}/>'
     if isinstance(value, bool):
@@ -808,7 +817,10 @@ def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int],
     try:
         os.close(fd)
         with zipfile.ZipFile(real) as src:
-            package = package_layout(src)
+            try:
+                package = package_layout(src)
+            except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
+                raise _unreadable(path, err) from None
             parts = package.sheets
             missing = [name for name in sheets if name not in parts]
             if missing:
@@ -823,7 +835,7 @@ def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int],
                     elif info.filename in replaced:
                         name = replaced[info.filename]
                         data = render_sheet(src.read(info), sheets[name], name in keep, L.owned_area(name),
-                                            L.USER_CELLS.get(name, ()), package.epoch)
+                                            L.USER_CELLS.get(name, ()), package.epoch, info.filename)
                         dst.writestr(_fresh_info(info), data)
                         if fail_after == name:
                             raise RuntimeError(f"injected failure after {name}")

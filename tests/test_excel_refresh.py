@@ -176,3 +176,29 @@ def test_blocks_cover_every_cell_once():
                 assert (row + i, col + j) not in seen
                 seen[(row + i, col + j)] = value
     assert seen == cells
+
+
+def test_the_button_keeps_a_month_formula_and_clears_only_the_owned_areas(tmp_path):
+    """Like the file writer: a formula in the month cell is written back as the formula (Excel then
+    recalculates it), and only the areas the refresh owns are cleared, never a sheet's whole used range."""
+    path = demo_workbook(tmp_path / "book.xlsm")
+    fake = FakeBook(path)
+    make = fake._range_factory(L.DASHBOARD)
+    month = (L.MONTH_CELL[0] + 1, L.MONTH_CELL[1] + 1)
+    seen: list = []
+
+    def cell_with_formula(cell1, cell2=None):
+        rng = make(cell1, cell2)
+        rng.formula = ""
+        if (cell1, cell2) == (month, None):
+            cleared = any(sheet == L.DASHBOARD for sheet, _ in fake.clears)
+            rng.formula = "" if cleared else "=DATE(2026,8,1)"  # the user's formula, until cleared
+            seen.append(rng)
+        return rng
+    fake.sheets[L.DASHBOARD].range.side_effect = cell_with_formula
+    excel.refresh_book(fake.book, now=NOW, today=TODAY)
+    assert len(seen) >= 2 and seen[-1].formula == "=DATE(2026,8,1)"
+    assert L.MONTH_CELL not in fake.written()[L.DASHBOARD]  # no value over the formula
+    assert all(cells != ("used_range",) for _, cells in fake.clears)
+    assert (L.DASHBOARD, ((1, 1), (L.LAST_ROW + 1, L.LAST_COL + 1))) in fake.clears
+    assert (L.CHECKS, ((1, 1), (excel.EXCEL_ROWS, len(L.CHECKS_COLUMNS)))) in fake.clears

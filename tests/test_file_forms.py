@@ -283,3 +283,29 @@ def test_an_error_message_with_markup_and_escapes_reaches_the_terminal_escaped(t
     said = " ".join(stderr.getvalue().split())
     assert exited.value.code == 1
     assert "'\\x1b[2J[bold]x[/bold]\\x07'" in said and "\x1b" not in stderr.getvalue().replace("\x1b[", "")
+
+
+@pytest.mark.parametrize("change", [
+    lambda xml: xml.replace('<row r="2">', '<row r="0">', 1),  # not a row number: taken as the next row
+    lambda xml: xml.replace('<row r="2">', '<row r="²">', 1),
+    lambda xml: xml.replace(' s="8" ', ' s="8&quot;&lt;" ', 1),  # a style that is not a number
+    lambda xml: re.sub(r"<sheetData>.*</sheetData>", "<sheetData/>", xml, flags=re.S),
+    lambda xml: xml.replace("<sheetData>", "<sheetData><!-- <sheetData> --><?pi x?>", 1),
+])
+def test_odd_but_valid_owned_sheets_are_written_valid(tmp_path, change):
+    book = demo_workbook(tmp_path / "book.xlsm")
+    edit_part(book, sheet_parts(zipfile.ZipFile(book))[L.CHECKS], change)
+    refresh_file(book, month=MONTH, now=NOW, today=TODAY)
+    ET.fromstring(_raw(book, L.CHECKS))
+    cells = sheet_cells(book, L.CHECKS)
+    assert cells[(0, 0)] == "Blad" and cells[(1, 0)] == "Geen dataproblemen gevonden."
+
+
+def test_a_damaged_owned_sheet_is_named_and_the_file_unchanged(tmp_path):
+    book = demo_workbook(tmp_path / "book.xlsm")
+    part = sheet_parts(zipfile.ZipFile(book))[L.CHECKS]
+    edit_part(book, part, lambda xml: xml.replace("</sheetData>", "</sheetDta>", 1))
+    original = book.read_bytes()
+    with pytest.raises(KpiError, match=rf"part {re.escape(part)} of the file is not valid XML .*the file is damaged"):
+        refresh_file(book, month=MONTH, now=NOW, today=TODAY)
+    assert book.read_bytes() == original
