@@ -285,8 +285,9 @@ def error_cells(path: str | Path, sheets: Iterable[str]) -> dict[str, dict[tuple
     found: dict[str, dict[tuple[int, int], str]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
-            parts = sheet_parts(archive)
-            shared = _error_strings(archive, EXCEL_ERRORS)
+            package = package_layout(archive)
+            parts = package.sheets
+            shared = _error_strings(archive, package.shared_strings, EXCEL_ERRORS)
             for sheet in sheets:
                 part = parts.get(sheet)
                 if part is None or part not in archive.NameToInfo:
@@ -299,18 +300,19 @@ def error_cells(path: str | Path, sheets: Iterable[str]) -> dict[str, dict[tuple
     return found
 
 
-def _error_strings(archive: zipfile.ZipFile, errors: frozenset[str]) -> dict[bytes, str]:
-    """Shared strings that are an error value: ``b'<v>12</v>'`` → ``'#N/A'`` (usually none at all)."""
-    if "xl/sharedStrings.xml" not in archive.NameToInfo:
+def _error_strings(archive: zipfile.ZipFile, part: str | None, errors: frozenset[str]) -> dict[bytes, str]:
+    """Shared strings that are an error value: ``b'>12</'`` (the end of ``<v>12</v>`` or ``<x:v>12</x:v>``)
+    → ``'#N/A'`` (usually none at all)."""
+    if part is None or part not in archive.NameToInfo:
         return {}
-    xml = archive.read("xl/sharedStrings.xml")
+    xml = archive.read(part)
     if _TEXT_HINT not in xml:
         return {}
     out = {}
     for index, item in enumerate(_SHARED_ITEM.finditer(xml)):
         shown = _error_text(item.group(1) or b"", errors)
         if shown:
-            out[b"<v>%d</v>" % index] = shown
+            out[b">%d</" % index] = shown
     return out
 
 
@@ -358,7 +360,7 @@ def _collect(xml: bytes, cells: dict[tuple[int, int], str], shared: dict[bytes, 
                 _put(cells, match, shown)
     if shared and any(key in xml for key in shared):
         for match in _SHARED_CELL.finditer(xml):
-            shown = shared.get(b"<v>" + match.group(3) + b"</v>")
+            shown = shared.get(b">" + match.group(3) + b"</")
             if shown:
                 _put(cells, match, shown)
 
@@ -496,6 +498,7 @@ class PackageLayout:
     workbook: str  # the workbook part, usually xl/workbook.xml
     sheets: dict[str, str]  # sheet name → part path
     date1904: bool
+    shared_strings: str | None = None  # the shared strings part, usually xl/sharedStrings.xml
 
     @property
     def epoch(self) -> dt.datetime:
@@ -548,7 +551,9 @@ def package_layout(archive: zipfile.ZipFile) -> PackageLayout:
             rid = ids[0] if ids else element.get("id")
             if rid in targets:
                 sheets[element.get("name")] = targets[rid][1]
-    return PackageLayout(workbook, sheets, date1904)
+    shared = next((target for kind, target in targets.values() if kind.endswith("/sharedStrings")),
+                  "xl/sharedStrings.xml")  # where Excel puts it, for a package whose rels leave it out
+    return PackageLayout(workbook, sheets, date1904, shared)
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:

@@ -75,3 +75,25 @@ def test_a_part_larger_than_its_central_directory_says_is_refused(tmp_path):
     wf.check_package(path)  # the central directory alone looks harmless
     with pytest.raises(KpiError, match="cannot be read as a workbook"):
         wf.error_cells(path, ["Deals"])
+
+
+def test_error_cells_in_a_package_written_like_the_open_xml_sdk(tmp_path):
+    """x: prefixes, single quotes, an absolute target and the shared strings elsewhere than Excel puts them."""
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    workbook = (b"<x:workbook xmlns:x='" + main + b"' xmlns:r='" + rel + b"'><x:sheets>"
+                b"<x:sheet name='Deals' sheetId='1' r:id='R9f'/></x:sheets></x:workbook>")
+    rels = (b"<Relationships xmlns='http://schemas.openxmlformats.org/package/2006/relationships'>"
+            b"<Relationship Id='R9f' Type='" + rel + b"/worksheet' Target='/xl/worksheets/data.xml'/>"
+            b"<Relationship Id='R3' Type='" + rel + b"/sharedStrings' Target='/xl/strings.xml'/></Relationships>")
+    sheet = (b"<x:worksheet xmlns:x='" + main + b"'><x:sheetData><x:row r='2'>"
+             b"<x:c r='B2' t='s'><x:v>1</x:v></x:c><x:c r='C2' t='e'><x:v>#N/A</x:v></x:c>"
+             b"<x:c r='D2' t='s'><x:v>0</x:v></x:c></x:row></x:sheetData></x:worksheet>")
+    strings = b"<x:sst xmlns:x='" + main + b"'><x:si><x:t>Offerte</x:t></x:si><x:si><x:t>#REF!</x:t></x:si></x:sst>"
+    path = tmp_path / "sdk.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xl/workbook.xml", workbook)
+        z.writestr("xl/_rels/workbook.xml.rels", rels)
+        z.writestr("xl/worksheets/data.xml", sheet)
+        z.writestr("xl/strings.xml", strings)
+    assert wf.error_cells(path, ["Deals"]) == {"Deals": {(1, 1): "#REF!", (1, 2): "#N/A"}}
