@@ -203,3 +203,9 @@ def text(code: str, language: str = "en", /, **params) -> str:
         raise KeyError(f"no message {code!r}")
     template = entry.get(language) or entry["en"]
     return template.format(**params) if params else template
+
+
+def both_languages(code: str, /, **params) -> str:
+    """The message ``code`` in Dutch and in English (``nl / en``): for the terminal and an Excel alert,
+    where the config's language may not be known yet."""
+    return f"{text(code, 'nl', **params)} / {text(code, 'en', **params)}"

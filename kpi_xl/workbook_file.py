@@ -11,12 +11,8 @@ moved over the original only when everything succeeded.
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import glob
-import hashlib
-import io
-import math
 import os
 import re
 import struct
@@ -28,33 +24,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
-import xml.etree.ElementTree as ET
-from xml.sax.saxutils import escape
-
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
 
 import python_calamine as calamine
 
 from kpi_xl import layout as L
 from kpi_xl.errors import KpiError
-from kpi_xl.messages import text
+from kpi_xl.file_guard import Fingerprint, check_not_open, check_writable, fingerprint, keep_owner_and_mode
+from kpi_xl.messages import both_languages, text
+from kpi_xl.sheet_xml import cell_index, render_sheet
+from kpi_xl.workbook_package import package_layout, parse_part, relationships, sheet_parts
+
+__all__ = ["Fingerprint", "WorkbookData", "check_package", "copy_entry", "error_cells", "fingerprint",
+           "read_workbook", "remove_stale_temp_files", "render_sheet", "sheet_parts", "table_places",
+           "write_owned_sheets"]
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-MAX_TEXT = 32_767
-# what XML 1.0 forbids in a text: C0 controls but tab, line feed and carriage return. Excel stores such a
-# character as an escape (ESC as _x001B_, ECMA-376 ST_Xstring) and a literal "_x001B_" as "_x005F_x001B_";
-# python-calamine and Excel read them back. Lone surrogates and U+FFFE/U+FFFF are no characters: left out.
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_NOT_CHARACTERS = re.compile("[\ud800-\udfff\ufffe\uffff]")
-_LITERAL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
-
-
-def excel_text(value: str) -> str:
-    """A text as a cell part holds it: every character kept, as Excel writes it, and legal in XML 1.0."""
-    value = _LITERAL_ESCAPE.sub("_x005F_", _NOT_CHARACTERS.sub("", value))
-    return _ILLEGAL_XML.sub(lambda m: f"_x{ord(m.group(0)):04X}_", value)
 
 
 @dataclass
@@ -369,7 +353,7 @@ def _put(cells: dict[tuple[int, int], str], match: re.Match, shown: str) -> None
     ref = _CELL_REF.search(match.group(1) + b" " + match.group(2))
     if ref is None:  # Excel always writes the reference; without it the position is unknown
         return
-    cells[_column_index(ref.group(1).decode("ascii") + ref.group(2).decode("ascii"))] = shown
+    cells[cell_index(ref.group(1).decode("ascii") + ref.group(2).decode("ascii"))] = shown
 
 
 def _put_errors(rows: list[list[object]], errors: dict[tuple[int, int], str], start: tuple[int, int]) -> None:
@@ -441,27 +425,12 @@ def table_places(path: Path) -> dict[str, TablePlace]:
     return places
 
 
-def _resolve(folder: str, target: str) -> str:
-    """A relationship's target as a part name: absolute (``/xl/...``) or relative to the part's folder."""
-    if target.startswith("/"):
-        folder = ""
-    parts = [*folder.split("/"), *target.split("/")]
-    out: list[str] = []
-    for piece in parts:
-        if piece == "..":
-            if out:
-                out.pop()
-        elif piece and piece != ".":
-            out.append(piece)
-    return "/".join(out)
-
-
 def _add_place(places: dict[str, TablePlace], sheet: str, table) -> None:
     ref = re.fullmatch(r"\$?([A-Za-z]+)\$?(\d+)(?::\$?([A-Za-z]+)\$?(\d+))?", table.get("ref", ""))
     if not ref:
         return
-    top, left = _column_index(ref.group(1) + ref.group(2))
-    bottom, right = _column_index(ref.group(3) + ref.group(4)) if ref.group(3) else (top, left)
+    top, left = cell_index(ref.group(1) + ref.group(2))
+    bottom, right = cell_index(ref.group(3) + ref.group(4)) if ref.group(3) else (top, left)
     for key in ("name", "displayName"):
         if key in table.attrib:
             places.setdefault(table.get(key), TablePlace(sheet, top, left, bottom, right))
@@ -485,306 +454,9 @@ def _cell(sheet, row: int, col: int) -> object:
 # --------------------------------------------------------------------------- writing
 
 
-MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-           "http://purl.oclc.org/ooxml/spreadsheetml/main")  # transitional (what Excel writes), strict
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-EPOCH_1904 = dt.datetime(1904, 1, 1)
-
-
-@dataclass(frozen=True)
-class PackageLayout:
-    """What the workbook part says: where it is, its sheets' parts and its date system."""
-
-    workbook: str  # the workbook part, usually xl/workbook.xml
-    sheets: dict[str, str]  # sheet name → part path
-    date1904: bool
-    shared_strings: str | None = None  # the shared strings part, usually xl/sharedStrings.xml
-
-    @property
-    def epoch(self) -> dt.datetime:
-        """Day 0 of the workbook's date serials (the 1904 system counts from 1904-01-01)."""
-        return EPOCH_1904 if self.date1904 else EXCEL_EPOCH
-
-
-def parse_part(archive: zipfile.ZipFile, part: str):
-    """One XML part, parsed by a defused parser (no DTD, no entities): its root element."""
-    try:
-        return SafeET.fromstring(archive.read(part))
-    except (ET.ParseError, DefusedXmlException) as err:
-        raise KpiError(_say("part_damaged", part=part, reason=err)) from None
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
-    """A part's relationships: id → (type, target part path); external targets are left out."""
-    folder, file = part.rsplit("/", 1) if "/" in part else ("", part)
-    rels = f"{folder}/_rels/{file}.rels" if folder else f"_rels/{file}.rels"
-    if rels not in archive.NameToInfo:
-        return {}
-    out = {}
-    for rel in parse_part(archive, rels):
-        if _local(rel.tag) != "Relationship" or rel.get("TargetMode", "").lower() == "external":
-            continue
-        rid, target = rel.get("Id"), rel.get("Target")
-        if rid and target:
-            out[rid] = (rel.get("Type", ""), _resolve(folder, target))
-    return out
-
-
-def package_layout(archive: zipfile.ZipFile) -> PackageLayout:
-    """The workbook part (found through the package's own rels), its sheets and its date system."""
-    workbook = next((target for kind, target in relationships(archive, "").values()
-                     if kind.endswith("/officeDocument") and target in archive.NameToInfo), "xl/workbook.xml")
-    root = parse_part(archive, workbook)
-    targets = relationships(archive, workbook)
-    sheets: dict[str, str] = {}
-    date1904 = False
-    for element in root.iter():
-        name = _local(element.tag)
-        if name == "workbookPr":
-            date1904 = element.get("date1904", "").strip().lower() in ("1", "true")
-        elif name == "sheet" and element.get("name") is not None:
-            ids = [v for k, v in element.attrib.items() if _local(k) == "id" and k.startswith("{")]
-            rid = ids[0] if ids else element.get("id")
-            if rid in targets:
-                sheets[element.get("name")] = targets[rid][1]
-    shared = next((target for kind, target in targets.values() if kind.endswith("/sharedStrings")),
-                  "xl/sharedStrings.xml")  # where Excel puts it, for a package whose rels leave it out
-    return PackageLayout(workbook, sheets, date1904, shared)
-
-
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → part path (``xl/worksheets/sheet1.xml``) from workbook.xml and its rels."""
-    return package_layout(archive).sheets
-
-
 def _unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace(
         "&amp;", "&")
-
-
-def _column_index(ref: str) -> tuple[int, int]:
-    letters = "".join(ch for ch in ref if ch.isalpha())
-    number = int("".join(ch for ch in ref if ch.isdigit()))
-    col = 0
-    for ch in letters:
-        col = col * 26 + (ord(ch.upper()) - 64)
-    return number - 1, col - 1
-
-
-def render_sheet(xml: bytes | str, cells: dict[tuple[int, int], object], keep_styled_blanks: bool,
-                 area: tuple[tuple[int, int, int | None, int], ...] | None = None,
-                 user_cells: Iterable[tuple[int, int]] = (), epoch: dt.datetime = EXCEL_EPOCH,
-                 part: str = "sheet") -> bytes:
-    """Replace the sheet's cell values by ``cells``; keep every cell's style and row's height.
-
-    The part is parsed with a defused XML parser, so any valid form works
-    (a namespace prefix such as ``<x:sheetData>``, single quotes, rows and
-    cells without a reference); the new cells are written with the part's own
-    prefix. Inside ``area`` (the cells the refresh owns, None = all), cells
-    of the old sheet that ``cells`` does not mention are kept as styled blanks
-    (``keep_styled_blanks``) or dropped; outside it, every cell is kept as the
-    user wrote it (value, formula, style). A formula in one of
-    ``user_cells`` (the month choice) is kept too. New cells take the style
-    of the cell that was there, else of their column. Dates are serials from
-    ``epoch`` (the workbook's date system).
-    """
-    source = xml.encode("utf-8") if isinstance(xml, str) else xml
-    try:
-        prefixes, declared, root = _parse_with_prefixes(source)
-    except (ET.ParseError, DefusedXmlException) as err:
-        raise KpiError(_say("part_damaged", part=part, reason=err)) from None
-    ns = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
-    sheet_data = root.find(f"{{{ns}}}sheetData" if ns else "sheetData")
-    text_xml = _decode_part(source)
-    match = _SHEETDATA.search(text_xml)
-    if sheet_data is None or not match:
-        raise KpiError("a sheet of the workbook has no cell data part; the file may be damaged")
-    p = match.group(1)  # the prefix the part uses for its cells ("" or "x:")
-    q = f"{{{ns}}}" if ns else ""
-    old: dict[tuple[int, int], object] = {}  # position → the cell element as the part holds it
-    row_attrs: dict[int, str] = {}
-    r = -1
-    for row in sheet_data.iter(f"{q}row"):
-        given = _count(row.get("r"))
-        r = given - 1 if given else r + 1  # a row without its number follows the one before
-        kept = {k: v for k, v in row.attrib.items() if k in ("ht", "customHeight", "hidden", "s", "customFormat")}
-        row_attrs[r] = "".join(f" {k}={_attr(v)}" for k, v in kept.items())
-        c = -1
-        for cell in row.iter(f"{q}c"):
-            ref = cell.get("r")
-            c = _column_index(ref)[1] if ref and _CELL_NAME.fullmatch(ref.strip()) else c + 1
-            old[(r, c)] = cell
-    styles = {pos: cell.get("s", "") for pos, cell in old.items()}
-    column_styles = []
-    for col in root.iter(f"{q}col"):
-        low, high = _count(col.get("min")), _count(col.get("max"))
-        if col.get("style") and low and high:
-            column_styles.append((low - 1, high - 1, col.get("style")))
-
-    def style_of(pos: tuple[int, int]) -> str:
-        if pos in styles:
-            return styles[pos]
-        for lo, hi, style in column_styles:
-            if lo <= pos[1] <= hi:
-                return style
-        return ""
-
-    # the user's cells: outside the owned area, or a formula in a cell the user fills in
-    users = {pos for pos in old if not L.in_area(area, *pos) and pos not in cells}
-    users |= {pos for pos in user_cells if pos in old and old[pos].find(f"{q}f") is not None}
-    positions = set(cells) | users
-    if keep_styled_blanks:
-        positions |= {pos for pos, s in styles.items() if s and L.in_area(area, *pos)}
-    else:
-        positions |= {pos for pos, s in styles.items() if s and pos[0] == 0 and L.in_area(area, *pos)}
-    by_row: dict[int, list[int]] = {}
-    for r, c in positions:
-        by_row.setdefault(r, []).append(c)
-    for r in row_attrs:
-        by_row.setdefault(r, [])
-    out = [f"<{p}sheetData>"]
-    for r in sorted(by_row):
-        cols = sorted(by_row[r])
-        if not cols and not row_attrs.get(r):
-            continue
-        out.append(f'<{p}row r="{r + 1}"{row_attrs.get(r, "")}>')
-        for c in cols:
-            if (r, c) in users:
-                out.append(_element_xml(old[(r, c)], prefixes, declared, {"r": L.a1(r, c)}))
-            else:
-                out.append(_cell_xml(r, c, cells.get((r, c)), style_of((r, c)), p, epoch))
-        out.append(f"</{p}row>")
-    out.append(f"</{p}sheetData>")
-    new_xml = text_xml[: match.start()] + "".join(out) + text_xml[match.end():]
-    if positions:
-        last_row = max(r for r, _ in positions)
-        last_col = max(c for _, c in positions)
-        new_xml = re.sub(rf"<{re.escape(p)}dimension\b[^>]*?(?:/>|>\s*</{re.escape(p)}dimension\s*>)",
-                         f'<{p}dimension ref="A1:{L.a1(last_row, last_col)}"/>', new_xml, count=1)
-    return new_xml.encode("utf-8")
-
-
-def _count(value: str | None) -> int | None:
-    """A row or column number as an attribute holds it (1-based); None when it is missing or not one."""
-    value = (value or "").strip()
-    return int(value) if re.fullmatch("[0-9]{1,9}", value) and int(value) > 0 else None
-
-
-_SHEETDATA = re.compile(r"<((?:[\w.-]+:)?)sheetData\b[^>]*?(?:/>|>.*?</\1sheetData\s*>)", re.S)
-_CELL_NAME = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+")
-_DECLARED_ENCODING = re.compile(r"^(<\?xml[^>]*?encoding=)([\"'])[^\"']*\2")
-
-
-def _decode_part(data: bytes) -> str:
-    """A part's text; one stored as UTF-16 (valid XML, rare) is written back as UTF-8 and says so."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return _DECLARED_ENCODING.sub(r"\1\2UTF-8\2", data.decode("utf-16"), count=1)
-    return data.decode("utf-8-sig")
-
-
-def _parse_with_prefixes(data: bytes):
-    """(namespace → prefix, the namespaces the root declares, the root element), with a defused parser."""
-    prefixes: dict[str, str] = {}
-    declared: set[str] = set()
-    root = None
-    for event, item in SafeET.iterparse(io.BytesIO(data), events=("start-ns", "start")):
-        if event == "start-ns":
-            prefix, uri = item
-            prefixes.setdefault(uri, prefix)
-            if root is None:
-                declared.add(uri)
-        elif root is None:
-            root = item
-    return prefixes, declared, root
-
-
-def _text(value: str) -> str:
-    """Element text escaped; a carriage return as a reference (a parser would read a bare one as a newline)."""
-    return escape(value, {"\r": "&#13;"})
-
-
-def _attr(value: str) -> str:
-    return '"' + escape(value, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}) + '"'
-
-
-def _element_xml(element, prefixes: dict[str, str], declared: set[str], replace: dict[str, str] | None = None,
-                 top: bool = True) -> str:
-    """An element written back as the part held it (with the part's own prefixes)."""
-    used: set[str] = set()
-
-    def qname(tag: str) -> str:
-        if not tag.startswith("{"):
-            return tag
-        uri, local = tag[1:].split("}", 1)
-        if uri == XML_NS:
-            return "xml:" + local
-        used.add(uri)
-        prefix = prefixes.get(uri, "")
-        return f"{prefix}:{local}" if prefix else local
-
-    def write(node, attrs: dict[str, str]) -> str:
-        name = qname(node.tag)
-        head = "<" + name + "".join(f" {qname(k)}={_attr(v)}" for k, v in attrs.items())
-        children = list(node)
-        if not children and not node.text:
-            return head + "/>"
-        body = _text(node.text or "")
-        for child in children:
-            body += write(child, dict(child.attrib)) + _text(child.tail or "")
-        return f"{head}>{body}</{name}>"
-
-    xml = write(element, {**element.attrib, **(replace or {})})
-    missing = [uri for uri in used if uri not in declared]  # declared inside the sheet, not on its root
-    if missing and top:
-        name_end = xml.index(" ") if " " in xml[: xml.index(">")] else xml.index(">")
-        xmlns = "".join(f" xmlns:{prefixes[u]}={_attr(u)}" if prefixes.get(u) else f" xmlns={_attr(u)}"
-                        for u in missing)
-        xml = xml[:name_end] + xmlns + xml[name_end:]
-    return xml
-
-
-def _cell_xml(row: int, col: int, value: object, style: str, p: str = "", epoch: dt.datetime = EXCEL_EPOCH) -> str:
-    ref = L.a1(row, col)
-    s = f" s={_attr(style)}" if style else ""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return f'<{p}c r="{ref}"{s}/>'
-    if isinstance(value, bool):
-        return f'<{p}c r="{ref}"{s} t="b"><{p}v>{int(value)}</{p}v></{p}c>'
-    if isinstance(value, (int, float)):
-        return f'<{p}c r="{ref}"{s}><{p}v>{_number(value)}</{p}v></{p}c>'
-    if isinstance(value, (dt.datetime, dt.date)):
-        if not isinstance(value, dt.datetime):
-            value = dt.datetime(value.year, value.month, value.day)
-        serial = (value.replace(tzinfo=None) - epoch).total_seconds() / 86400
-        return f'<{p}c r="{ref}"{s}><{p}v>{_number(serial)}</{p}v></{p}c>'
-    text = excel_text(cut_utf16(_NOT_CHARACTERS.sub("", str(value)), MAX_TEXT))
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    # always an inline string: text from the data is never a formula
-    return f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t{space}>{_text(text)}</{p}t></{p}is></{p}c>'
-
-
-def cut_utf16(text: str, limit: int) -> str:
-    """``text`` cut to at most ``limit`` UTF-16 code units (how Excel counts a cell's 32,767 characters),
-    never between the two halves of a character outside the BMP (an emoji is two units)."""
-    if len(text) * 2 <= limit:  # quick: no character is more than two units
-        return text
-    units = text.encode("utf-16-le", "surrogatepass")
-    if len(units) <= 2 * limit:
-        return text
-    cut = units[: 2 * limit]
-    if cut and 0xD8 <= cut[-1] <= 0xDB:  # the last unit is the first half of a pair: leave the pair out
-        cut = cut[:-2]
-    return cut.decode("utf-16-le", "surrogatepass")
-
-
-def _number(value: float) -> str:
-    if isinstance(value, int) or float(value).is_integer():
-        return str(int(value))
-    return repr(float(value))
 
 
 def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int], object]],
@@ -808,10 +480,8 @@ def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int],
     _check_readable(path)
     real = Path(os.path.realpath(path))  # a symbolic link: write its target, keep the link
     check_not_open(path)
+    check_writable(path)
     status = real.stat()
-    # root may write anything: a workbook without any write permission is refused for everyone
-    if not status.st_mode & 0o222 or not os.access(real, os.W_OK) or not os.access(real.parent, os.W_OK):
-        raise KpiError(_say("read_only", name=path.name))
     expected = unchanged_since or fingerprint(real)
     keep = set(keep_styled_blanks)
     try:
@@ -848,9 +518,9 @@ def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int],
                         copy_entry(src, dst, info)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
-        _same_owner_and_mode(tmp, status)
+        keep_owner_and_mode(tmp, status)
         if fingerprint(real) != expected:  # another program saved the workbook after the refresh read it
-            raise KpiError(_say("changed_meanwhile", name=path.name))
+            raise KpiError(both_languages("changed_meanwhile", name=path.name))
         os.replace(tmp, real)
     except OSError as err:
         tmp.unlink(missing_ok=True)
@@ -858,57 +528,6 @@ def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int],
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-def _say(code: str, **params) -> str:
-    """A message in Dutch and English, for the terminal and the Excel alert alike."""
-    return f"{text(code, 'nl', **params)} / {text(code, 'en', **params)}"
-
-
-LOCK_FILES = ("~${name}", ".~lock.{name}#")  # Excel's, LibreOffice's
-
-
-def check_not_open(path: Path) -> None:
-    """Refuse a workbook that Excel or LibreOffice has open (their lock file lies beside it).
-
-    Through a symbolic link both the link's folder and the real file's folder are looked in.
-    """
-    real = Path(os.path.realpath(path))
-    for place in dict.fromkeys((path, real)):
-        for pattern in LOCK_FILES:
-            lock = place.with_name(pattern.format(name=place.name))
-            if lock.exists():
-                raise KpiError(_say("open_elsewhere", name=path.name, lock=lock.name))
-
-
-def _same_owner_and_mode(tmp: Path, status: os.stat_result) -> None:
-    """Give the new file the original's owner, group and permissions (as far as the system allows)."""
-    for uid, gid in ((status.st_uid, status.st_gid), (-1, status.st_gid)):
-        try:
-            os.chown(tmp, uid, gid)
-            break
-        except (OSError, AttributeError):  # not root: a file can only be given away to one's own groups
-            continue
-    try:
-        os.chmod(tmp, status.st_mode & 0o7777)
-    except OSError:
-        pass
-
-
-@dataclass(frozen=True)
-class Fingerprint:
-    """What identifies one saved version of a file: size, modification time and a hash of its bytes."""
-
-    size: int
-    modified_ns: int
-    sha256: str
-
-
-def fingerprint(path: str | Path) -> Fingerprint:
-    with open(path, "rb") as handle:
-        status = os.fstat(handle.fileno())
-        digest = hashlib.file_digest(handle, "sha256").hexdigest()
-    return Fingerprint(status.st_size, status.st_mtime_ns, digest)
 
 
 def _raise_unchanged(err: OSError, path: Path) -> NoReturn:

@@ -27,7 +27,8 @@ from kpi_xl.export import dashboard_only, find_soffice
 from kpi_xl.refresh import refresh_file
 from kpi_xl.report import build_plan
 from kpi_xl.sample import generate
-from kpi_xl.workbook_file import MAX_TEXT, cut_utf16, read_workbook, sheet_parts, write_owned_sheets
+from kpi_xl.sheet_xml import MAX_TEXT, cut_utf16
+from kpi_xl.workbook_file import read_workbook, sheet_parts, write_owned_sheets
 from kpi_xl.workbook_new import fill_tables, new_workbook
 from tests.ooxml_forms import add_cells, date1904, edit_part, sdk_style
 from tests.workbooks import NOW, TODAY, demo_workbook, owned_parts, parts, sheet_cells
