@@ -28,6 +28,7 @@ from pydantic import (
 )
 
 from kpi_xl.errors import ConfigError
+from kpi_xl.names import name_key
 
 # ----------------------------------------------------------------------------
 # small value types
@@ -198,6 +199,24 @@ TargetField = Annotated[Target, BeforeValidator(_target_shorthand)]
 class PerRepTargets(_Model):
     default: TargetField | None = None
     overrides: dict[str, TargetField] = {}
+
+    @field_validator("overrides")
+    @classmethod
+    def _one_rep_once(cls, overrides: dict[str, Target]) -> dict[str, Target]:
+        """Rep names are compared as a person reads them (kpi_xl.names): 'Sanne de Vries' and
+        'sanne  de vries' are one rep, so two targets for them cannot both hold."""
+        seen: dict[str, str] = {}
+        problems = []
+        for name in overrides:
+            key = name_key(name)
+            if not key:
+                problems.append(f"'{name}' is not a name (it shows nothing)")
+            elif key in seen:
+                problems.append(f"'{name}' and '{seen[key]}' are the same rep; keep one of them")
+            seen.setdefault(key, name)
+        if problems:
+            raise ValueError(_SEPARATOR.join(problems))
+        return overrides
 
 
 class KpiTarget(_Model):
@@ -397,7 +416,7 @@ class Settings(_Model):
 
 
 def _key(label: str) -> str:
-    return " ".join(str(label).split()).casefold()
+    return name_key(label)
 
 
 # ----------------------------------------------------------------------------

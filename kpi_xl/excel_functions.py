@@ -33,6 +33,7 @@ from kpi_xl.kpis import targets as tg
 from kpi_xl.kpis import velocity as ve
 from kpi_xl.kpis.timeline import Timeline, build_timeline
 from kpi_xl.messages import text
+from kpi_xl.names import name_key, same_name
 from kpi_xl.periods import as_of_date, parse_month, trailing_window
 from kpi_xl.refresh import find_config
 from kpi_xl.tables import ParsedTable, Tables, read_table
@@ -188,7 +189,7 @@ def _latest_month(tables: Tables, month) -> pd.Period:
 def _stage(settings: Settings, stage) -> str | None:
     if stage is None or str(stage).strip() == "":
         return None
-    found = settings.stage_lookup.get(" ".join(str(stage).split()).casefold())
+    found = settings.stage_lookup.get(name_key(stage))
     if found is None:
         raise KpiError(text("unknown_stage_arg", settings.language, stage=cut_text(str(stage)),
                             known=", ".join(settings.stage_names)))
@@ -198,7 +199,7 @@ def _stage(settings: Settings, stage) -> str | None:
 def _owner_mask(frame: pd.DataFrame, owner: str | None) -> pd.Series:
     if owner is None:
         return pd.Series(True, index=frame.index)
-    return frame["owner"].fillna("").str.casefold().eq(owner.casefold())
+    return same_name(frame["owner"], owner)
 
 
 # --------------------------------------------------------------------------- the functions
@@ -214,7 +215,7 @@ def qualified_leads(settings: Settings, leads, month=None, owner: str | None = N
         result = ql.qualified_leads(q, m, text("unassigned", settings.language), as_of_date(m))
         if owner is None:
             return result.month_count
-        row = result.per_owner[result.per_owner["owner"].str.casefold() == owner.casefold()]
+        row = result.per_owner[same_name(result.per_owner["owner"], owner)]
         return int(row["qualified"].sum())
 
     return _result(p, "qualified_leads", (month, owner), make)
@@ -230,7 +231,7 @@ def action_points(settings: Settings, activities, owner: str | None = None, mont
         result = ap.action_points(scored, m, as_of_date(m), settings, text("unassigned", settings.language))
         if owner is None:
             return result.team_points
-        rows = result.per_rep[result.per_rep["owner"].str.casefold() == owner.casefold()]
+        rows = result.per_rep[same_name(result.per_rep["owner"], owner)]
         return float(rows["points"].sum())
 
     return _result(p, "action_points", (owner, month), make)

@@ -99,6 +99,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "deal '{deal_id}' staat niet in Deals",
         "en": "deal '{deal_id}' is not in Deals",
     },
+    "name_variants": {
+        "nl": "opmerking: één naam op meer manieren gespeld ({variants}); alle rijen tellen mee, als '{used}'",
+        "en": "note: one name spelled in more than one way ({variants}); every row counts, as '{used}'",
+    },
     "criterion_column_missing": {
         "nl": "kwalificatieregel '{criterion}': de kolom bestaat niet in Leads; geen lead voldoet eraan",
         "en": "qualification rule '{criterion}': the column is not in Leads; no lead passes it",

@@ -22,6 +22,7 @@ import pandas as pd
 
 from kpi_xl.config import Criterion, Settings
 from kpi_xl.errors import Problem
+from kpi_xl.names import name_key
 from kpi_xl.tables import coerce
 from kpi_xl.tables.headers import TABLES, column_key, normalize
 
@@ -48,11 +49,12 @@ def resolve_column(frame: pd.DataFrame, name: str, table: str) -> str | None:
 
 
 def _fold(values: pd.Series) -> pd.Series:
-    return coerce.to_text(values).map(lambda v: v.casefold() if isinstance(v, str) else None)
+    return coerce.to_text(values).map(lambda v: (name_key(v) or None) if isinstance(v, str) else None)
 
 
 def _as_text(values: pd.Series) -> pd.Series:
-    """Trimmed, case-folded text per cell (None when empty), computed once per distinct value."""
+    """Text per cell in the form names are compared in (:func:`~kpi_xl.names.name_key`; None when empty),
+    computed once per distinct value."""
     return coerce.per_unique(values, _fold)
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kpi_xl.config import KpiTarget, Settings, Target
+from kpi_xl.names import name_key
 from kpi_xl.periods import months_between, parse_month
 
 LOWER_IS_BETTER = frozenset({"deal_velocity"})
@@ -48,8 +49,8 @@ def target_value(target: Target | None, month: pd.Period) -> float | None:
 
 def rep_target(kpi: KpiTarget, rep: str | None, month: pd.Period) -> float | None:
     """A rep's target: their named override, else the per-rep default."""
-    overrides = {k.casefold(): v for k, v in kpi.per_rep.overrides.items()}
-    chosen = overrides.get(str(rep).casefold()) if rep is not None else None
+    overrides = {name_key(k): v for k, v in kpi.per_rep.overrides.items()}
+    chosen = overrides.get(name_key(rep)) if rep is not None else None
     return target_value(chosen or kpi.per_rep.default, month)
 
 

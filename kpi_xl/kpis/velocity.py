@@ -26,6 +26,7 @@ import pandas as pd
 
 from kpi_xl.config import Settings
 from kpi_xl.kpis.timeline import DAY, Timeline, per_deal
+from kpi_xl.names import same_name
 from kpi_xl.periods import Window
 
 
@@ -34,7 +35,7 @@ def closed_in(timeline: Timeline, window: Window, date_column: str, owner: str |
     deals = timeline.deals
     mask = window.contains(deals[date_column]) & deals["usable"]
     if owner is not None:
-        mask &= deals["owner"].fillna("").str.casefold().eq(owner.casefold())
+        mask &= same_name(deals["owner"], owner).to_numpy()
     return mask
 
 
@@ -76,8 +77,7 @@ def _stage_days(timeline: Timeline, window: Window, as_of: pd.Timestamp,
     stays = stays[chosen]
     codes = stays["code"].to_numpy()
     if owner is not None:
-        owners = timeline.deals["owner"].fillna("").str.casefold().to_numpy()
-        stays = stays[owners[codes] == owner.casefold()]
+        stays = stays[same_name(timeline.deals["owner"], owner).to_numpy()[codes]]
         codes = stays["code"].to_numpy()
     ended = (stays["end"].notna() & (stays["end"] <= as_of)).to_numpy()
     done = stays[ended & window.contains(stays["end"]).to_numpy()]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kpi_xl.names import name_key
+
 # Column kinds decide how cells are coerced.
 ID, TEXT, DATE, MONEY, NUMBER, BOOL = "id", "text", "date", "money", "number", "bool"
 
@@ -84,7 +86,7 @@ REQUIRED = {table: [c.name for c in cols if c.required] for table, cols in TABLE
 
 def normalize(header: object) -> str:
     """``' Eerste_Contact '`` → ``'eerste contact'``: the form headers are compared in."""
-    return " ".join(re.sub(r"[_\-.]+", " ", shown_header(header)).split()).casefold()
+    return " ".join(re.sub(r"[_\-.]+", " ", name_key(shown_header(header))).split())
 
 
 def shown_header(header: object) -> str:

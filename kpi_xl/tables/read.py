@@ -17,7 +17,8 @@ import pandas as pd
 from kpi_xl.config import Settings
 from kpi_xl.errors import Problem, TableError, cut_text
 from kpi_xl.messages import text
-from kpi_xl.tables import coerce
+from kpi_xl.names import name_key
+from kpi_xl.tables import coerce, spellings
 from kpi_xl.tables.headers import (
     BOOL, DATE, ID, MONEY, NUMBER, REQUIRED, TABLES, TEXT, match_headers, normalize, shown_header,
 )
@@ -50,6 +51,8 @@ class ParsedTable:
     problems: list[Problem] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     stage_dates: pd.DataFrame | None = None  # Deals only: long form of the per-stage date columns
+    # the texts of each column matched by name key (see kpi_xl.tables.spellings), left-out rows included
+    spelled: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,10 +117,11 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
     headers = {columns[p]: shown_header(header[p]) for p in columns}
     frame = pd.DataFrame(index=index)
     dropped = pd.Series(False, index=index)
+    spelled = {}
     for position, column in columns.items():
         kind = spec[column].kind if column in spec else None
-        values, column_problems, bad = _coerce_column(name, column, headers[column], distinct[position], kind,
-                                                      settings)
+        values, column_problems, bad, spelled[column] = _coerce_column(name, column, headers[column],
+                                                                       distinct[position], kind, settings)
         frame[column] = values
         problems += column_problems
         if column in ROW_KEYS[name]:
@@ -126,6 +130,8 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
             dropped |= bad | blank
         elif column in DROP_IF_BAD.get(name, ()):
             dropped |= bad
+    if UNIQUE_ID.get(name) in frame:  # one id, one spelling: before the stage dates and duplicates use them
+        frame[UNIQUE_ID[name]] = spellings.own_ids(frame[UNIQUE_ID[name]])
     stage_dates = None
     if stage_columns:
         stage_dates, stage_problems = _stage_dates(name, distinct, stage_columns, header, frame)
@@ -147,7 +153,8 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
     if stage_dates is not None:  # only the rows that stay (not a left-out row, not a later duplicate)
         stage_dates = stage_dates[stage_dates[ROW].isin(frame[ROW])].reset_index(drop=True)
     frame = _ensure_columns(name, frame.reset_index(drop=True), typed=True)
-    return ParsedTable(name, frame, problems, headers, stage_dates)
+    return ParsedTable(name, frame, problems, headers, stage_dates,
+                       {column: texts for column, texts in spelled.items() if texts is not None})
 
 
 def _match(name: str, header: list[object], settings: Settings, first_row: int):
@@ -311,6 +318,7 @@ def _coerce_column(table, column, header, distinct: Distinct, kind, settings):
     else:  # the usual case: no error values, nothing to spread
         has_error, problems, clean = pd.Series(False, index=raw.index), [], u
     bad = pd.Series(False, index=raw.index)
+    spelled = None
     if kind == DATE:
         values_u, bad_u = coerce.to_dates(clean)
         values, bad = spread(values_u), spread(bad_u).astype(bool)
@@ -333,6 +341,9 @@ def _coerce_column(table, column, header, distinct: Distinct, kind, settings):
         problems += _problems(table, header, raw, spread(bad_u).astype(bool), "bad_bool")
     elif kind in (ID, TEXT):
         text_u = coerce.to_text(clean)
+        if (table, column) in spellings.MATCHED:
+            text_u = spellings.blank_invisible(text_u)
+            spelled = frozenset(text_u.dropna().tolist())
         if column == "stage":
             # in Deals the deal stays (left out of stage KPIs); in StageHistory the row itself is unusable
             code = "unknown_stage_row" if table == "StageHistory" else "unknown_stage"
@@ -356,12 +367,12 @@ def _coerce_column(table, column, header, distinct: Distinct, kind, settings):
             values = spread(text_u)
     else:  # an extra column: kept as given (Excel errors removed)
         values = spread(clean)
-    return values, problems, bad | has_error
+    return values, problems, bad | has_error, spelled
 
 
 def _lookup(values: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, pd.Series]:
-    """Labels → canonical names (case and spacing ignored); and which labels are unknown."""
-    keys = values.map(lambda v: " ".join(v.split()).casefold() if isinstance(v, str) else None)
+    """Labels → canonical names (compared by :func:`~kpi_xl.names.name_key`); and which labels are unknown."""
+    keys = values.map(lambda v: name_key(v) if isinstance(v, str) else None)
     mapped = keys.map(lookup)
     return mapped, values.notna() & mapped.isna()
 
@@ -497,14 +508,17 @@ def read_tables(
 
 
 def assemble(parsed: dict[str, ParsedTable], settings: Settings) -> Tables:
-    """Combine parsed tables: choose the stage history source, check history deal ids."""
+    """Combine parsed tables: one spelling per name and id, the stage history source, history deal ids."""
     problems = [p for t in parsed.values() for p in t.problems]
+    frames = {name: t.frame for name, t in parsed.items()}
+    problems += spellings.unify(frames, {name: t.headers for name, t in parsed.items()},
+                                {(name, c): texts for name, t in parsed.items() for c, texts in t.spelled.items()})
     deals = parsed["Deals"]
     history = parsed.get("StageHistory")
-    if history is not None and len(history.frame):
-        events = history.frame[["deal_id", "stage", "date", ROW]].copy()
+    if history is not None and len(frames["StageHistory"]):
+        events = frames["StageHistory"][["deal_id", "stage", "date", ROW]].copy()
         events["_column"] = history.headers.get("date", "date")
-        orphan = ~events["deal_id"].isin(deals.frame["deal_id"])
+        orphan = ~events["deal_id"].isin(frames["Deals"]["deal_id"])
         unknown = orphan | events["stage"].isna()
         for row, deal in zip(events.loc[orphan, ROW], events.loc[orphan, "deal_id"], strict=True):
             problems.append(Problem("StageHistory", int(row), history.headers.get("deal_id", "deal_id"), deal,
@@ -520,10 +534,10 @@ def assemble(parsed: dict[str, ParsedTable], settings: Settings) -> Tables:
         events[column] = events[column].astype(object)
     events[ROW] = events[ROW].astype("int64")
     return Tables(
-        leads=parsed["Leads"].frame,
-        activities=parsed["Activities"].frame,
-        deals=deals.frame,
-        customers=parsed["Customers"].frame,
+        leads=frames["Leads"],
+        activities=frames["Activities"],
+        deals=frames["Deals"],
+        customers=frames["Customers"],
         stage_events=events,
         history_source=source,
         problems=problems,
