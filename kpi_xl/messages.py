@@ -103,6 +103,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "opmerking: één naam op meer manieren gespeld ({variants}); alle rijen tellen mee, als '{used}'",
         "en": "note: one name spelled in more than one way ({variants}); every row counts, as '{used}'",
     },
+    "name_variants_more": {
+        "nl": "opmerking: nog {count} namen in deze kolom op meer manieren gespeld; alle rijen tellen mee",
+        "en": "note: {count} more names in this column are spelled in more than one way; every row counts",
+    },
     "criterion_column_missing": {
         "nl": "kwalificatieregel '{criterion}': de kolom bestaat niet in Leads; geen lead voldoet eraan",
         "en": "qualification rule '{criterion}': the column is not in Leads; no lead passes it",

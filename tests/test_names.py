@@ -378,3 +378,18 @@ def test_any_respelling_leaves_every_number_unchanged(en, company_rows, company_
             new_rows.append(row)
         changed[table] = new_rows
     assert _numbers(compute(read_tables(changed, en), en, month="2026-10", today=TODAY)) == company_numbers
+
+
+def test_a_column_of_respelled_ids_gets_twenty_notes_and_a_count(en):
+    raw = raw_tables()
+    raw["Customers"] = [raw["Customers"][0]] + [[f"K{i:03d}", D(2025, 1, 1), "Jan"] for i in range(30)]
+    raw["Activities"] = [raw["Activities"][0]] + [[D(2026, 10, 20), "Jan", "call", None, f"k{i:03d}"]
+                                                  for i in range(30)]
+    tables = read_tables(raw, en)
+    notes = [p for p in tables.problems if p.table == "Activities" and p.column == "customer_id"]
+    assert [p.code for p in notes] == ["name_variants"] * 20 + ["name_variants_more"]
+    assert notes[0].message("en").startswith("Activities, row 2, column 'customer_id' ('K000'): note: one name "
+                                              "spelled in more than one way ('k000' 1×)")
+    assert notes[-1].message("en") == ("Activities, column 'customer_id': note: 10 more names in this column are "
+                                       "spelled in more than one way; every row counts")
+    assert tables.activities["customer_id"].tolist() == [f"K{i:03d}" for i in range(30)]

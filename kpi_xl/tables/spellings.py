@@ -19,12 +19,15 @@ spelling, so every KPI, table, target and talking point sees one rep:
   case-sensitive); those are compared with their case.
 
 Each variant is listed on Checks as a note (``name_variants``): the table,
-the column, the spellings with their number of rows, and the spelling used.
-The rows still count. Everything runs per distinct value.
+the column, the spellings with their number of rows, and the spelling used;
+after 20 names in one column, one more note counts the rest (a column of ids
+typed in lower case must not bury the other checks). The rows still count.
+Everything runs per distinct value.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -52,6 +55,7 @@ MATCHED = frozenset(
     | {("Deals", "stage"), ("StageHistory", "stage")}
 )
 SHOWN_VARIANTS = 10  # spellings a note names; the rest are counted
+NOTES_PER_COLUMN = 20  # names a column gets a note for; the rest are counted in one more note
 
 
 def blank_invisible(text: pd.Series) -> pd.Series:
@@ -211,7 +215,7 @@ def _notes(found: _Spellings, keys: list[str], used: list, excel_rows: np.ndarra
         if key in noted:
             per_key.setdefault(key, []).append(i)
     notes = []
-    for positions in per_key.values():
+    for positions in itertools.islice(per_key.values(), NOTES_PER_COLUMN):
         ordered = sorted(positions, key=lambda i: -found.rows[i])  # most rows first; a tie keeps the first seen
         variants = [f"'{cut_text(visible(found.spellings[i]))}' {found.rows[i]}×" for i in ordered[:SHOWN_VARIANTS]]
         if len(ordered) > SHOWN_VARIANTS:
@@ -219,4 +223,7 @@ def _notes(found: _Spellings, keys: list[str], used: list, excel_rows: np.ndarra
         shown = cut_text(used[positions[0]])
         notes.append(Problem(found.table, found.first_row(positions[0], excel_rows), found.header, shown,
                              "name_variants", {"variants": ", ".join(variants), "used": shown}))
+    if len(per_key) > NOTES_PER_COLUMN:
+        notes.append(Problem(found.table, None, found.header, None, "name_variants_more",
+                             {"count": len(per_key) - NOTES_PER_COLUMN}))
     return notes
