@@ -33,6 +33,7 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d"
 _FOLD = str.maketrans({**{c: "'" for c in _APOSTROPHES}, **{c: '"' for c in _QUOTES},
                        **{c: "-" for c in _DASHES}})
 _INVISIBLE = frozenset(("Cf", "Cc"))  # format characters (zero-width, soft hyphen, marks) and controls
+_JOINERS = frozenset("\u200c\u200d")  # zero-width (non-)joiner: change how letters and emoji look
 # ASCII text that needs more than trimming and case: runs of white space, controls, a backtick
 _ASCII_SPECIAL = re.compile(r"\s\s|[^\S ]|[\x00-\x1f\x7f`]")
 
@@ -69,11 +70,11 @@ def read_as(text: object) -> str:
 
 def tidy(text: str) -> str:
     """A spelling as it is shown: composed (NFC), invisible characters dropped, white space collapsed;
-    letters, case and punctuation as typed."""
+    letters, case and punctuation as typed (the joiners that shape letters and emoji stay)."""
     if text.isascii() and not _ASCII_SPECIAL.search(text):
         return text.strip()
     text = "".join(" " if c.isspace() else c for c in unicodedata.normalize("NFC", text))
-    return " ".join("".join(c for c in text if unicodedata.category(c) not in _INVISIBLE).split())
+    return " ".join("".join(c for c in text if c in _JOINERS or unicodedata.category(c) not in _INVISIBLE).split())
 
 
 def visible(text: str) -> str:

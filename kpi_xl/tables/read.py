@@ -372,7 +372,8 @@ def _coerce_column(table, column, header, distinct: Distinct, kind, settings):
 
 def _lookup(values: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, pd.Series]:
     """Labels → canonical names (compared by :func:`~kpi_xl.names.name_key`); and which labels are unknown."""
-    keys = values.map(lambda v: name_key(v) if isinstance(v, str) else None)
+    keys = pd.Series([name_key(v) if isinstance(v, str) else None for v in values.tolist()], index=values.index,
+                     dtype=object)  # object: pandas would copy text into Arrow strings (and refuse a lone surrogate)
     mapped = keys.map(lookup)
     return mapped, values.notna() & mapped.isna()
 

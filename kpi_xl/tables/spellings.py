@@ -60,11 +60,12 @@ NOTES_PER_COLUMN = 20  # names a column gets a note for; the rest are counted in
 
 def blank_invisible(text: pd.Series) -> pd.Series:
     """Distinct texts of a matched column: a text that shows nothing (a zero-width space) becomes empty."""
-    values = [v for v in text.tolist() if v is not None]
-    joined = "|".join(values)
+    values = text.tolist()
+    joined = "|".join(v for v in values if v is not None)
     if joined.isascii() and joined.isprintable():  # the usual case: one test for all
         return text
-    return text.map(lambda v: v if v is None or (v.isascii() and v.isprintable()) or name_key(v) else None)
+    return pd.Series([v if v is None or (v.isascii() and v.isprintable()) or name_key(v) else None for v in values],
+                     index=text.index, dtype=object)  # object: pandas would copy text into Arrow strings
 
 
 class _Spellings:
