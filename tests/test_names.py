@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, Phase, example, given, settings as hsettings, strategies as st
 
 from kpi_xl import excel_functions as fx
 from kpi_xl.compute import compute, data_problems, prepare
@@ -346,7 +346,7 @@ def _numbers(report) -> dict:
     out["insight"] = (report.close_ratio, report.quote_to_close, report.won_revenue,
                       sorted((b.deals, b.rep_rate or -1) for b in report.bottlenecks))
     out["trends"] = report.trends.drop(columns="month").values.tolist()
-    out["problems"] = sorted(p.code for p in report.problems if p.code != "name_variants")
+    out["problems"] = sorted(p.code for p in report.problems if not p.code.startswith("name_variants"))
     return out
 
 
@@ -360,8 +360,10 @@ def company_numbers(en, company_rows):
     return _numbers(compute(read_tables(company_rows, en), en, month="2026-10", today=TODAY))
 
 
-@hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+           phases=[Phase.explicit, Phase.reuse, Phase.generate])  # a seed does not shrink: no shrink phase
 @given(seed=st.integers(0, 2**32 - 1), share=st.sampled_from([0.05, 0.5, 1.0]))
+@example(seed=0, share=0.5)  # enough re-spelled ids for the "more names" note
 def test_any_respelling_leaves_every_number_unchanged(en, company_rows, company_numbers, seed, share):
     """Each name and id cell is re-spelled with chance ``share``, in one of seven ways chosen at random."""
     rng = random.Random(seed)
