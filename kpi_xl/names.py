@@ -103,13 +103,6 @@ def name_keys(texts: list[str]) -> list[str]:
     return [t.strip().lower() if t.isascii() and not _ASCII_SPECIAL.search(t) else name_key(t) for t in texts]
 
 
-def case_keys(texts: list[str]) -> list[str]:
-    """:func:`case_key` of each text."""
-    if _plain(texts):
-        return [t.strip() for t in texts]
-    return [t.strip() if t.isascii() and not _ASCII_SPECIAL.search(t) else case_key(t) for t in texts]
-
-
 def tidied(texts: list[str]) -> list[str]:
     """:func:`tidy` of each text."""
     if _plain(texts):

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings as hsettings
 
 from kpi_xl import excel_functions as fx
 from kpi_xl.compute import compute, data_problems, prepare
-from kpi_xl.config import load_config, parse_config
+from kpi_xl.config import parse_config
 from kpi_xl.errors import ConfigError
 from kpi_xl.names import case_key, name_key, read_as, same_name, tidy, visible
 from kpi_xl.report import checks_rows

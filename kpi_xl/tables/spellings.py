@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_xl.errors import Problem, cut_text
-from kpi_xl.names import case_key, case_keys, name_key, name_keys, tidied, visible
+from kpi_xl.names import case_key, name_key, name_keys, tidied, visible
 
 # one kind of name: the columns that hold it, in the order their spellings are counted
 NAMES: dict[str, tuple[tuple[str, str], ...]] = {
