@@ -84,6 +84,10 @@ class Case:
 
 BAD_DATE = "geen geldige datum; gebruik bijvoorbeeld 31-03-2026 of 2026-03-31"
 LEFT_OUT = "de rij telt niet mee"
+AMOUNTS = "de rij telt niet mee in de bedragen"
+BAD_MONEY = f"geen geldig bedrag; gebruik een getal zoals 1234,56; {AMOUNTS}"
+WON_BEFORE = "gewonnen vóór eerste contact; de doorlooptijd telt niet mee"
+NO_OPEN_STAGES = {"Lead": None, "Intake": None, "Offerte": None, "Onderhandeling": None}
 
 CASES = [
     # dates written in other ways: understood, nothing to report
@@ -113,11 +117,27 @@ CASES = [
     Case("money-text-revenue", "Customers", 2, "revenue", lambda v: f"EUR {v:,.0f}".replace(",", "."), None),
     # amounts that are not amounts
     Case("money-negative", "Deals", 7, "value", -500, "bedrag is negatief; de rij telt niet mee in de bedragen"),
-    Case("money-word", "Deals", 8, "value", "veel geld", "geen geldig bedrag; gebruik een getal zoals 1234,56"),
-    Case("money-dots", "Deals", 9, "value", "1.2.3", "geen geldig bedrag; gebruik een getal zoals 1234,56"),
-    Case("money-nvt", "Customers", 4, "revenue", "n.v.t.", "geen geldig bedrag; gebruik een getal zoals 1234,56"),
+    Case("money-word", "Deals", 8, "value", "veel geld", BAD_MONEY),
+    Case("money-dots", "Deals", 9, "value", "1.2.3", BAD_MONEY),
+    Case("money-nvt", "Customers", 4, "revenue", "n.v.t.", BAD_MONEY),
     Case("number-word", "Leads", 14, "employees", "veel", "geen geldig getal"),
     Case("bool-maybe", "Leads", 13, "qualified", "misschien", "gebruik ja/nee (of leeg laten)"),
+    # nothing left out of a KPI without a line on Checks (issue 10): empty amounts, amounts too big to add up
+    Case("money-empty-open-deal", "Deals", 24, "value", None,
+         "bedrag ontbreekt; de deal telt mee als open deal, maar niet in de pijplijnwaarde"),
+    Case("money-empty-won-deal", "Deals", 18, "value", None,
+         "bedrag ontbreekt; de deal telt mee als gewonnen, maar niet in de gewonnen omzet"),
+    Case("money-empty-lost-deal", "Deals", 19, "value", None, None),  # a lost deal's amount is used nowhere
+    Case("money-1.7e308", "Deals", 25, "value", 1.7e308,
+         f"bedrag is groter dan 1,000,000,000,000,000; controleer het getal; {AMOUNTS}"),
+    Case("money-minus-1.7e308", "Deals", 28, "value", -1.7e308, f"bedrag is negatief; {AMOUNTS}"),
+    Case("money-1e16-text", "Customers", 10, "revenue", "€ 10.000.000.000.000.000",
+         f"bedrag is groter dan 1,000,000,000,000,000; controleer het getal; {AMOUNTS}"),
+    # won before the first contact: one rule whether the won date comes from the won stage or from closed
+    Case("won-stage-date-before-created", "Deals", 33, "created", dt.datetime(2026, 7, 1), WON_BEFORE,
+         more=NO_OPEN_STAGES, row_level=True),
+    Case("won-closed-before-created", "Deals", 27, "created", dt.datetime(2026, 6, 1), WON_BEFORE,
+         more=NO_OPEN_STAGES, row_level=True),
     # Excel error values typed or pasted as text, in every kind of column
     Case("error-na-owner", "Leads", 12, "owner", "#N/A", "Excel-foutwaarde #N/A; corrigeer de formule of waarde"),
     Case("error-ref-id", "Deals", 3, "deal_id", "#REF!",
@@ -126,10 +146,12 @@ CASES = [
          f"Excel-foutwaarde #DIV/0!; corrigeer de formule of waarde; {LEFT_OUT}"),
     Case("error-na-date", "Activities", 4, "date", "#N/A",
          f"Excel-foutwaarde #N/A; corrigeer de formule of waarde; {LEFT_OUT}"),
-    Case("error-na-value", "Deals", 17, "value", "#N/A", "Excel-foutwaarde #N/A; corrigeer de formule of waarde"),
-    Case("error-div0-value", "Deals", 6, "value", "#DIV/0!", "Excel-foutwaarde #DIV/0!; corrigeer de formule of waarde"),
+    Case("error-na-value", "Deals", 17, "value", "#N/A",
+         f"Excel-foutwaarde #N/A; corrigeer de formule of waarde; {AMOUNTS}"),
+    Case("error-div0-value", "Deals", 6, "value", "#DIV/0!",
+         f"Excel-foutwaarde #DIV/0!; corrigeer de formule of waarde; {AMOUNTS}"),
     Case("error-ref-revenue", "Customers", 3, "revenue", "#REF!",
-         "Excel-foutwaarde #REF!; corrigeer de formule of waarde"),
+         f"Excel-foutwaarde #REF!; corrigeer de formule of waarde; {AMOUNTS}"),
     Case("error-dutch-value", "Customers", 9, "company", "#WAARDE!",
          "Excel-foutwaarde #WAARDE!; corrigeer de formule of waarde"),
     # required cells, duplicates, values the config does not know
@@ -398,10 +420,14 @@ def test_a_formula_instead_of_a_value(small, clean, tmp_path):
     value = _original("Deals", 2, "value")
     _edit(path, lambda book: book["Deals"].cell(3, _position(book, "Deals", "value") + 1, f"={value}/2*2"))
     report = refresh_file(path, month=MONTH, now=NOW, today=TODAY).report
-    # openpyxl stores no calculated value: the cell reads as empty, the deal counts without an amount
-    assert report.problems == []
+    # openpyxl stores no calculated value: the readers see an empty cell; it is listed, never read as empty
+    assert [p.message("nl") for p in report.problems] == [
+        f"Deals, rij 3, kolom 'value' ('={value}/2*2'): formule zonder berekende waarde (zo schrijven scripts "
+        "ze); open de werkmap in Excel en sla hem op, zodat Excel de formule berekent; de rij telt niet mee in "
+        "de bedragen"]
     assert report.tiles["qualified_leads"].value == clean[1].tiles["qualified_leads"].value
     assert report.tiles["pipeline_value"].value == clean[1].tiles["pipeline_value"].value - value
+    assert sheet_cells(path, L.DASHBOARD)[L.PROBLEMS] == 1
 
 
 @pytest.mark.parametrize("error", ["#N/A", "#DIV/0!", "#REF!"])
@@ -411,7 +437,8 @@ def test_real_excel_error_cells_are_reported(error, small, tmp_path):
     _edit(path, lambda book: book["Deals"].cell(4, _position(book, "Deals", "value") + 1, error))  # an error cell
     report = refresh_file(path, month=MONTH, now=NOW, today=TODAY).report
     assert [p.message("nl") for p in report.problems] == [
-        f"Deals, rij 4, kolom 'value' ('{error}'): Excel-foutwaarde {error}; corrigeer de formule of waarde"]
+        f"Deals, rij 4, kolom 'value' ('{error}'): Excel-foutwaarde {error}; corrigeer de formule of waarde; "
+        f"{AMOUNTS}"]
 
 
 # --------------------------------------------------------------------------- the config
