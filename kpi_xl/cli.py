@@ -132,11 +132,11 @@ def print_problems(problems: list, language: str) -> None:
         first = kind.first
         example = f"{text('row', language)} {first.row}: " if first.row is not None else ""
         console.print(for_terminal(f"{kind.count:>10,}  {where}: {example}{first.reason(language)}"),
-                      highlight=False, markup=False)
+                      highlight=False, markup=False, soft_wrap=True)
     shown = problems[:CHECK_SHOWN]
     console.print(f"De eerste {len(shown)} / the first {len(shown)}:")
     console.print("\n".join(for_terminal(problem.message(language)) for problem in shown), highlight=False,
-                  markup=False)
+                  markup=False, soft_wrap=True)
     if len(problems) > len(shown):
         console.print(f"… en nog {len(problems) - len(shown):,} / and {len(problems) - len(shown):,} more "
                       "(Checks lists them after a refresh)", highlight=False)

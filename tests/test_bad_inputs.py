@@ -13,21 +13,29 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
+import os
 import shutil
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from kpi_xl import layout as L
 from kpi_xl.config import load_config
-from kpi_xl.errors import KpiError
+from kpi_xl.compute import compute
+from kpi_xl.errors import KpiError, Problem
 from kpi_xl.refresh import refresh_file
+from kpi_xl.report import build_plan, checks_rows
 from kpi_xl.sample import generate
-from kpi_xl.tables import read_table
+from kpi_xl.tables import read_table, read_tables
 from kpi_xl.workbook_new import fill_tables, new_workbook
 from tests.workbooks import NOW, TODAY, sheet_cells
 
@@ -502,3 +510,138 @@ def test_a_table_of_1048576_rows():
         "de rij telt niet mee")
     print(f"read_table: {n:,} rows in {seconds:.1f} s")
     assert seconds < 60, f"read_table took {seconds:.1f} s for {n:,} rows"
+
+
+# --------------------------------------------------------------------------- extreme numbers: never a traceback
+
+EXTREMES = [math.inf, -math.inf, 1.7e308, -1.7e308, -0.0, 5e-324, math.nan, 1e15, 1e16, 2.0**63, 10**400, -(10**400)]
+# every column of the sample that holds numbers (amounts, counts) or dates (a number there is a serial day)
+NUMERIC_CELLS = [(t, c) for t, c in [
+    ("Deals", "value"), ("Customers", "revenue"), ("Leads", "employees"), ("Leads", "budget"),
+    ("Customers", "employees"), ("Leads", "created"), ("Activities", "date"), ("Deals", "created"),
+    ("Deals", "closed"), ("Deals", "Offerte"), ("Deals", "Gewonnen"), ("Customers", "since"),
+    ("Customers", "until"), ("Customers", "last_contact")] if c in COL[t]]
+TINY = {table: copy.deepcopy(rows[:13]) for table, rows in ROWS.items()}
+
+
+def _plan_numbers(plan) -> list[float]:
+    return [v for cells in plan.sheets().values() for v in cells.values()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)]
+
+
+# examples per run (each a whole compute); KPI_XL_FUZZ=10 runs ten times as many, as in test_hostile
+EXTREME_EXAMPLES = 15 * int(os.environ.get("KPI_XL_FUZZ", "1"))
+
+
+@hyp_settings(max_examples=EXTREME_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(NUMERIC_CELLS), st.integers(1, 12), st.sampled_from(EXTREMES)),
+                min_size=1, max_size=14))
+def test_extreme_numbers_in_every_numeric_column_never_raise(cells):
+    """inf, -inf, 1.7e308, -0.0, 5e-324, NaN, ints too big for a float: compute returns, and every number
+    the refresh would write is finite (or the cell is blank)."""
+    rows = copy.deepcopy(TINY)
+    cells = list({(place, row): value for place, row, value in cells}.items())  # one value per cell: the last
+    cells = [(place, row, value) for (place, row), value in cells]
+    for (table, column), row, value in cells:
+        rows[table][row][COL[table][column]] = value
+    tables = read_tables(rows, SETTINGS)
+    report = compute(tables, SETTINGS, month=MONTH, today=TODAY)
+    plan = build_plan(report, SETTINGS, NOW)
+    numbers = _plan_numbers(plan)
+    assert all(math.isfinite(v) for v in numbers), [v for v in numbers if not math.isfinite(v)]
+    for (table, column), row, value in cells:  # a number that cannot be a value or a date is listed
+        if not isinstance(value, int) and math.isnan(value):
+            continue  # what a typed reader hands over for an empty cell
+        bad = isinstance(value, int) or not math.isfinite(value) or abs(value) > 1e15
+        if bad and column in ("value", "revenue", "budget"):
+            assert any(p.table == table and p.row == row + 1 for p in report.problems), (table, row, value)
+
+
+def test_amounts_that_would_overflow_a_sum_are_listed_and_left_out():
+    """Two open deals of 1.7e308 would add up to inf: both listed, the pipeline is the sum of the others."""
+    rows = copy.deepcopy(ROWS)
+    clean_report = compute(read_tables(copy.deepcopy(ROWS), SETTINGS), SETTINGS, month=MONTH, today=TODAY)
+    open_rows = [24, 31]  # Offerte and Onderhandeling at the end of October
+    for row in open_rows:
+        rows["Deals"][row][COL["Deals"]["value"]] = 1.7e308
+    report = compute(read_tables(rows, SETTINGS), SETTINGS, month=MONTH, today=TODAY)
+    assert sorted((p.row, p.code) for p in report.problems) == [(25, "amount_too_large"), (32, "amount_too_large")]
+    expected = clean_report.pipeline.value - sum(_original("Deals", r, "value") for r in open_rows)
+    assert report.pipeline.value == pytest.approx(expected)
+    assert report.pipeline.deals == clean_report.pipeline.deals  # still open deals, without an amount
+
+
+# --------------------------------------------------------------------------- output bounds: Checks and `check`
+
+
+def _many_problems(n: int) -> list[Problem]:
+    """n bad dates in Activities, then 3 unknown types, then one empty deal amount."""
+    return ([Problem("Activities", 2 + i, "date", "gisteren", "bad_date", {"consequence": "left_out"})
+             for i in range(n)]
+            + [Problem("Activities", 2 + n + i, "type", "postduif", "unknown_activity_type", {"type": "postduif"})
+               for i in range(3)]
+            + [Problem("Deals", 7, "value", None, "value_empty", {"consequence": "left_out_of_pipeline"})])
+
+
+def test_checks_lists_the_first_problems_then_one_summary_row_per_kind():
+    problems = _many_problems(L.MAX_CHECK_ROWS + 2_500)
+    rows = checks_rows(SimpleNamespace(language="nl", problems=problems))
+    assert len(rows) == 1 + L.MAX_CHECK_ROWS + 3  # header, the first 10,000, one row per kind of the rest
+    assert rows[L.MAX_CHECK_ROWS] == ["Activities", L.MAX_CHECK_ROWS + 1, "date", "gisteren",
+                                      f"{BAD_DATE}; {LEFT_OUT}"]
+    assert rows[-3:] == [
+        ["Activities", None, "date", None, "nog 2500 rijen met dit soort probleem, niet apart getoond; "
+                                           f"bijvoorbeeld rij {L.MAX_CHECK_ROWS + 2}: {BAD_DATE}; {LEFT_OUT}"],
+        ["Activities", None, "type", None, "nog 3 rijen met dit soort probleem, niet apart getoond; bijvoorbeeld "
+                                           f"rij {L.MAX_CHECK_ROWS + 2_502}: activiteitstype 'postduif' staat niet "
+                                           "in de config; telt als 0 punten"],
+        ["Deals", None, "value", None, "nog 1 rijen met dit soort probleem, niet apart getoond; bijvoorbeeld rij 7: "
+                                       "bedrag ontbreekt; de deal telt mee als open deal, maar niet in de "
+                                       "pijplijnwaarde"],
+    ]
+    # up to the cap: every problem on its own row, no summary
+    assert len(checks_rows(SimpleNamespace(language="nl", problems=problems[:L.MAX_CHECK_ROWS]))) == \
+        1 + L.MAX_CHECK_ROWS
+    assert checks_rows(SimpleNamespace(language="en", problems=problems[:1]))[1][4] == \
+        "not a valid date; use for example 2026-03-31 or 31-03-2026; the row is left out"
+
+
+def test_a_million_problems_make_a_checks_sheet_excel_can_open():
+    problems = _many_problems(1_000_000)
+    start = time.perf_counter()
+    rows = checks_rows(SimpleNamespace(language="en", problems=problems))
+    seconds = time.perf_counter() - start
+    assert len(rows) == 1 + L.MAX_CHECK_ROWS + 3 < 1_048_576
+    assert rows[-3][4].startswith(f"{1_000_000 - L.MAX_CHECK_ROWS} more rows with this kind of problem")
+    assert seconds < 10, seconds
+
+
+def test_check_prints_counts_per_kind_first_then_the_first_rows(tmp_path):
+    """12,000 unreadable dates: `kpi-xl check` prints the counts, the first 200, and how many more; the
+    refresh writes Checks capped, and the Dashboard counts them all."""
+    rows = copy.deepcopy(ROWS)
+    head = rows["Activities"][0]
+    extra = [[None] * len(head) for _ in range(12_000)]
+    for line in extra:
+        line[COL["Activities"]["date"]], line[COL["Activities"]["owner"]] = "gisteren", "Jan"
+        line[COL["Activities"]["type"]] = "call"
+    rows["Activities"] += extra
+    first_bad = len(ROWS["Activities"]) + 1  # the Excel row of the first added line
+    path = _workbook(tmp_path / "many.xlsm", rows)
+    check = subprocess.run([sys.executable, "-m", "kpi_xl.cli", "check", str(path)], capture_output=True,
+                           text=True, timeout=120, check=False)
+    assert check.returncode == 1 and "Traceback" not in check.stdout + check.stderr
+    lines = check.stdout.splitlines()
+    counts = lines.index("Per tabel, kolom en soort probleem / per table, column and kind of problem:")
+    assert lines[counts + 1] == (f"    12,000  Activities, kolom 'date': rij {first_bad}: {BAD_DATE}; {LEFT_OUT}")
+    assert f"Activities, rij {first_bad}, kolom 'date' ('gisteren'): {BAD_DATE}; {LEFT_OUT}" in lines
+    assert f"Activities, rij {first_bad + 199}, kolom 'date'" in check.stdout
+    assert f"Activities, rij {first_bad + 200}, kolom 'date'" not in check.stdout
+    assert "… en nog 11,800 / and 11,800 more (Checks lists them after a refresh)" in check.stdout
+    assert "12,000 dataproblemen / data problems" in check.stdout
+    report = refresh_file(path, month=MONTH, now=NOW, today=TODAY).report
+    assert len(report.problems) == 12_000
+    checks = _checks_rows(path)
+    assert len(checks) == 1 + L.MAX_CHECK_ROWS + 1
+    assert checks[-1][4].startswith("nog 2000 rijen met dit soort probleem")
+    assert sheet_cells(path, L.DASHBOARD)[L.PROBLEMS] == 12_000
