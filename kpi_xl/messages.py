@@ -125,6 +125,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "deal '{deal_id}' staat niet in Deals",
         "en": "deal '{deal_id}' is not in Deals",
     },
+    "unknown_deal.consequence": {
+        "nl": "de activiteit telt mee voor de punten, maar niet als contact met die deal",
+        "en": "the activity scores its points but does not count as contact with that deal",
+    },
+    "unknown_customer": {
+        "nl": "klant '{customer_id}' staat niet in Customers",
+        "en": "customer '{customer_id}' is not in Customers",
+    },
+    "unknown_customer.consequence": {
+        "nl": "de activiteit telt mee voor de punten, maar niet als contact met die klant",
+        "en": "the activity scores its points but does not count as contact with that customer",
+    },
+    "stage_empty": {
+        "nl": "fase ontbreekt en de deal heeft geen fasedatum; de deal telt als open in fase '{stage}'",
+        "en": "stage is empty and the deal has no stage date; the deal counts as open in stage '{stage}'",
+    },
+    "left_out_of_revenue_retention": {
+        "nl": "de klant telt mee, maar niet in het omzetbehoud",
+        "en": "the customer counts but is left out of the revenue retention",
+    },
     "criterion_column_missing": {
         "nl": "kwalificatieregel '{criterion}': de kolom bestaat niet in Leads; geen lead voldoet eraan",
         "en": "qualification rule '{criterion}': the column is not in Leads; no lead passes it",

@@ -75,6 +75,8 @@ class Case:
     more: dict = field(default_factory=dict)  # other cells of the same row to set
     marks: tuple = ()
     row_level: bool = False  # the problem is about the whole row: no column named
+    # an id that is gone from its table: the activities naming it are listed too (they link nowhere now)
+    orphans: str | None = None  # "unknown_deal" or "unknown_customer"
 
     @property
     def excel_row(self) -> int:
@@ -141,6 +143,18 @@ CASES = [
     Case("money-minus-1.7e308", "Deals", 28, "value", -1.7e308, f"bedrag is negatief; {AMOUNTS}"),
     Case("money-1e16-text", "Customers", 10, "revenue", "€ 10.000.000.000.000.000",
          f"bedrag is groter dan 1,000,000,000,000,000; controleer het getal; {AMOUNTS}"),
+    Case("revenue-empty", "Customers", 11, "revenue", None,
+         "bedrag ontbreekt; de klant telt mee, maar niet in het omzetbehoud"),
+    # ids that link nowhere, a deal without any stage: still counted, and listed
+    Case("activity-unknown-deal", "Activities", 10, "deal_id", "D-9999",
+         "deal 'D-9999' staat niet in Deals; de activiteit telt mee voor de punten, maar niet als contact met die "
+         "deal"),
+    Case("activity-unknown-customer", "Activities", 11, "customer_id", "C-9999",
+         "klant 'C-9999' staat niet in Customers; de activiteit telt mee voor de punten, maar niet als contact met "
+         "die klant"),
+    Case("stage-empty-no-dates", "Deals", 38, "stage", None,
+         "fase ontbreekt en de deal heeft geen fasedatum; de deal telt als open in fase 'Lead'",
+         more={**NO_OPEN_STAGES, "Gewonnen": None, "Verloren": None}),
     # won before the first contact: one rule whether the won date comes from the won stage or from closed
     Case("won-stage-date-before-created", "Deals", 33, "created", dt.datetime(2026, 7, 1), WON_BEFORE,
          more=NO_OPEN_STAGES, row_level=True),
@@ -149,7 +163,7 @@ CASES = [
     # Excel error values typed or pasted as text, in every kind of column
     Case("error-na-owner", "Leads", 12, "owner", "#N/A", "Excel-foutwaarde #N/A; corrigeer de formule of waarde"),
     Case("error-ref-id", "Deals", 3, "deal_id", "#REF!",
-         f"Excel-foutwaarde #REF!; corrigeer de formule of waarde; {LEFT_OUT}"),
+         f"Excel-foutwaarde #REF!; corrigeer de formule of waarde; {LEFT_OUT}", orphans="unknown_deal"),
     Case("error-div0-type", "Activities", 5, "type", "#DIV/0!",
          f"Excel-foutwaarde #DIV/0!; corrigeer de formule of waarde; {LEFT_OUT}"),
     Case("error-na-date", "Activities", 4, "date", "#N/A",
@@ -167,9 +181,9 @@ CASES = [
     Case("duplicate-lead", "Leads", 16, "lead_id", _original("Leads", 1, "lead_id"),
          "dubbele lead_id (ook in rij 2); alleen de eerste telt mee"),
     Case("duplicate-deal", "Deals", 10, "deal_id", _original("Deals", 1, "deal_id"),
-         "dubbele deal_id (ook in rij 2); alleen de eerste telt mee"),
+         "dubbele deal_id (ook in rij 2); alleen de eerste telt mee", orphans="unknown_deal"),
     Case("duplicate-customer", "Customers", 5, "customer_id", _original("Customers", 1, "customer_id"),
-         "dubbele customer_id (ook in rij 2); alleen de eerste telt mee"),
+         "dubbele customer_id (ook in rij 2); alleen de eerste telt mee", orphans="unknown_customer"),
     Case("stage-unknown", "Deals", 11, "stage", "Twijfel",
          "fase 'Twijfel' staat niet in de config (bekend: Lead, Intake, Offerte, Onderhandeling, Gewonnen, "
          "Verloren); de deal telt niet mee in fase-KPI's"),
@@ -243,6 +257,12 @@ def test_bad_cell(case: Case, clean, tmp_path):
     _, clean_report = clean
     mine = [p for p in report.problems if p.table == case.table and p.row == case.excel_row]
     others = [p for p in report.problems if p not in mine]
+    orphans = []
+    if case.orphans:
+        gone = _original(case.table, case.row, case.column)
+        orphans = [p for p in others if p.code == case.orphans]
+        assert orphans and all(p.table == "Activities" and p.value == gone for p in orphans)
+        others = [p for p in others if p not in orphans]
     assert not others, [p.message("nl") for p in others]
     if case.reason is None:  # understood as the value it stands for: exactly the clean KPIs
         assert not mine, [p.message("nl") for p in mine]
@@ -275,7 +295,7 @@ def test_bad_cell(case: Case, clean, tmp_path):
             assert value is not None, kpi
         else:
             assert value == before[kpi], kpi
-    assert sheet_cells(path, L.DASHBOARD)[L.PROBLEMS] == 1
+    assert sheet_cells(path, L.DASHBOARD)[L.PROBLEMS] == len(report.problems) == 1 + len(orphans)
 
 
 def test_all_bad_cells_in_one_workbook_through_the_command(tmp_path):

@@ -168,6 +168,7 @@ def build_timeline(tables: Tables, settings: Settings) -> Timeline:
     problems += _empty_values(tables, deals, usable=~undated, won=won_date.notna(), lost=lost_date.notna())
     has_history = np.zeros(n, dtype=bool)
     has_history[ev_codes] = True
+    problems += _empty_stages(tables, deals, has_history, settings)
     deals = deals.assign(
         won_date=won_date, lost_date=lost_date, usable=~undated, first_contact=first_contact,
         cycle_days=((won_date - first_contact) / DAY).where(~before),
@@ -202,6 +203,18 @@ def _empty_values(tables: Tables, deals: pd.DataFrame, usable: pd.Series, won: p
     return [Problem("Deals", int(row), header, None, "value_empty",
                     {"consequence": "left_out_of_won_revenue" if w else "left_out_of_pipeline"})
             for row, w in zip(rows.tolist(), is_won.tolist(), strict=True) if row not in listed]
+
+
+def _empty_stages(tables: Tables, deals: pd.DataFrame, has_history: np.ndarray, settings: Settings) -> list[Problem]:
+    """Deals with neither a stage nor a stage date: they count as open in the first stage, and are listed
+    (a stage the config does not know is listed already, by the tables)."""
+    header = tables.headers.get("Deals", {}).get("stage", "stage")
+    empty = deals["stage"].isna().to_numpy() & ~has_history
+    if not empty.any():
+        return []
+    listed = {p.row for p in tables.problems if p.table == "Deals" and p.column == header}
+    return [Problem("Deals", row, header, None, "stage_empty", {"stage": settings.stage_names[0]})
+            for row in deals[ROW].to_numpy()[empty].tolist() if row not in listed]
 
 
 def _entries(raw: pd.DataFrame, deals: pd.DataFrame, order_of: dict[str, int], by_columns: bool) -> dict:

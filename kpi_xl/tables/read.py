@@ -50,6 +50,7 @@ class ParsedTable:
     problems: list[Problem] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     stage_dates: pd.DataFrame | None = None  # Deals only: long form of the per-stage date columns
+    left_out_ids: frozenset = frozenset()  # ids of the rows left out (listed there): other tables may name them
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Tables:
     history_source: str | None = None  # "table", "columns" or None
     problems: list[Problem] = field(default_factory=list)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    left_out_ids: dict[str, frozenset] = field(default_factory=dict)  # table → ids of its left-out rows
 
 
 def read_table(
@@ -137,6 +139,8 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
         problems = [_left_out(p, dropped_rows, name) for p in problems]
 
     frame[ROW] = frame.index.to_numpy(dtype="int64")
+    id_column = UNIQUE_ID.get(name)
+    left_out = set(frame.loc[dropped, id_column].dropna().tolist()) if id_column in frame and dropped.any() else set()
     frame = frame[~dropped]
     # unusable rows go before duplicates are judged: the first *usable* row with an id counts
     if name == "Customers" and "until" in frame and len(frame):
@@ -144,6 +148,7 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
         for row, since, until in zip(frame.loc[wrong, ROW], frame.loc[wrong, "since"], frame.loc[wrong, "until"], strict=True):
             problems.append(Problem(name, int(row), headers.get("until", "until"), until.date(), "until_before_since",
                                     {"since": since.date().isoformat(), "consequence": "left_out"}))
+        left_out |= set(frame.loc[wrong, "customer_id"].dropna().tolist())
         frame = frame[~wrong]
     if name in UNIQUE_ID and len(frame):
         frame, duplicate_problems = _drop_duplicate_ids(name, frame, UNIQUE_ID[name], headers)
@@ -151,7 +156,7 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
     if stage_dates is not None:  # only the rows that stay (not a left-out row, not a later duplicate)
         stage_dates = stage_dates[stage_dates[ROW].isin(frame[ROW])].reset_index(drop=True)
     frame = _ensure_columns(name, frame.reset_index(drop=True), typed=True)
-    return ParsedTable(name, frame, problems, headers, stage_dates)
+    return ParsedTable(name, frame, problems, headers, stage_dates, frozenset(left_out))
 
 
 def _match(name: str, header: list[object], settings: Settings, first_row: int):
@@ -548,6 +553,7 @@ def assemble(parsed: dict[str, ParsedTable], settings: Settings) -> Tables:
         history_source=source,
         problems=problems,
         headers={name: t.headers for name, t in parsed.items()},
+        left_out_ids={name: t.left_out_ids for name, t in parsed.items()},
     )
 
 
