@@ -251,9 +251,11 @@ _CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _TEXT_RUN = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>")
 _SHARED_ITEM = re.compile(rb"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si\s*/>", re.S)
 # A formula whose cell ends without a value (``<f>A2*2</f></c>``, or ``<v/>`` as openpyxl writes it) was never
-# calculated: the readers return it as empty. Its end is found first (cheap, and only in chunks holding a
-# formula at all), then the cell it closes.
-_FORMULA_HINTS = (b"f>", b"<f ", b":f ")
+# calculated: the readers return it as empty. As Excel and the scripts write cells (no prefix, no space between
+# tags) such a cell ends in one of _UNCALCULATED_HINTS, which a calculated one never does (except a formula
+# calculated to empty text, which the pattern then tells apart): a chunk of a million calculated formulas is
+# passed over after a few byte searches. Sheets written otherwise (a prefix, spaces) go through the pattern.
+_UNCALCULATED_HINTS = (b"f></c>", b"/></c>", b"<v></v></c>")
 _UNCALCULATED_END = re.compile(
     rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?P<v><(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
 _CELL_START = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
@@ -323,13 +325,12 @@ def _scan_part(archive: zipfile.ZipFile, part: str, shared: dict[bytes, str],
     cells: dict[tuple[int, int], str] = {}
     tail = b""
     finish_next = False
-    formulas_before = False
     with archive.open(part) as stream:
         while chunk := stream.read(SCAN_CHUNK):
-            formulas = any(hint in chunk for hint in _FORMULA_HINTS)
-            if formulas or formulas_before:  # (a cell cut at the chunk's end is finished with the next one)
+            # (a cell cut at the chunk's end: the tail has it; a hint cut there: the seam has it)
+            seam = tail[-16:] + chunk[:16]
+            if _may_hold_uncalculated(chunk) or any(hint in seam for hint in _UNCALCULATED_HINTS):
                 _uncalculated(tail + chunk, cells)
-            formulas_before = formulas
             if finish_next or b"#" in chunk:
                 _collect(tail + chunk, cells, shared, errors)  # found twice (overlap) is found once: a dict
                 hash_at, end_at = chunk.rfind(b"#"), chunk.rfind(b"c>")
@@ -362,6 +363,17 @@ def _collect(xml: bytes, cells: dict[tuple[int, int], str], shared: dict[bytes, 
             shown = shared.get(b">" + match.group(3) + b"</")
             if shown:
                 _put(cells, match, shown)
+
+
+def _may_hold_uncalculated(xml: bytes) -> bool:
+    if b"f" not in xml:  # one byte, found as fast as '#': most data sheets (text in shared strings) hold none
+        return False
+    if any(hint in xml for hint in _UNCALCULATED_HINTS):
+        return True
+    if b"<f" not in xml and b":f" not in xml:
+        return False  # no formula at all: the usual data sheet
+    # formulas written otherwise than Excel writes them: a prefix, or space between a formula and its value
+    return b"</c>" not in xml or xml.count(b"</f>") != xml.count(b"</f><v>")
 
 
 def _uncalculated(xml: bytes, cells: dict) -> None:
