@@ -79,16 +79,8 @@ def prepare(tables: Tables, settings: Settings) -> Prepared:
                 *links.unlinked_activities(tables.activities, {"deal_id": timeline.activity_codes(tables.activities),
                                                                "customer_id": customers},
                                            tables.headers.get("Activities", {}), tables.left_out_ids,
-                                           {"Deals": len(tables.deals), "Customers": len(tables.customers)}),
-                *cu.empty_revenue(tables.customers, tables.headers.get("Customers", {}).get("revenue"),
-                                  _listed(tables.problems, "Customers", tables.headers, "revenue"))]
+                                           {"Deals": len(tables.deals), "Customers": len(tables.customers)})]
     return Prepared(tables, settings, timeline, qualification, scored, problems, months, customers)
-
-
-def _listed(problems: list[Problem], table: str, headers: dict, column: str) -> set[int]:
-    """The rows of ``table`` with a problem listed in ``column`` already."""
-    header = headers.get(table, {}).get(column, column)
-    return {p.row for p in problems if p.table == table and p.column == header}
 
 
 @dataclass

@@ -141,10 +141,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "fase ontbreekt en de deal heeft geen fasedatum; de deal telt als open in fase '{stage}'",
         "en": "stage is empty and the deal has no stage date; the deal counts as open in stage '{stage}'",
     },
-    "left_out_of_revenue_retention": {
-        "nl": "de klant telt mee, maar niet in het omzetbehoud",
-        "en": "the customer counts but is left out of the revenue retention",
-    },
     "criterion_column_missing": {
         "nl": "kwalificatieregel '{criterion}': de kolom bestaat niet in Leads; geen lead voldoet eraan",
         "en": "qualification rule '{criterion}': the column is not in Leads; no lead passes it",

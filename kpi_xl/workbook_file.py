@@ -395,7 +395,7 @@ def _uncalculated(xml: bytes, cells: dict) -> None:
             continue
         formula = _FORMULA_TEXT.search(inside)
         shown = _unescape(formula.group(1).decode("utf-8", "replace")).strip() if formula else ""
-        cells[_column_index(ref.group(1).decode("ascii") + ref.group(2).decode("ascii"))] = \
+        cells[cell_index(ref.group(1).decode("ascii") + ref.group(2).decode("ascii"))] = \
             FormulaWithoutValue(shown[:200])
 
 

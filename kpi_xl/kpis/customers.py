@@ -26,9 +26,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_xl.config import Settings
-from kpi_xl.errors import Problem
 from kpi_xl.kpis.timeline import DAY, ids_to_positions, per_deal
-from kpi_xl.tables import ROW
 
 
 def active_at(customers: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
@@ -110,16 +108,4 @@ def customer_relationship(customers: pd.DataFrame, activities: pd.DataFrame, as_
         needs_attention=needs,
         churned=churned.reset_index(drop=True),
     )
-
-
-def empty_revenue(customers: pd.DataFrame, header: str | None, listed: set[int]) -> list[Problem]:
-    """Customers whose yearly revenue is empty while others have one: left out of the revenue retention.
-    ``header``: the column as the user named it (None: the table has no revenue column); ``listed``: rows
-    whose revenue is listed already (it could not be read)."""
-    revenue = customers["revenue"]
-    if header is None or not revenue.notna().any():
-        return []
-    rows = customers.loc[revenue.isna(), ROW].tolist()
-    return [Problem("Customers", row, header, None, "value_empty", {"consequence": "left_out_of_revenue_retention"})
-            for row in rows if row not in listed]
 
