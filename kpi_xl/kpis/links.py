@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpi_xl.errors import Problem
+from kpi_xl.errors import Problem, cut_text
 from kpi_xl.tables import ROW
 
 LINKS = (("deal_id", "unknown_deal", "Deals"), ("customer_id", "unknown_customer", "Customers"))
@@ -34,7 +34,7 @@ def unlinked_activities(activities: pd.DataFrame, positions: dict[str, np.ndarra
         unknown = np.flatnonzero(unknown)
         header = headers.get(column, column)
         rows = activities[ROW].to_numpy()[unknown].tolist()
-        problems += [Problem("Activities", row, header, value, code,
-                             {column: value, "consequence": f"{code}.consequence"})
+        problems += [Problem("Activities", row, header, cut_text(value), code,
+                             {column: cut_text(value), "consequence": f"{code}.consequence"})
                      for row, value in zip(rows, ids[unknown].tolist(), strict=True)]
     return sorted(problems, key=lambda p: p.row)
