@@ -113,10 +113,34 @@ def check(path: WorkbookArg, config: ConfigOption = None) -> None:
     if not problems:
         console.print("Geen dataproblemen / no data problems.")
         return
-    for problem in problems:
-        console.print(for_terminal(problem.message(settings.language)), highlight=False, markup=False)
-    console.print(f"{len(problems)} dataproblemen / data problems")
+    print_problems(problems, settings.language)
     raise typer.Exit(1)
+
+
+CHECK_SHOWN = 200  # problems `kpi-xl check` prints one by one, after the counts
+
+
+def print_problems(problems: list, language: str) -> None:
+    """Counts per table, column and kind of problem first, then the first problems one by one (a million
+    bad cells print in a moment, and the counts say where they are)."""
+    from kpi_xl.errors import problem_kinds
+    from kpi_xl.messages import text
+
+    console.print("Per tabel, kolom en soort probleem / per table, column and kind of problem:")
+    for kind in problem_kinds(problems):
+        where = kind.table + (f", {text('column', language)} '{kind.column}'" if kind.column else "")
+        first = kind.first
+        example = f"{text('row', language)} {first.row}: " if first.row is not None else ""
+        console.print(for_terminal(f"{kind.count:>10,}  {where}: {example}{first.reason(language)}"),
+                      highlight=False, markup=False, soft_wrap=True)
+    shown = problems[:CHECK_SHOWN]
+    console.print(f"De eerste {len(shown)} / the first {len(shown)}:")
+    console.print("\n".join(for_terminal(problem.message(language)) for problem in shown), highlight=False,
+                  markup=False, soft_wrap=True)
+    if len(problems) > len(shown):
+        console.print(f"… en nog {len(problems) - len(shown):,} / and {len(problems) - len(shown):,} more "
+                      "(Checks lists them after a refresh)", highlight=False)
+    console.print(f"{len(problems):,} dataproblemen / data problems", highlight=False)
 
 
 @app.command()

@@ -20,6 +20,7 @@ from kpi_xl.errors import Problem
 from kpi_xl.kpis import action_points as ap
 from kpi_xl.kpis import customers as cu
 from kpi_xl.kpis import insight as ins
+from kpi_xl.kpis import links
 from kpi_xl.kpis import lookalike as la
 from kpi_xl.kpis import pipeline as pl
 from kpi_xl.kpis import qualified_leads as ql
@@ -74,7 +75,11 @@ def prepare(tables: Tables, settings: Settings) -> Prepared:
         customers = cu.positions(tables.customers, tables.activities["customer_id"])
         months = data_months(tables)
         timeline = pending.result()
-    problems = [*tables.problems, *timeline.problems, *qualification.problems]
+    problems = [*tables.problems, *timeline.problems, *qualification.problems,
+                *links.unlinked_activities(tables.activities, {"deal_id": timeline.activity_codes(tables.activities),
+                                                               "customer_id": customers},
+                                           tables.headers.get("Activities", {}), tables.left_out_ids,
+                                           {"Deals": len(tables.deals), "Customers": len(tables.customers)})]
     return Prepared(tables, settings, timeline, qualification, scored, problems, months, customers)
 
 

@@ -79,8 +79,34 @@ def show_value(value: Any) -> str:
     """A cell value as a user would recognise it: dates as 2026-03-31, text in quotes."""
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:  # not 1.7e308 as 309 digits
         return str(int(value))
     if isinstance(value, str):
         return f"'{value}'"
     return str(value)
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    """All problems of one kind in one column of one table: how many, and the first of them."""
+
+    table: str
+    column: str | None
+    code: str
+    count: int
+    first: Problem
+
+
+def problem_kinds(problems: list[Problem]) -> list[ProblemKind]:
+    """The problems counted per (table, column, code), in the order each kind first appears."""
+    counts: dict[tuple, int] = {}
+    firsts: dict[tuple, Problem] = {}
+    for problem in problems:
+        key = (problem.table, problem.column, problem.code)
+        if key in counts:
+            counts[key] += 1
+        else:
+            counts[key] = 1
+            firsts[key] = problem
+    return [ProblemKind(*key, count, firsts[key]) for key, count in counts.items()]
+

@@ -97,6 +97,9 @@ CONVERSION_FIRST_ROW = 54
 HISTORY_COLUMNS = ("month", "qualified_leads", "action_points", "pipeline_value", "deal_velocity", "retention",
                    "won_revenue", "refreshed_at")
 CHECKS_COLUMNS = ("sheet", "row", "column", "value", "problem")
+# Checks lists this many problems one by one, then one summary row per table, column and kind of problem
+# (Excel's limit is 1,048,576 rows; a list longer than this is read by nobody)
+MAX_CHECK_ROWS = 10_000
 
 # The cells a refresh writes, per owned sheet: (top, left, bottom, right), 0-based, bottom None = every row.
 # A cell outside them (a note or a formula the user put beside the Dashboard) is the user's: kept as it is.

@@ -59,6 +59,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "required value is empty",
     },
     "left_out": {"nl": "de rij telt niet mee", "en": "the row is left out"},
+    "amount_too_large": {
+        "nl": "bedrag is groter dan {limit}; controleer het getal",
+        "en": "amount is larger than {limit}; check the number",
+    },
+    "value_empty": {
+        "nl": "bedrag ontbreekt",
+        "en": "amount is empty",
+    },
+    "left_out_of_pipeline": {
+        "nl": "de deal telt mee als open deal, maar niet in de pijplijnwaarde",
+        "en": "the deal counts as an open deal but is left out of the pipeline value",
+    },
+    "left_out_of_won_revenue": {
+        "nl": "de deal telt mee als gewonnen, maar niet in de gewonnen omzet",
+        "en": "the deal counts as won but is left out of the won revenue",
+    },
+    "formula_without_value": {
+        "nl": "formule zonder berekende waarde (zo schrijven scripts ze); open de werkmap in Excel en sla "
+              "hem op, zodat Excel de formule berekent",
+        "en": "formula without a calculated value (as scripts write them); open and save the workbook in "
+              "Excel so it calculates the formula",
+    },
+    "more_like_this": {
+        "nl": "nog {count} rijen met dit soort probleem, niet apart getoond; bijvoorbeeld rij {row}: {reason}",
+        "en": "{count} more rows with this kind of problem, not shown one by one; for example row {row}: {reason}",
+    },
     "left_out_of_amounts": {
         "nl": "de rij telt niet mee in de bedragen",
         "en": "the row is left out of the amounts",
@@ -106,6 +132,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "name_variants_more": {
         "nl": "opmerking: nog {count} namen in deze kolom op meer manieren gespeld; alle rijen tellen mee",
         "en": "note: {count} more names in this column are spelled in more than one way; every row counts",
+    },
+    "unknown_deal.consequence": {
+        "nl": "de activiteit telt mee voor de punten, maar niet als contact met die deal",
+        "en": "the activity scores its points but does not count as contact with that deal",
+    },
+    "unknown_customer": {
+        "nl": "klant '{customer_id}' staat niet in Customers",
+        "en": "customer '{customer_id}' is not in Customers",
+    },
+    "unknown_customer.consequence": {
+        "nl": "de activiteit telt mee voor de punten, maar niet als contact met die klant",
+        "en": "the activity scores its points but does not count as contact with that customer",
+    },
+    "stage_empty": {
+        "nl": "fase ontbreekt en de deal heeft geen fasedatum; de deal telt als open in fase '{stage}'",
+        "en": "stage is empty and the deal has no stage date; the deal counts as open in stage '{stage}'",
     },
     "criterion_column_missing": {
         "nl": "kwalificatieregel '{criterion}': de kolom bestaat niet in Leads; geen lead voldoet eraan",

@@ -16,7 +16,8 @@ import pandas as pd
 from kpi_xl import layout as L
 from kpi_xl.compute import MonthReport
 from kpi_xl.config import Settings
-from kpi_xl.errors import show_value
+from kpi_xl.errors import problem_kinds, show_value
+from kpi_xl.messages import text as message
 
 Cell = tuple[int, int]
 
@@ -238,15 +239,24 @@ def history_rows(report: MonthReport, refreshed_at: dt.datetime, existing: list[
 
 
 def checks_rows(report: MonthReport) -> list[list[object]]:
-    """Checks: one row per data problem (sheet, Excel row, column, value, problem and what to do)."""
+    """Checks: one row per data problem (sheet, Excel row, column, value, problem and what to do).
+
+    Past ``L.MAX_CHECK_ROWS`` problems (Excel would refuse a sheet of a million rows, and nobody reads
+    one), the rest is summed up: one row per table, column and kind of problem, with the count and the
+    first such row as an example."""
     lang = report.language
     header = [L.label(f"c.{c}", lang) for c in L.CHECKS_COLUMNS]
     if not report.problems:
         return [header, [L.label("c.none", lang), None, None, None, None]]
     rows = [header]
-    for p in report.problems:
+    for p in report.problems[:L.MAX_CHECK_ROWS]:
         value = None if p.value is None else show_value(p.value).strip("'")
         rows.append([p.table, p.row, p.column, value, p.reason(lang)])
+    for kind in problem_kinds(report.problems[L.MAX_CHECK_ROWS:]):
+        first = kind.first
+        where = first.row if first.row is not None else "-"
+        rows.append([kind.table, None, kind.column, None,
+                     message("more_like_this", lang, count=kind.count, row=where, reason=first.reason(lang))])
     return rows
 
 

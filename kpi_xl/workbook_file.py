@@ -250,6 +250,17 @@ _CELL_REF = re.compile(rb"\br=[\"']([A-Za-z]{1,3})(\d+)[\"']")
 _CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _TEXT_RUN = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>")
 _SHARED_ITEM = re.compile(rb"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si\s*/>", re.S)
+# A formula whose cell ends without a value (``<f>A2*2</f></c>``, or ``<v/>`` as openpyxl writes it) was never
+# calculated: the readers return it as empty. As Excel and the scripts write cells (no prefix, no space between
+# tags) such a cell ends in one of _UNCALCULATED_HINTS, which a calculated one never does (except a formula
+# calculated to empty text, which the pattern then tells apart): a chunk of a million calculated formulas is
+# passed over after a few byte searches. Sheets written otherwise (a prefix, spaces) go through the pattern.
+_UNCALCULATED_HINTS = (b"f></c>", b"/></c>", b"<v></v></c>")
+_UNCALCULATED_END = re.compile(
+    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?P<v><(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+_CELL_START = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<]*)</")
+_TEXT_TYPE = re.compile(rb"\bt=[\"']str[\"']")
 SCAN_CHUNK = 4 * 1024**2
 SCAN_OVERLAP = 256 * 1024  # longer than any one cell: 32,767 characters of up to 4 bytes, plus markup
 
@@ -257,7 +268,8 @@ SCAN_OVERLAP = 256 * 1024  # longer than any one cell: 32,767 characters of up t
 def error_cells(path: str | Path, sheets: Iterable[str]) -> dict[str, dict[tuple[int, int], str]]:
     """Excel error values in these sheets: sheet → {(row, column) 0-based: ``'#N/A'``}.
 
-    Error cells, and text cells whose text is an error value. Inflating each
+    Error cells, and text cells whose text is an error value; formula cells without a calculated value
+    (scripts write them so) as a :class:`~kpi_xl.tables.coerce.FormulaWithoutValue`. Inflating each
     sheet part once, as a stream, also checks what the central directory
     claims: zipfile stops at a part's declared size and checks its CRC, so a
     part that unpacks to more than it says is refused here, before
@@ -315,6 +327,10 @@ def _scan_part(archive: zipfile.ZipFile, part: str, shared: dict[bytes, str],
     finish_next = False
     with archive.open(part) as stream:
         while chunk := stream.read(SCAN_CHUNK):
+            # (a cell cut at the chunk's end: the tail has it; a hint cut there: the seam has it)
+            seam = tail[-16:] + chunk[:16]
+            if _may_hold_uncalculated(chunk) or any(hint in seam for hint in _UNCALCULATED_HINTS):
+                _uncalculated(tail + chunk, cells)
             if finish_next or b"#" in chunk:
                 _collect(tail + chunk, cells, shared, errors)  # found twice (overlap) is found once: a dict
                 hash_at, end_at = chunk.rfind(b"#"), chunk.rfind(b"c>")
@@ -347,6 +363,40 @@ def _collect(xml: bytes, cells: dict[tuple[int, int], str], shared: dict[bytes, 
             shown = shared.get(b">" + match.group(3) + b"</")
             if shown:
                 _put(cells, match, shown)
+
+
+def _may_hold_uncalculated(xml: bytes) -> bool:
+    if b"f" not in xml:  # one byte, found as fast as '#': most data sheets (text in shared strings) hold none
+        return False
+    if any(hint in xml for hint in _UNCALCULATED_HINTS):
+        return True
+    if b"<f" not in xml and b":f" not in xml:
+        return False  # no formula at all: the usual data sheet
+    # formulas written otherwise than Excel writes them: a prefix, or space between a formula and its value
+    return b"</c>" not in xml or xml.count(b"</f>") != xml.count(b"</f><v>")
+
+
+def _uncalculated(xml: bytes, cells: dict) -> None:
+    """Formula cells without a calculated value → :class:`FormulaWithoutValue` (a formula that calculated to
+    empty text, ``t="str"`` with an empty ``<v>``, has its value)."""
+    from kpi_xl.tables.coerce import FormulaWithoutValue
+
+    for end in _UNCALCULATED_END.finditer(xml):
+        at = end.start()
+        start, prefixed = xml.rfind(b"<c", 0, at), xml.rfind(b":c", 0, at)  # the cell this formula is in
+        if prefixed > start:
+            start = xml.rfind(b"<", 0, prefixed)
+        cell = _CELL_START.match(xml, start) if start >= 0 else None
+        ref = _CELL_REF.search(cell.group(1)) if cell is not None else None
+        if ref is None:
+            continue
+        inside = xml[cell.end():end.end()]
+        if end.group("v") is not None and _TEXT_TYPE.search(cell.group(1)):  # calculated to empty text
+            continue
+        formula = _FORMULA_TEXT.search(inside)
+        shown = _unescape(formula.group(1).decode("utf-8", "replace")).strip() if formula else ""
+        cells[cell_index(ref.group(1).decode("ascii") + ref.group(2).decode("ascii"))] = \
+            FormulaWithoutValue(shown[:200])
 
 
 def _put(cells: dict[tuple[int, int], str], match: re.Match, shown: str) -> None:

@@ -13,21 +13,29 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
+import os
 import shutil
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from kpi_xl import layout as L
 from kpi_xl.config import load_config
-from kpi_xl.errors import KpiError
+from kpi_xl.compute import compute
+from kpi_xl.errors import KpiError, Problem
 from kpi_xl.refresh import refresh_file
+from kpi_xl.report import build_plan, checks_rows
 from kpi_xl.sample import generate
-from kpi_xl.tables import read_table
+from kpi_xl.tables import read_table, read_tables
 from kpi_xl.workbook_new import fill_tables, new_workbook
 from tests.workbooks import NOW, TODAY, sheet_cells
 
@@ -67,6 +75,8 @@ class Case:
     more: dict = field(default_factory=dict)  # other cells of the same row to set
     marks: tuple = ()
     row_level: bool = False  # the problem is about the whole row: no column named
+    # an id that is gone from its table: the activities naming it are listed too (they link nowhere now)
+    orphans: str | None = None  # "unknown_deal" or "unknown_customer"
 
     @property
     def excel_row(self) -> int:
@@ -84,6 +94,10 @@ class Case:
 
 BAD_DATE = "geen geldige datum; gebruik bijvoorbeeld 31-03-2026 of 2026-03-31"
 LEFT_OUT = "de rij telt niet mee"
+AMOUNTS = "de rij telt niet mee in de bedragen"
+BAD_MONEY = f"geen geldig bedrag; gebruik een getal zoals 1234,56; {AMOUNTS}"
+WON_BEFORE = "gewonnen vóór eerste contact; de doorlooptijd telt niet mee"
+NO_OPEN_STAGES = {"Lead": None, "Intake": None, "Offerte": None, "Onderhandeling": None}
 
 CASES = [
     # dates written in other ways: understood, nothing to report
@@ -113,23 +127,51 @@ CASES = [
     Case("money-text-revenue", "Customers", 2, "revenue", lambda v: f"EUR {v:,.0f}".replace(",", "."), None),
     # amounts that are not amounts
     Case("money-negative", "Deals", 7, "value", -500, "bedrag is negatief; de rij telt niet mee in de bedragen"),
-    Case("money-word", "Deals", 8, "value", "veel geld", "geen geldig bedrag; gebruik een getal zoals 1234,56"),
-    Case("money-dots", "Deals", 9, "value", "1.2.3", "geen geldig bedrag; gebruik een getal zoals 1234,56"),
-    Case("money-nvt", "Customers", 4, "revenue", "n.v.t.", "geen geldig bedrag; gebruik een getal zoals 1234,56"),
+    Case("money-word", "Deals", 8, "value", "veel geld", BAD_MONEY),
+    Case("money-dots", "Deals", 9, "value", "1.2.3", BAD_MONEY),
+    Case("money-nvt", "Customers", 4, "revenue", "n.v.t.", BAD_MONEY),
     Case("number-word", "Leads", 14, "employees", "veel", "geen geldig getal"),
     Case("bool-maybe", "Leads", 13, "qualified", "misschien", "gebruik ja/nee (of leeg laten)"),
+    # nothing left out of a KPI without a line on Checks (issue 10): empty amounts, amounts too big to add up
+    Case("money-empty-open-deal", "Deals", 24, "value", None,
+         "bedrag ontbreekt; de deal telt mee als open deal, maar niet in de pijplijnwaarde"),
+    Case("money-empty-won-deal", "Deals", 18, "value", None,
+         "bedrag ontbreekt; de deal telt mee als gewonnen, maar niet in de gewonnen omzet"),
+    Case("money-empty-lost-deal", "Deals", 19, "value", None, None),  # a lost deal's amount is used nowhere
+    Case("money-1.7e308", "Deals", 25, "value", 1.7e308,
+         f"bedrag is groter dan 1,000,000,000,000,000; controleer het getal; {AMOUNTS}"),
+    Case("money-minus-1.7e308", "Deals", 28, "value", -1.7e308, f"bedrag is negatief; {AMOUNTS}"),
+    Case("money-1e16-text", "Customers", 10, "revenue", "€ 10.000.000.000.000.000",
+         f"bedrag is groter dan 1,000,000,000,000,000; controleer het getal; {AMOUNTS}"),
+    # ids that link nowhere, a deal without any stage: still counted, and listed
+    Case("activity-unknown-deal", "Activities", 10, "deal_id", "D-9999",
+         "deal 'D-9999' staat niet in Deals; de activiteit telt mee voor de punten, maar niet als contact met die "
+         "deal"),
+    Case("activity-unknown-customer", "Activities", 11, "customer_id", "C-9999",
+         "klant 'C-9999' staat niet in Customers; de activiteit telt mee voor de punten, maar niet als contact met "
+         "die klant"),
+    Case("stage-empty-no-dates", "Deals", 38, "stage", None,
+         "fase ontbreekt en de deal heeft geen fasedatum; de deal telt als open in fase 'Lead'",
+         more={**NO_OPEN_STAGES, "Gewonnen": None, "Verloren": None}),
+    # won before the first contact: one rule whether the won date comes from the won stage or from closed
+    Case("won-stage-date-before-created", "Deals", 33, "created", dt.datetime(2026, 7, 1), WON_BEFORE,
+         more=NO_OPEN_STAGES, row_level=True),
+    Case("won-closed-before-created", "Deals", 27, "created", dt.datetime(2026, 6, 1), WON_BEFORE,
+         more=NO_OPEN_STAGES, row_level=True),
     # Excel error values typed or pasted as text, in every kind of column
     Case("error-na-owner", "Leads", 12, "owner", "#N/A", "Excel-foutwaarde #N/A; corrigeer de formule of waarde"),
     Case("error-ref-id", "Deals", 3, "deal_id", "#REF!",
-         f"Excel-foutwaarde #REF!; corrigeer de formule of waarde; {LEFT_OUT}"),
+         f"Excel-foutwaarde #REF!; corrigeer de formule of waarde; {LEFT_OUT}", orphans="unknown_deal"),
     Case("error-div0-type", "Activities", 5, "type", "#DIV/0!",
          f"Excel-foutwaarde #DIV/0!; corrigeer de formule of waarde; {LEFT_OUT}"),
     Case("error-na-date", "Activities", 4, "date", "#N/A",
          f"Excel-foutwaarde #N/A; corrigeer de formule of waarde; {LEFT_OUT}"),
-    Case("error-na-value", "Deals", 17, "value", "#N/A", "Excel-foutwaarde #N/A; corrigeer de formule of waarde"),
-    Case("error-div0-value", "Deals", 6, "value", "#DIV/0!", "Excel-foutwaarde #DIV/0!; corrigeer de formule of waarde"),
+    Case("error-na-value", "Deals", 17, "value", "#N/A",
+         f"Excel-foutwaarde #N/A; corrigeer de formule of waarde; {AMOUNTS}"),
+    Case("error-div0-value", "Deals", 6, "value", "#DIV/0!",
+         f"Excel-foutwaarde #DIV/0!; corrigeer de formule of waarde; {AMOUNTS}"),
     Case("error-ref-revenue", "Customers", 3, "revenue", "#REF!",
-         "Excel-foutwaarde #REF!; corrigeer de formule of waarde"),
+         f"Excel-foutwaarde #REF!; corrigeer de formule of waarde; {AMOUNTS}"),
     Case("error-dutch-value", "Customers", 9, "company", "#WAARDE!",
          "Excel-foutwaarde #WAARDE!; corrigeer de formule of waarde"),
     # required cells, duplicates, values the config does not know
@@ -137,9 +179,9 @@ CASES = [
     Case("duplicate-lead", "Leads", 16, "lead_id", _original("Leads", 1, "lead_id"),
          "dubbele lead_id (ook in rij 2); alleen de eerste telt mee"),
     Case("duplicate-deal", "Deals", 10, "deal_id", _original("Deals", 1, "deal_id"),
-         "dubbele deal_id (ook in rij 2); alleen de eerste telt mee"),
+         "dubbele deal_id (ook in rij 2); alleen de eerste telt mee", orphans="unknown_deal"),
     Case("duplicate-customer", "Customers", 5, "customer_id", _original("Customers", 1, "customer_id"),
-         "dubbele customer_id (ook in rij 2); alleen de eerste telt mee"),
+         "dubbele customer_id (ook in rij 2); alleen de eerste telt mee", orphans="unknown_customer"),
     Case("stage-unknown", "Deals", 11, "stage", "Twijfel",
          "fase 'Twijfel' staat niet in de config (bekend: Lead, Intake, Offerte, Onderhandeling, Gewonnen, "
          "Verloren); de deal telt niet mee in fase-KPI's"),
@@ -213,6 +255,12 @@ def test_bad_cell(case: Case, clean, tmp_path):
     _, clean_report = clean
     mine = [p for p in report.problems if p.table == case.table and p.row == case.excel_row]
     others = [p for p in report.problems if p not in mine]
+    orphans = []
+    if case.orphans:
+        gone = _original(case.table, case.row, case.column)
+        orphans = [p for p in others if p.code == case.orphans]
+        assert orphans and all(p.table == "Activities" and p.value == gone for p in orphans)
+        others = [p for p in others if p not in orphans]
     assert not others, [p.message("nl") for p in others]
     if case.reason is None:  # understood as the value it stands for: exactly the clean KPIs
         assert not mine, [p.message("nl") for p in mine]
@@ -245,7 +293,7 @@ def test_bad_cell(case: Case, clean, tmp_path):
             assert value is not None, kpi
         else:
             assert value == before[kpi], kpi
-    assert sheet_cells(path, L.DASHBOARD)[L.PROBLEMS] == 1
+    assert sheet_cells(path, L.DASHBOARD)[L.PROBLEMS] == len(report.problems) == 1 + len(orphans)
 
 
 def test_all_bad_cells_in_one_workbook_through_the_command(tmp_path):
@@ -398,10 +446,14 @@ def test_a_formula_instead_of_a_value(small, clean, tmp_path):
     value = _original("Deals", 2, "value")
     _edit(path, lambda book: book["Deals"].cell(3, _position(book, "Deals", "value") + 1, f"={value}/2*2"))
     report = refresh_file(path, month=MONTH, now=NOW, today=TODAY).report
-    # openpyxl stores no calculated value: the cell reads as empty, the deal counts without an amount
-    assert report.problems == []
+    # openpyxl stores no calculated value: the readers see an empty cell; it is listed, never read as empty
+    assert [p.message("nl") for p in report.problems] == [
+        f"Deals, rij 3, kolom 'value' ('={value}/2*2'): formule zonder berekende waarde (zo schrijven scripts "
+        "ze); open de werkmap in Excel en sla hem op, zodat Excel de formule berekent; de rij telt niet mee in "
+        "de bedragen"]
     assert report.tiles["qualified_leads"].value == clean[1].tiles["qualified_leads"].value
     assert report.tiles["pipeline_value"].value == clean[1].tiles["pipeline_value"].value - value
+    assert sheet_cells(path, L.DASHBOARD)[L.PROBLEMS] == 1
 
 
 @pytest.mark.parametrize("error", ["#N/A", "#DIV/0!", "#REF!"])
@@ -411,7 +463,8 @@ def test_real_excel_error_cells_are_reported(error, small, tmp_path):
     _edit(path, lambda book: book["Deals"].cell(4, _position(book, "Deals", "value") + 1, error))  # an error cell
     report = refresh_file(path, month=MONTH, now=NOW, today=TODAY).report
     assert [p.message("nl") for p in report.problems] == [
-        f"Deals, rij 4, kolom 'value' ('{error}'): Excel-foutwaarde {error}; corrigeer de formule of waarde"]
+        f"Deals, rij 4, kolom 'value' ('{error}'): Excel-foutwaarde {error}; corrigeer de formule of waarde; "
+        f"{AMOUNTS}"]
 
 
 # --------------------------------------------------------------------------- the config
@@ -475,3 +528,138 @@ def test_a_table_of_1048576_rows():
         "de rij telt niet mee")
     print(f"read_table: {n:,} rows in {seconds:.1f} s")
     assert seconds < 60, f"read_table took {seconds:.1f} s for {n:,} rows"
+
+
+# --------------------------------------------------------------------------- extreme numbers: never a traceback
+
+EXTREMES = [math.inf, -math.inf, 1.7e308, -1.7e308, -0.0, 5e-324, math.nan, 1e15, 1e16, 2.0**63, 10**400, -(10**400)]
+# every column of the sample that holds numbers (amounts, counts) or dates (a number there is a serial day)
+NUMERIC_CELLS = [(t, c) for t, c in [
+    ("Deals", "value"), ("Customers", "revenue"), ("Leads", "employees"), ("Leads", "budget"),
+    ("Customers", "employees"), ("Leads", "created"), ("Activities", "date"), ("Deals", "created"),
+    ("Deals", "closed"), ("Deals", "Offerte"), ("Deals", "Gewonnen"), ("Customers", "since"),
+    ("Customers", "until"), ("Customers", "last_contact")] if c in COL[t]]
+TINY = {table: copy.deepcopy(rows[:13]) for table, rows in ROWS.items()}
+
+
+def _plan_numbers(plan) -> list[float]:
+    return [v for cells in plan.sheets().values() for v in cells.values()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)]
+
+
+# examples per run (each a whole compute); KPI_XL_FUZZ=10 runs ten times as many, as in test_hostile
+EXTREME_EXAMPLES = 15 * int(os.environ.get("KPI_XL_FUZZ", "1"))
+
+
+@hyp_settings(max_examples=EXTREME_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(NUMERIC_CELLS), st.integers(1, 12), st.sampled_from(EXTREMES)),
+                min_size=1, max_size=14))
+def test_extreme_numbers_in_every_numeric_column_never_raise(cells):
+    """inf, -inf, 1.7e308, -0.0, 5e-324, NaN, ints too big for a float: compute returns, and every number
+    the refresh would write is finite (or the cell is blank)."""
+    rows = copy.deepcopy(TINY)
+    cells = list({(place, row): value for place, row, value in cells}.items())  # one value per cell: the last
+    cells = [(place, row, value) for (place, row), value in cells]
+    for (table, column), row, value in cells:
+        rows[table][row][COL[table][column]] = value
+    tables = read_tables(rows, SETTINGS)
+    report = compute(tables, SETTINGS, month=MONTH, today=TODAY)
+    plan = build_plan(report, SETTINGS, NOW)
+    numbers = _plan_numbers(plan)
+    assert all(math.isfinite(v) for v in numbers), [v for v in numbers if not math.isfinite(v)]
+    for (table, column), row, value in cells:  # a number that cannot be a value or a date is listed
+        if not isinstance(value, int) and math.isnan(value):
+            continue  # what a typed reader hands over for an empty cell
+        bad = isinstance(value, int) or not math.isfinite(value) or abs(value) > 1e15
+        if bad and column in ("value", "revenue", "budget"):
+            assert any(p.table == table and p.row == row + 1 for p in report.problems), (table, row, value)
+
+
+def test_amounts_that_would_overflow_a_sum_are_listed_and_left_out():
+    """Two open deals of 1.7e308 would add up to inf: both listed, the pipeline is the sum of the others."""
+    rows = copy.deepcopy(ROWS)
+    clean_report = compute(read_tables(copy.deepcopy(ROWS), SETTINGS), SETTINGS, month=MONTH, today=TODAY)
+    open_rows = [24, 31]  # Offerte and Onderhandeling at the end of October
+    for row in open_rows:
+        rows["Deals"][row][COL["Deals"]["value"]] = 1.7e308
+    report = compute(read_tables(rows, SETTINGS), SETTINGS, month=MONTH, today=TODAY)
+    assert sorted((p.row, p.code) for p in report.problems) == [(25, "amount_too_large"), (32, "amount_too_large")]
+    expected = clean_report.pipeline.value - sum(_original("Deals", r, "value") for r in open_rows)
+    assert report.pipeline.value == pytest.approx(expected)
+    assert report.pipeline.deals == clean_report.pipeline.deals  # still open deals, without an amount
+
+
+# --------------------------------------------------------------------------- output bounds: Checks and `check`
+
+
+def _many_problems(n: int) -> list[Problem]:
+    """n bad dates in Activities, then 3 unknown types, then one empty deal amount."""
+    return ([Problem("Activities", 2 + i, "date", "gisteren", "bad_date", {"consequence": "left_out"})
+             for i in range(n)]
+            + [Problem("Activities", 2 + n + i, "type", "postduif", "unknown_activity_type", {"type": "postduif"})
+               for i in range(3)]
+            + [Problem("Deals", 7, "value", None, "value_empty", {"consequence": "left_out_of_pipeline"})])
+
+
+def test_checks_lists_the_first_problems_then_one_summary_row_per_kind():
+    problems = _many_problems(L.MAX_CHECK_ROWS + 2_500)
+    rows = checks_rows(SimpleNamespace(language="nl", problems=problems))
+    assert len(rows) == 1 + L.MAX_CHECK_ROWS + 3  # header, the first 10,000, one row per kind of the rest
+    assert rows[L.MAX_CHECK_ROWS] == ["Activities", L.MAX_CHECK_ROWS + 1, "date", "gisteren",
+                                      f"{BAD_DATE}; {LEFT_OUT}"]
+    assert rows[-3:] == [
+        ["Activities", None, "date", None, "nog 2500 rijen met dit soort probleem, niet apart getoond; "
+                                           f"bijvoorbeeld rij {L.MAX_CHECK_ROWS + 2}: {BAD_DATE}; {LEFT_OUT}"],
+        ["Activities", None, "type", None, "nog 3 rijen met dit soort probleem, niet apart getoond; bijvoorbeeld "
+                                           f"rij {L.MAX_CHECK_ROWS + 2_502}: activiteitstype 'postduif' staat niet "
+                                           "in de config; telt als 0 punten"],
+        ["Deals", None, "value", None, "nog 1 rijen met dit soort probleem, niet apart getoond; bijvoorbeeld rij 7: "
+                                       "bedrag ontbreekt; de deal telt mee als open deal, maar niet in de "
+                                       "pijplijnwaarde"],
+    ]
+    # up to the cap: every problem on its own row, no summary
+    assert len(checks_rows(SimpleNamespace(language="nl", problems=problems[:L.MAX_CHECK_ROWS]))) == \
+        1 + L.MAX_CHECK_ROWS
+    assert checks_rows(SimpleNamespace(language="en", problems=problems[:1]))[1][4] == \
+        "not a valid date; use for example 2026-03-31 or 31-03-2026; the row is left out"
+
+
+def test_a_million_problems_make_a_checks_sheet_excel_can_open():
+    problems = _many_problems(1_000_000)
+    start = time.perf_counter()
+    rows = checks_rows(SimpleNamespace(language="en", problems=problems))
+    seconds = time.perf_counter() - start
+    assert len(rows) == 1 + L.MAX_CHECK_ROWS + 3 < 1_048_576
+    assert rows[-3][4].startswith(f"{1_000_000 - L.MAX_CHECK_ROWS} more rows with this kind of problem")
+    assert seconds < 10, seconds
+
+
+def test_check_prints_counts_per_kind_first_then_the_first_rows(tmp_path):
+    """12,000 unreadable dates: `kpi-xl check` prints the counts, the first 200, and how many more; the
+    refresh writes Checks capped, and the Dashboard counts them all."""
+    rows = copy.deepcopy(ROWS)
+    head = rows["Activities"][0]
+    extra = [[None] * len(head) for _ in range(12_000)]
+    for line in extra:
+        line[COL["Activities"]["date"]], line[COL["Activities"]["owner"]] = "gisteren", "Jan"
+        line[COL["Activities"]["type"]] = "call"
+    rows["Activities"] += extra
+    first_bad = len(ROWS["Activities"]) + 1  # the Excel row of the first added line
+    path = _workbook(tmp_path / "many.xlsm", rows)
+    check = subprocess.run([sys.executable, "-m", "kpi_xl.cli", "check", str(path)], capture_output=True,
+                           text=True, timeout=120, check=False)
+    assert check.returncode == 1 and "Traceback" not in check.stdout + check.stderr
+    lines = check.stdout.splitlines()
+    counts = lines.index("Per tabel, kolom en soort probleem / per table, column and kind of problem:")
+    assert lines[counts + 1] == (f"    12,000  Activities, kolom 'date': rij {first_bad}: {BAD_DATE}; {LEFT_OUT}")
+    assert f"Activities, rij {first_bad}, kolom 'date' ('gisteren'): {BAD_DATE}; {LEFT_OUT}" in lines
+    assert f"Activities, rij {first_bad + 199}, kolom 'date'" in check.stdout
+    assert f"Activities, rij {first_bad + 200}, kolom 'date'" not in check.stdout
+    assert "… en nog 11,800 / and 11,800 more (Checks lists them after a refresh)" in check.stdout
+    assert "12,000 dataproblemen / data problems" in check.stdout
+    report = refresh_file(path, month=MONTH, now=NOW, today=TODAY).report
+    assert len(report.problems) == 12_000
+    checks = _checks_rows(path)
+    assert len(checks) == 1 + L.MAX_CHECK_ROWS + 1
+    assert checks[-1][4].startswith("nog 2000 rijen met dit soort probleem")
+    assert sheet_cells(path, L.DASHBOARD)[L.PROBLEMS] == 12_000

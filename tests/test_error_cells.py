@@ -9,6 +9,7 @@ import pytest
 
 from kpi_xl import workbook_file as wf
 from kpi_xl.errors import KpiError
+from kpi_xl.tables.coerce import FormulaWithoutValue
 
 WORKBOOK = (b'<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
             b'<sheet name="Deals" sheetId="1" r:id="rId1"/></sheets></workbook>')
@@ -97,3 +98,30 @@ def test_error_cells_in_a_package_written_like_the_open_xml_sdk(tmp_path):
         z.writestr("xl/worksheets/data.xml", sheet)
         z.writestr("xl/strings.xml", strings)
     assert wf.error_cells(path, ["Deals"]) == {"Deals": {(1, 1): "#REF!", (1, 2): "#N/A"}}
+
+
+# --------------------------------------------------------------------------- formulas never calculated
+
+
+def test_formulas_without_a_calculated_value_are_found(tmp_path):
+    cells = (b'<c r="B2"><f>A2*2</f></c>'  # no value at all
+             b'<c r="C2"><f>1+1</f><v /></c>'  # as openpyxl writes it
+             b'<x:c r="D3"><x:f>SUM(A:A)</x:f><x:v></x:v></x:c>'  # prefixed, empty value
+             b'<c r="E4"><f t="shared" si="0"/></c>'  # a shared formula's follower, no value
+             b'<c r="F5" s="2"><f>A5&amp;"x"</f>\n  </c>'  # whitespace, an escaped formula
+             b'<c r="G6"><f>1+1</f><v>2</v></c>'  # calculated: read as its value
+             b'<c r="H7" t="str"><f>""</f><v></v></c>'  # calculated to empty text
+             b'<c r="I8" t="e"><f>1/0</f><v>#DIV/0!</v></c>'  # an error value
+             b'<c r="J9" t="n"><v>5</v></c>')
+    found = wf.error_cells(_book(tmp_path / "f.xlsx", cells), ["Deals"])["Deals"]
+    formulas = {cell: str(value) for cell, value in found.items() if isinstance(value, FormulaWithoutValue)}
+    assert formulas == {(1, 1): "=A2*2", (1, 2): "=1+1", (2, 3): "=SUM(A:A)", (3, 4): "=…", (4, 5): '=A5&"x"'}
+    assert found[(7, 8)] == "#DIV/0!" and len(found) == 6
+
+
+@pytest.mark.parametrize("chunk", [5, 9, 64])
+def test_a_formula_cut_by_a_chunk_boundary_is_still_found(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(wf, "SCAN_CHUNK", chunk)
+    monkeypatch.setattr(wf, "SCAN_OVERLAP", 200)
+    path = _book(tmp_path / "cut.xlsx", b'<c r="AB70"><f>A70*2</f></c>', filler=37)
+    assert {k: str(v) for k, v in wf.error_cells(path, ["Deals"])["Deals"].items()} == {(69, 27): "=A70*2"}

@@ -328,7 +328,8 @@ def test_unreadable_amount_is_nan_and_reported(en):
     assert len(table.frame) == 1 and math.isnan(table.frame.loc[0, "value"])
     assert codes(table.problems) == [(2, "value", "abc", "bad_money")]
     assert table.problems[0].message("nl") == (
-        "Deals, rij 2, kolom 'value' ('abc'): geen geldig bedrag; gebruik een getal zoals 1234,56"
+        "Deals, rij 2, kolom 'value' ('abc'): geen geldig bedrag; gebruik een getal zoals 1234,56; "
+        "de rij telt niet mee in de bedragen"
     )
 
 

@@ -108,3 +108,4 @@ def customer_relationship(customers: pd.DataFrame, activities: pd.DataFrame, as_
         needs_attention=needs,
         churned=churned.reset_index(drop=True),
     )
+

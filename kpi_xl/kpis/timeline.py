@@ -4,7 +4,10 @@ Built once from the Deals table and the stage history (StageHistory rows or
 the per-stage date columns), independent of the as-of date; every KPI then
 judges it at its own as-of date D. Rules (KPIS.md §4):
 
-* first contact = ``created``, or the earliest stage date when that is earlier;
+* first contact = ``created``, or the earliest date of an open stage when that is earlier (won and
+  lost are outcomes, not contacts: a won date before the first contact is listed and the deal's cycle
+  time left out, whether the date comes from the won stage, ``closed`` or StageHistory);
+* a deal whose amount is empty is listed (unless lost: a lost deal's amount is used nowhere);
 * won date = the first date the deal entered the won stage, else ``closed``
   when the deal's current stage is the won stage (the same for lost);
 * a stay in stage S starts when the deal enters S and ends when it enters any
@@ -154,13 +157,18 @@ def build_timeline(tables: Tables, settings: Settings) -> Timeline:
     for row, stage in zip(deals.loc[undated, ROW], deals.loc[undated, "stage"], strict=True):
         problems.append(Problem("Deals", int(row), None, None, "closed_without_date", {"stage": stage}))
 
-    first = pd.Series(per_deal(ev_codes, ev_dates, n, "min"), dtype="datetime64[ns]")
+    # won and lost are outcomes, not contacts: only an open stage's date can move the first contact earlier,
+    # so a won date before it is caught whichever column (won stage, closed, StageHistory) it comes from
+    contact_event = ~(is_won_event | is_lost_event)
+    first = pd.Series(per_deal(ev_codes[contact_event], ev_dates[contact_event], n, "min"), dtype="datetime64[ns]")
     first_contact = deals["created"].where(first.isna() | (deals["created"] <= first), first)
     before = won_date < first_contact
     for row in deals.loc[before, ROW]:
         problems.append(Problem("Deals", int(row), None, None, "won_before_created"))
+    problems += _empty_values(tables, deals, usable=~undated, won=won_date.notna(), lost=lost_date.notna())
     has_history = np.zeros(n, dtype=bool)
     has_history[ev_codes] = True
+    problems += _empty_stages(tables, deals, has_history, settings)
     deals = deals.assign(
         won_date=won_date, lost_date=lost_date, usable=~undated, first_contact=first_contact,
         cycle_days=((won_date - first_contact) / DAY).where(~before),
@@ -179,6 +187,34 @@ def build_timeline(tables: Tables, settings: Settings) -> Timeline:
     })
     stays = _stays(ev, ids, names, settings, excluded)
     return Timeline(deals, events, stays, problems, tuple(settings.stage_names))
+
+
+def _empty_values(tables: Tables, deals: pd.DataFrame, usable: pd.Series, won: pd.Series,
+                  lost: pd.Series) -> list[Problem]:
+    """Deals whose amount is empty: counted as deals, left out of the pipeline value (open) or the won
+    revenue (won); a lost deal's amount is used nowhere. An amount that could not be read is listed
+    already (by the tables), with the same consequence."""
+    header = tables.headers.get("Deals", {}).get("value", "value")
+    missing = (deals["value"].isna() & usable & ~lost).to_numpy()
+    if not missing.any():
+        return []
+    listed = {p.row for p in tables.problems if p.table == "Deals" and p.column == header}
+    rows, is_won = deals[ROW].to_numpy()[missing], won.to_numpy()[missing]
+    return [Problem("Deals", int(row), header, None, "value_empty",
+                    {"consequence": "left_out_of_won_revenue" if w else "left_out_of_pipeline"})
+            for row, w in zip(rows.tolist(), is_won.tolist(), strict=True) if row not in listed]
+
+
+def _empty_stages(tables: Tables, deals: pd.DataFrame, has_history: np.ndarray, settings: Settings) -> list[Problem]:
+    """Deals with neither a stage nor a stage date: they count as open in the first stage, and are listed
+    (a stage the config does not know is listed already, by the tables)."""
+    header = tables.headers.get("Deals", {}).get("stage", "stage")
+    empty = deals["stage"].isna().to_numpy() & ~has_history
+    if not empty.any():
+        return []
+    listed = {p.row for p in tables.problems if p.table == "Deals" and p.column == header}
+    return [Problem("Deals", row, header, None, "stage_empty", {"stage": settings.stage_names[0]})
+            for row in deals[ROW].to_numpy()[empty].tolist() if row not in listed]
 
 
 def _entries(raw: pd.DataFrame, deals: pd.DataFrame, order_of: dict[str, int], by_columns: bool) -> dict:

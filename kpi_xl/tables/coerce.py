@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,9 @@ EXCEL_ERROR_CODES = {
     -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!",
 }
 
+# The largest amount a sales table can hold (a thousand trillion): larger ones are reported and left out of
+# the amounts, so that no sum of up to a million of them comes near overflowing a float (1.8e308)
+MAX_AMOUNT = 1e15
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Dates are kept as datetime64[ns]: Excel's first day up to the last whole month pandas can hold.
 # Anything outside (year 1500, 9999-12-31) is a typing mistake in a sales table and is reported.
@@ -58,6 +62,17 @@ TRUE_WORDS = frozenset({"ja", "j", "yes", "y", "true", "waar", "1", "x", "qualif
 FALSE_WORDS = frozenset({"nee", "n", "no", "false", "onwaar", "0", "niet gekwalificeerd", "not qualified"})
 
 
+@dataclass(frozen=True)
+class FormulaWithoutValue:
+    """A formula cell that holds no calculated value (as scripts and openpyxl write them): the readers see
+    it as empty. The sheet scan puts this in its place, so it is reported instead of read as a blank."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return "=" + self.formula if self.formula else "=…"
+
+
 def is_blank(series: pd.Series) -> pd.Series:
     """None, NaN or whitespace-only text."""
     values = series.to_numpy(dtype=object)
@@ -72,8 +87,10 @@ def excel_errors(series: pd.Series) -> pd.Series:
                      index=series.index, dtype=object)
 
 
-def _error_of(value) -> str | None:
+def _error_of(value) -> str | FormulaWithoutValue | None:
     kind = type(value)
+    if kind is FormulaWithoutValue:
+        return value
     if kind is str:
         shown = value.strip().upper()
         return shown if shown in EXCEL_ERRORS else None

@@ -53,6 +53,7 @@ class ParsedTable:
     stage_dates: pd.DataFrame | None = None  # Deals only: long form of the per-stage date columns
     # the texts of each column matched by name key (see kpi_xl.tables.spellings), left-out rows included
     spelled: dict[str, frozenset[str]] = field(default_factory=dict)
+    left_out_ids: frozenset = frozenset()  # ids of the rows left out (listed there): other tables may name them
 
 
 @dataclass
@@ -72,6 +73,7 @@ class Tables:
     history_source: str | None = None  # "table", "columns" or None
     problems: list[Problem] = field(default_factory=list)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    left_out_ids: dict[str, frozenset] = field(default_factory=dict)  # table → ids of its left-out rows
 
 
 def read_table(
@@ -120,13 +122,15 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
     spelled = {}
     for position, column in columns.items():
         kind = spec[column].kind if column in spec else None
+        drops = column in ROW_KEYS[name] or column in DROP_IF_BAD.get(name, ())
         values, column_problems, bad, spelled[column] = _coerce_column(name, column, headers[column],
-                                                                       distinct[position], kind, settings)
+                                                                       distinct[position], kind, settings, drops)
         frame[column] = values
         problems += column_problems
         if column in ROW_KEYS[name]:
             blank = values.isna() & ~bad
-            problems += _problems(name, headers[column], distinct[position].raw, blank, "required_empty")
+            problems += _problems(name, headers[column], distinct[position].raw, blank, "required_empty",
+                                  consequence="left_out")
             dropped |= bad | blank
         elif column in DROP_IF_BAD.get(name, ()):
             dropped |= bad
@@ -136,9 +140,13 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
     if stage_columns:
         stage_dates, stage_problems = _stage_dates(name, distinct, stage_columns, header, frame)
         problems += stage_problems
-    problems = [_left_out(p, dropped, name) for p in problems]
+    if dropped.any():
+        dropped_rows = set(index[dropped.to_numpy()].tolist())
+        problems = [_left_out(p, dropped_rows, name) for p in problems]
 
     frame[ROW] = frame.index.to_numpy(dtype="int64")
+    id_column = UNIQUE_ID.get(name)
+    left_out = set(frame.loc[dropped, id_column].dropna().tolist()) if id_column in frame and dropped.any() else set()
     frame = frame[~dropped]
     # unusable rows go before duplicates are judged: the first *usable* row with an id counts
     if name == "Customers" and "until" in frame and len(frame):
@@ -146,6 +154,7 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
         for row, since, until in zip(frame.loc[wrong, ROW], frame.loc[wrong, "since"], frame.loc[wrong, "until"], strict=True):
             problems.append(Problem(name, int(row), headers.get("until", "until"), until.date(), "until_before_since",
                                     {"since": since.date().isoformat(), "consequence": "left_out"}))
+        left_out |= set(frame.loc[wrong, "customer_id"].dropna().tolist())
         frame = frame[~wrong]
     if name in UNIQUE_ID and len(frame):
         frame, duplicate_problems = _drop_duplicate_ids(name, frame, UNIQUE_ID[name], headers)
@@ -154,7 +163,8 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
         stage_dates = stage_dates[stage_dates[ROW].isin(frame[ROW])].reset_index(drop=True)
     frame = _ensure_columns(name, frame.reset_index(drop=True), typed=True)
     return ParsedTable(name, frame, problems, headers, stage_dates,
-                       {column: texts for column, texts in spelled.items() if texts is not None})
+                       {column: texts for column, texts in spelled.items() if texts is not None},
+                       frozenset(left_out))
 
 
 def _match(name: str, header: list[object], settings: Settings, first_row: int):
@@ -305,15 +315,19 @@ class Distinct:
         return Distinct(self.raw[keep], codes=self.codes[keep], values=self.values)
 
 
-def _coerce_column(table, column, header, distinct: Distinct, kind, settings):
-    """Coerce one raw column by its kind; returns (values, problems, bad mask)."""
+def _coerce_column(table, column, header, distinct: Distinct, kind, settings, drops: bool = False):
+    """Coerce one raw column by its kind; returns (values, problems, bad mask, spellings seen or None).
+
+    ``drops``: a bad cell in this column leaves its row out, and its problem says so from the start (a
+    million bad cells are a million problems: each is made once)."""
+    left_out = "left_out" if drops else None
     raw, u = distinct.raw, distinct.values
     spread = distinct.spread
     errors_u = coerce.excel_errors(u)
     has_error_u = errors_u.notna()
     if has_error_u.any():
         has_error = spread(has_error_u).astype(bool)
-        problems = _error_problems(table, header, raw.index[has_error], spread(errors_u)[has_error])
+        problems = _error_problems(table, header, raw.index[has_error], spread(errors_u)[has_error], left_out)
         clean = u.where(~has_error_u, None)
     else:  # the usual case: no error values, nothing to spread
         has_error, problems, clean = pd.Series(False, index=raw.index), [], u
@@ -322,15 +336,20 @@ def _coerce_column(table, column, header, distinct: Distinct, kind, settings):
     if kind == DATE:
         values_u, bad_u = coerce.to_dates(clean)
         values, bad = spread(values_u), spread(bad_u).astype(bool)
-        problems += _problems(table, header, raw, bad, "bad_date")
-    elif kind == MONEY:
+        problems += _problems(table, header, raw, bad, "bad_date", consequence=left_out)
+    elif kind == MONEY:  # the row stays; only its amount is left out, and the user is told so
+        problems = [_with_consequence(p, "left_out_of_amounts") for p in problems]
         values_u, bad_u = coerce.to_money(clean)
         values, bad = spread(values_u), spread(bad_u).astype(bool)
-        problems += _problems(table, header, raw, bad, "bad_money")
+        problems += _problems(table, header, raw, bad, "bad_money", consequence="left_out_of_amounts")
         negative = values < 0
         problems += _problems(table, header, raw, negative, "negative_money", consequence="left_out_of_amounts")
-        values = values.where(~negative)
-        bad = pd.Series(False, index=raw.index)  # the row stays; only its amount is left out
+        # a sum of such amounts could overflow (1.7e308 + 1.7e308 = inf): no amount in a sales table is that big
+        huge = values > coerce.MAX_AMOUNT  # (a negative one is listed as negative)
+        problems += _problems(table, header, raw, huge, "amount_too_large", consequence="left_out_of_amounts",
+                              limit=f"{coerce.MAX_AMOUNT:,.0f}")
+        values = values.where(~negative & ~huge)
+        bad = pd.Series(False, index=raw.index)
     elif kind == NUMBER:
         values_u, bad_u = coerce.to_number(clean)
         values = spread(values_u)
@@ -378,24 +397,31 @@ def _lookup(values: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, pd.Se
     return mapped, values.notna() & mapped.isna()
 
 
-def _error_problems(table, header, rows, errors):
+def _error_problems(table, header, rows, errors, consequence=None):
     """excel_error problems; the value shown is the error as Excel shows it (#N/A, not a COM code)."""
-    return [Problem(table, int(row), header, err, "excel_error", {"error": err})
-            for row, err in zip(rows, errors, strict=True)]
+    extra = {"consequence": consequence} if consequence else {}
+    return [Problem(table, row, header, err, "excel_error", {"error": err, **extra}) if type(err) is str
+            else Problem(table, row, header, str(err), "formula_without_value", extra)
+            for row, err in zip(np.asarray(rows).tolist(), errors.tolist(), strict=True)]
 
 
 def _problems(table, header, raw, mask, code, consequence=None, **params):
     if consequence:
         params["consequence"] = consequence
-    return [Problem(table, int(row), header, cut_text(value), code, params)
-            for row, value in zip(raw.index[mask], raw[mask], strict=True)]
+    mask = np.asarray(mask, dtype=bool)
+    return [Problem(table, row, header, cut_text(value), code, params)
+            for row, value in zip(raw.index[mask].tolist(), raw.to_numpy(dtype=object)[mask].tolist(), strict=True)]
 
 
-def _left_out(problem: Problem, dropped: pd.Series, table: str) -> Problem:
-    if problem.table == table and problem.row in dropped.index and dropped.get(problem.row, False) \
-            and "consequence" not in problem.params:
-        return Problem(problem.table, problem.row, problem.column, problem.value, problem.code,
-                       {**problem.params, "consequence": "left_out"})
+def _with_consequence(problem: Problem, consequence: str) -> Problem:
+    return Problem(problem.table, problem.row, problem.column, problem.value, problem.code,
+                   {**problem.params, "consequence": consequence})
+
+
+def _left_out(problem: Problem, dropped_rows: set[int], table: str) -> Problem:
+    """A problem in a row that is left out entirely says so (whatever else its cell alone would cost)."""
+    if problem.row in dropped_rows and problem.table == table and problem.params.get("consequence") != "left_out":
+        return _with_consequence(problem, "left_out")
     return problem
 
 
@@ -543,6 +569,7 @@ def assemble(parsed: dict[str, ParsedTable], settings: Settings) -> Tables:
         history_source=source,
         problems=problems,
         headers={name: t.headers for name, t in parsed.items()},
+        left_out_ids={name: t.left_out_ids for name, t in parsed.items()},
     )
 
 
