@@ -109,8 +109,9 @@ def build_plan(report: MonthReport, settings: Settings, refreshed_at: dt.datetim
     for i, row in enumerate(per_rep.head(L.MAX_REPS).itertuples(index=False)):
         r = L.REPS_FIRST_ROW + i
         record = row._asdict()
+        light = clean(record["light"])  # None, or NaN when no rep has a target
         values = [record["owner"], record["points"], record["target"], record["share"],
-                  lab(record["light"]) if record["light"] else None]
+                  lab(light) if light else None]
         values += [per_rep.iloc[i][t] if t in per_rep.columns else 0 for t in types]
         for j, v in enumerate(values):
             put((r, j), v)
