@@ -60,6 +60,7 @@ class Prepared:
     scored_activities: pd.DataFrame
     problems: list[Problem]
     months: list[str]  # months with data, oldest first
+    dated_months: list[str]  # the same with the customers' start and end months: what a report may be about
     activity_customers: np.ndarray  # position in Customers of each activity's customer (-1: none)
 
 
@@ -73,9 +74,10 @@ def prepare(tables: Tables, settings: Settings) -> Prepared:
         scored = ap.with_points(tables.activities, settings)
         customers = cu.positions(tables.customers, tables.activities["customer_id"])
         months = data_months(tables)
+        dated = sorted(set(months) | set(_months_of([tables.customers["since"], tables.customers["until"]])))
         timeline = pending.result()
     problems = [*tables.problems, *timeline.problems, *qualification.problems]
-    return Prepared(tables, settings, timeline, qualification, scored, problems, months, customers)
+    return Prepared(tables, settings, timeline, qualification, scored, problems, months, dated, customers)
 
 
 @dataclass
@@ -103,6 +105,7 @@ class MonthReport:
     trends: pd.DataFrame  # month, qualified_leads, won_revenue, action_points (last 12 months)
     problems: list[Problem] = field(default_factory=list)
     months_with_data: list[str] = field(default_factory=list)
+    data_span: tuple[str, str] | None = None  # first and last month with data (see :func:`data_span`)
 
 
 def _lookalikes(tables: Tables, timeline: Timeline, as_of: pd.Timestamp, settings: Settings) -> pd.DataFrame:
@@ -233,6 +236,7 @@ def compute(
         quote_to_close=quote_close, won_revenue=won_now, growth=growth,
         bottlenecks=bottlenecks, trends=trends,
         problems=data_problems(prepared, today), months_with_data=months,
+        data_span=data_span(prepared.dated_months, today),
     )
 
 
@@ -266,9 +270,22 @@ def default_month(months: list[str], today: dt.date | None = None) -> pd.Period:
     return pd.Period(([m for m in months if m <= str(this_month)] or months)[-1], freq="M")
 
 
+def data_span(dated_months: list[str], today: dt.date | None = None) -> tuple[str, str] | None:
+    """The months a report can be about: from the first month with any dated row (lead, activity, deal,
+    customer start or end) to the last one, capped at this month as :func:`default_month` does
+    (a date typed in the future does not widen it); None when nothing is dated."""
+    if not dated_months:
+        return None
+    return dated_months[0], str(default_month(dated_months, today))
+
+
 def data_months(tables: Tables) -> list[str]:
     """Months (``YYYY-MM``) in which any lead, activity or deal is dated, oldest first."""
-    dates = [tables.leads["created"], tables.activities["date"], tables.deals["created"]]
+    return _months_of([tables.leads["created"], tables.activities["date"], tables.deals["created"]])
+
+
+def _months_of(dates: list[pd.Series]) -> list[str]:
+    """The months (``YYYY-MM``, oldest first) in which any of these date columns has a date."""
     months: set = set()
     for column in dates:
         values = column.to_numpy(dtype="datetime64[ns]")

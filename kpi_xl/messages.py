@@ -167,6 +167,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "part {part} of the file is not valid XML ({reason}): the file is damaged. "
               "Open it in Excel and save it again, or use the previous version",
     },
+    # the month a refresh is asked for (--month or the Dashboard's month selector)
+    "month_outside_data": {
+        "nl": "{month}: die maand valt buiten de gegevens; kies een maand van {first} t/m {last}",
+        "en": "{month}: that month is outside the data; choose a month from {first} to {last}",
+    },
+    "month_without_data": {
+        "nl": "{month}: de werkmap bevat nog geen gedateerde rijen; laat de maand leeg",
+        "en": "{month}: the workbook holds no dated rows yet; leave the month empty",
+    },
     "h.lead": {"nl": "Lead", "en": "Lead"},
     "h.score": {"nl": "Score", "en": "Score"},
     "h.why": {"nl": "Waarom (% klanten met dezelfde waarde)", "en": "Why (% of customers with the same value)"},
@@ -194,6 +203,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "where does it get stuck? discuss concrete deals",
     },
 }
+
+
+def both(code: str, /, **params) -> str:
+    """The message ``code`` in Dutch and English, for a place that has no config language yet
+    (or a terminal line shared by both)."""
+    return f"{text(code, 'nl', **params)} / {text(code, 'en', **params)}"
 
 
 def text(code: str, language: str = "en", /, **params) -> str:
