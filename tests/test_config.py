@@ -18,8 +18,9 @@ STAGES = "Lead, Intake, Offerte, Onderhandeling, Gewonnen, Verloren"
 
 @pytest.fixture(scope="module")
 def base() -> dict:
-    """The shipped config as a plain mapping, to be changed per test."""
-    return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    """The shipped config as a plain mapping, to be changed per test; in English, so that the
+    messages below read as English (the Dutch ones are tested on their own)."""
+    return {**yaml.safe_load(SHIPPED.read_text(encoding="utf-8")), "language": "en"}
 
 
 def mistakes(data: dict | str) -> ConfigError:
@@ -129,8 +130,8 @@ def test_won_stage_may_name_an_alias(base):
 
 def test_probability_out_of_range(base):
     err = mistakes(changed(base, lambda d: d["stages"][2].update(probability=1.5)))
-    assert "stages[2].probability: must be between 0 and 1, got 1.5" in str(err)
-    assert err.details == ["stages[2].probability: must be between 0 and 1, got 1.5"]
+    assert "stages[2].probability: must be between 0 and 1 (write 90% or 0.9), got 1.5" in str(err)
+    assert err.details == ["stages[2].probability: must be between 0 and 1 (write 90% or 0.9), got 1.5"]
     assert err.headline == "config: 1 mistake in the config"
     assert isinstance(err, KpiError)
 
@@ -188,15 +189,16 @@ def test_activity_alias_used_twice(base):
 
 
 def test_yaml_syntax_error_names_line_and_column():
-    err = mistakes("language: nl\nstages: [Lead, Intake\nwindow_months: 12\n")
+    err = mistakes("language: en\nstages: [Lead, Intake\nwindow_months: 12\n")
     # line 3 `window_months: 12`: the ':' in column 14 where ',' or ']' was expected
-    assert str(err) == "config: YAML syntax error at line 3, column 14: expected ',' or ']', but got ':'"
+    assert str(err) == "config line 3, column 14: a list [ ] or { } is not closed (or a comma is missing)"
+    dutch = mistakes("language: nl\nstages: [Lead, Intake\nwindow_months: 12\n")
+    assert str(dutch) == "config regel 3, kolom 14: een lijst [ ] of { } wordt niet gesloten (of een komma ontbreekt)"
 
 
 def test_yaml_syntax_error_with_a_tab():
-    err = mistakes("language: nl\nwindow_months:\t12\n")
-    assert "YAML syntax error at line 2, column 15" in str(err)
-    assert "'\\t'" in str(err)
+    err = mistakes("language: en\nwindow_months:\t12\n")
+    assert str(err) == "config line 2, column 15: a tab; indent with spaces"
 
 
 def test_yaml_key_given_twice_is_refused_with_both_lines(base):
@@ -204,7 +206,8 @@ def test_yaml_key_given_twice_is_refused_with_both_lines(base):
     err = mistakes(text)
     first = SHIPPED.read_text(encoding="utf-8").splitlines().index("stale_after_days: 30") + 1
     last = len(text.splitlines())
-    assert str(err) == f"config: YAML error at line {last}, column 1: 'stale_after_days' is given twice (first at line {first})"
+    # the shipped config says `language: nl`
+    assert str(err) == f"config regel {last}, kolom 1: 'stale_after_days' staat er twee keer (eerst op regel {first})"
 
 
 def test_yaml_anchor_and_merge_key_are_not_a_key_given_twice():
@@ -227,13 +230,14 @@ def test_missing_file(tmp_path):
     path = tmp_path / "nope.yaml"
     with pytest.raises(ConfigError) as info:
         load_config(path)
-    assert str(info.value) == f"Config file not found: {path}"
+    assert str(info.value) == f"Configbestand niet gevonden: {path} / Config file not found: {path}"
 
 
 def test_directory_instead_of_file(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path)
-    assert str(info.value).startswith(f"Config file cannot be read: {tmp_path}")
+    assert str(info.value) == (f"{tmp_path} is geen bestand (een map of apparaat); geef het pad van kpi.yaml / "
+                               f"{tmp_path} is not a file (a folder or a device); give the path of kpi.yaml")
 
 
 def test_file_that_is_not_utf8(tmp_path):
@@ -241,7 +245,7 @@ def test_file_that_is_not_utf8(tmp_path):
     path.write_bytes("language: nl\nnaam: café\n".encode("utf-16"))
     with pytest.raises(ConfigError) as info:
         load_config(path)
-    assert str(info.value) == f"Config file {path} is not UTF-8 text"
+    assert str(info.value).endswith(f" / Config file {path} is not UTF-8 text; save it as UTF-8")
 
 
 @pytest.mark.parametrize("content", ["", "\n\n", "# alleen uitleg\n# nog meer\n", "~\n", "null\n"])
@@ -250,7 +254,8 @@ def test_empty_file(tmp_path, content):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         load_config(path)
-    assert str(info.value) == f"{path}: the config is empty"
+    # no `language:` line to go by: both languages
+    assert str(info.value) == f"{path}: de config is leeg / {path}: the config is empty"
 
 
 @pytest.mark.parametrize(
@@ -258,7 +263,7 @@ def test_empty_file(tmp_path, content):
 )
 def test_top_level_must_be_a_mapping(content, kind):
     err = mistakes(content)
-    assert str(err) == f"config: the config must be a mapping of settings (key: value), got {kind}"
+    assert str(err).endswith(f" / config: the config must be a mapping of settings (key: value), got {kind}")
 
 
 def test_won_stage_not_among_the_stages(base):
@@ -355,7 +360,7 @@ def test_several_mistakes_are_all_reported_at_once(base):
     def many(d):
         d["stages"][2]["probability"] = 1.5
         d["window_month"] = 12
-        d["language"] = "de"
+        d["fiscal_year_start_month"] = 13
         d["stale_after_days"] = -3
         d["targets"]["action_points"]["per_rep"]["overrides"]["Sanne de Vries"] = -450
         d["qualification"]["criteria"][1].pop("max")
@@ -363,8 +368,8 @@ def test_several_mistakes_are_all_reported_at_once(base):
 
     err = mistakes(changed(base, many))
     expected = [
-        "language: must be 'nl' or 'en', got 'de'",
-        "stages[2].probability: must be between 0 and 1, got 1.5",
+        "fiscal_year_start_month: must be at most 12, got 13",
+        "stages[2].probability: must be between 0 and 1 (write 90% or 0.9), got 1.5",
         "qualification.criteria[1]: test 'between' needs 'max'",
         "targets.action_points.per_rep.default.ramp: give exactly one of 'step'",
         "targets.action_points.per_rep.overrides.Sanne de Vries.value: must be 0 or more, got -450",
@@ -425,7 +430,8 @@ def test_only_config_error_escapes(text):
 def test_nan_probability_is_named(base):
     err = mistakes("stages:\n  - name: A\n    probability: .nan\n  - name: B\n    probability: 1\n"
                    "won_stage: B\nlost_stage: A\nquote_stage: A\n")
-    assert err.details == ["stages[0].probability: must be between 0 and 1, got nan"]
+    # no `language:`: the default, Dutch
+    assert err.details == ["stages[0].probability: moet een gewoon getal zijn (geen .inf of .nan), nu nan"]
 
 
 # ----------------------------------------------------------------------------
@@ -460,7 +466,10 @@ def test_python_tags_are_refused_and_nothing_runs(tmp_path, monkeypatch, templat
 
 def test_python_tag_message():
     err = mistakes('language: !!python/object/apply:os.system ["echo hi"]\n')
+    # no `language:` line to go by: both languages
     assert str(err) == (
-        "config: YAML tag '!!python/object/apply:os.system' at line 1, column 11 is not allowed: "
+        "config regel 1, kolom 11: YAML-tag '!!python/object/apply:os.system' is niet toegestaan: "
+        "de config bevat alleen instellingen / "
+        "config line 1, column 11: YAML tag '!!python/object/apply:os.system' is not allowed: "
         "the config holds settings only"
     )
