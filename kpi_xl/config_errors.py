@@ -83,6 +83,9 @@ def _yaml_words(err: yaml.YAMLError, source_text: str, lang: str) -> str:
         key = _line_text(source_text, getattr(err, "context_mark", None))
         return text("yaml.colon_missing", lang, key=key) if key else text("yaml.unreadable", lang)
     if "mapping values are not allowed" in problem:
+        before = _line_before(source_text, getattr(err, "problem_mark", None))
+        if before is not None:  # 'retention' alone on its line, the settings under it indented
+            return text("yaml.colon_missing_at", lang, line=before[0] + 1, key=before[1])
         return text("yaml.colon_here", lang)
     if "'\\t'" in problem or "\t" in problem:
         return text("yaml.tab", lang)
@@ -93,6 +96,29 @@ def _yaml_words(err: yaml.YAMLError, source_text: str, lang: str) -> str:
     if "block end" in problem or "block mapping" in context or "block collection" in context:
         return text("yaml.indent", lang)
     return text("yaml.unreadable", lang)
+
+
+_BARE_NAME = re.compile(r"(\s*)(?:-\s+)?([\w][\w .-]{0,39})\s*(#.*)?")
+
+
+def _line_before(source_text: str, mark) -> tuple[int, str] | None:
+    """The line above ``mark`` when it holds a bare name (no colon) indented less than the mark's line:
+    the name the colon is missing after, with its 0-based line number."""
+    if mark is None:
+        return None
+    lines = source_text.splitlines()
+    if not 0 < mark.line < len(lines):
+        return None
+    indent = len(lines[mark.line]) - len(lines[mark.line].lstrip(" "))
+    for number in range(mark.line - 1, -1, -1):
+        line = lines[number]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        found = _BARE_NAME.fullmatch(line)
+        if found and len(found.group(1)) < indent:
+            return number, found.group(2).strip()
+        return None
+    return None
 
 
 def _line_text(source_text: str, mark) -> str:
@@ -143,6 +169,9 @@ def describe(error: dict, lang: str, root: type[BaseModel]) -> list[str]:
                                   "cfg.orange_above_green", "cfg.rate_percent", "cfg.share_percent")
     elif kind in _TYPE_CODES:
         message = text(f"cfg.{_MODEL_CODES.get(ctx.get('class_name'), _TYPE_CODES[kind])}", lang)
+        name = re.match(r"([^\s:]+)\s+\S", value) if isinstance(value, str) and kind != "list_type" else None
+        if name:  # 'team 0.9': a setting whose colon is missing reads as one text
+            message += text("cfg.colon_hint", lang, key=name.group(1))
     elif kind in ("too_short", "too_long") and isinstance(value, list):
         message = text(f"cfg.{kind}", lang, n=ctx[f"{'min' if kind == 'too_short' else 'max'}_length"],
                        count=len(value))

@@ -205,6 +205,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # YAML that cannot be read, in words a director understands
     "yaml.where": {"nl": "{source} regel {line}, kolom {column}", "en": "{source} line {line}, column {column}"},
+    "yaml.colon_missing_at": {
+        "nl": "regel {line}: na '{key}' ontbreekt een dubbele punt (schrijf '{key}:')",
+        "en": "line {line}: a colon is missing after '{key}' (write '{key}:')",
+    },
     "yaml.colon_missing": {
         "nl": "na '{key}' ontbreekt een dubbele punt (schrijf '{key}: waarde')",
         "en": "a colon is missing after '{key}' (write '{key}: value')",
@@ -244,27 +248,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # one setting's mistake: '<path>: <what>, got <value>'
     "cfg.got": {"nl": "{message}, nu {value}", "en": "{message}, got {value}"},
+    "cfg.colon_hint": {"nl": " (ontbreekt de dubbele punt na '{key}'?)", "en": " (is the colon after '{key}' missing?)"},
     "cfg.nothing": {"nl": "niets", "en": "nothing"},
     "cfg.top_level": {"nl": "(hoofdniveau)", "en": "(top level)"},
     "cfg.missing": {"nl": "verplichte instelling ontbreekt", "en": "required setting is missing"},
     "cfg.unknown": {"nl": "onbekende instelling{hint}", "en": "unknown setting{hint}"},
     "cfg.did_you_mean": {"nl": " (bedoelt u '{name}'?)", "en": " (did you mean '{name}'?)"},
     "cfg.known": {"nl": " (bekend: {names})", "en": " (known: {names})"},
-    "cfg.dict": {"nl": "moet een lijst van naam: waarde zijn", "en": "must be a mapping (key: value)"},
+    "cfg.dict": {"nl": "moet regels naam: waarde bevatten", "en": "must be a mapping (key: value)"},
     "cfg.list": {
         "nl": "moet een lijst zijn (één '- item' per regel, of [a, b])",
         "en": "must be a list (one '- item' per line, or [a, b])",
     },
     "cfg.model": {
-        "nl": "moet een lijst van instellingen zijn (naam: waarde)",
+        "nl": "moet instellingen bevatten (naam: waarde)",
         "en": "must be a mapping of settings (key: value)",
     },
     "cfg.target": {
-        "nl": "moet een getal zijn, of een lijst met 'value' of 'ramp'",
+        "nl": "moet een getal zijn, of instellingen 'value' of 'ramp'",
         "en": "must be a number, or a mapping with 'value' or 'ramp'",
     },
     "cfg.activity_type": {
-        "nl": "moet een aantal punten zijn, of een lijst met 'points'",
+        "nl": "moet een aantal punten zijn, of instellingen met 'points'",
         "en": "must be a number of points, or a mapping with 'points'",
     },
     "cfg.too_short": {"nl": "moet minstens {n} items hebben, nu {count}", "en": "must have at least {n} items, got {count}"},
