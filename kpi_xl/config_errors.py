@@ -66,6 +66,10 @@ def yaml_problem(err: yaml.YAMLError, source: str, source_text: str, lang: str |
     if lang is None:
         return " / ".join(yaml_problem(err, source, source_text, language) for language in LANGUAGES)
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    if "mapping values are not allowed" in (getattr(err, "problem", None) or ""):
+        before = _line_before(source_text, mark)
+        if before is not None:  # 'retention' alone on its line, the settings under it indented
+            return text("yaml.colon_missing_at", lang, source=source, line=before[0] + 1, key=before[1])
     where = text("yaml.where", lang, source=source, line=mark.line + 1, column=mark.column + 1) if mark else source
     return f"{where}: {_yaml_words(err, source_text, lang)}"
 
@@ -83,9 +87,6 @@ def _yaml_words(err: yaml.YAMLError, source_text: str, lang: str) -> str:
         key = _line_text(source_text, getattr(err, "context_mark", None))
         return text("yaml.colon_missing", lang, key=key) if key else text("yaml.unreadable", lang)
     if "mapping values are not allowed" in problem:
-        before = _line_before(source_text, getattr(err, "problem_mark", None))
-        if before is not None:  # 'retention' alone on its line, the settings under it indented
-            return text("yaml.colon_missing_at", lang, line=before[0] + 1, key=before[1])
         return text("yaml.colon_here", lang)
     if "'\\t'" in problem or "\t" in problem:
         return text("yaml.tab", lang)

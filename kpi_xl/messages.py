@@ -206,8 +206,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # YAML that cannot be read, in words a director understands
     "yaml.where": {"nl": "{source} regel {line}, kolom {column}", "en": "{source} line {line}, column {column}"},
     "yaml.colon_missing_at": {
-        "nl": "regel {line}: na '{key}' ontbreekt een dubbele punt (schrijf '{key}:')",
-        "en": "line {line}: a colon is missing after '{key}' (write '{key}:')",
+        "nl": "{source} regel {line}: na '{key}' ontbreekt een dubbele punt (schrijf '{key}:')",
+        "en": "{source} line {line}: a colon is missing after '{key}' (write '{key}:')",
     },
     "yaml.colon_missing": {
         "nl": "na '{key}' ontbreekt een dubbele punt (schrijf '{key}: waarde')",

@@ -473,3 +473,144 @@ def test_python_tag_message():
         "config line 1, column 11: YAML tag '!!python/object/apply:os.system' is not allowed: "
         "the config holds settings only"
     )
+
+
+# ----------------------------------------------------------------------------
+# rates: a share is 0.9 or 90%, never 90
+
+
+@pytest.mark.parametrize(("written", "share"), [(0.9, 0.9), ("90%", 0.9), ("90 %", 0.9), ("90,5%", 0.905),
+                                                ("90.5%", 0.905), (0, 0.0), ("100%", 1.0), (1, 1.0)])
+def test_a_rate_target_is_a_share_or_a_percentage(base, written, share):
+    settings = parse_config(changed(base, lambda d: d["targets"]["retention"].update(team=written)))
+    assert settings.targets.retention.team.value == pytest.approx(share)
+
+
+def test_a_rate_everywhere_takes_a_percentage(base):
+    def percentages(d):
+        d["stages"][2]["probability"] = "50%"
+        d["targets"]["retention"]["per_rep"] = {"default": "85%", "overrides": {"Anna": {"value": "95 %"}}}
+        d["lookalike"]["profile"]["top_share"] = "25%"
+        d["traffic_light"] = {"green": "100%", "orange": "80%"}
+        d["suggested_targets"]["far_above"] = "150%"
+
+    settings = parse_config(changed(base, percentages))
+    assert settings.probabilities["Offerte"] == 0.5
+    assert settings.targets.retention.per_rep.default.value == pytest.approx(0.85)
+    assert settings.targets.retention.per_rep.overrides["Anna"].value == pytest.approx(0.95)
+    assert settings.lookalike.profile.top_share == 0.25
+    assert (settings.traffic_light.green, settings.traffic_light.orange) == (1.0, 0.8)
+    assert settings.suggested_targets.far_above == 1.5
+
+
+def test_a_rate_written_as_a_percentage_number_is_refused_with_a_hint(base):
+    err = mistakes(changed(base, lambda d: d["targets"]["retention"].update(team=90)))
+    assert err.details == ["targets.retention.team.value: 90 is a percentage without a % sign; write 90% or 0.9"]
+    dutch = mistakes(changed(base, lambda d: (d["targets"]["retention"].update(team=90), d.update(language="nl"))))
+    assert dutch.details == ["targets.retention.team.value: 90 is een percentage zonder %-teken; schrijf 90% of 0.9"]
+    ramp = mistakes(changed(base, lambda d: d["targets"]["retention"].update(
+        team={"ramp": {"start": "2026-01", "from": 80, "step": 2, "cap": 95}})))
+    assert ramp.details == [
+        "targets.retention.team.ramp.from: 80 is a percentage without a % sign; write 80% or 0.8",
+        "targets.retention.team.ramp.step: 2 is a percentage without a % sign; write 2% or 0.02",
+        "targets.retention.team.ramp.cap: 95 is a percentage without a % sign; write 95% or 0.95",
+    ]
+    rising = parse_config(changed(base, lambda d: d["targets"]["retention"].update(
+        team={"ramp": {"start": "2026-01", "from": "80%", "step": "1%", "cap": "95%"}})))
+    assert rising.targets.retention.team.ramp.step == pytest.approx(0.01)
+
+
+def test_other_targets_stay_plain_numbers(base):
+    settings = parse_config(changed(base, lambda d: d["targets"]["pipeline_value"].update(team=750000)))
+    assert settings.targets.pipeline_value.team.value == 750000
+    err = mistakes(changed(base, lambda d: d["targets"]["pipeline_value"].update(team="90%")))
+    assert err.details == ["targets.pipeline_value.team: must be a number, or a mapping with 'value' or 'ramp', "
+                           "got '90%'"]
+
+
+def test_a_traffic_light_in_percent_numbers_is_refused_with_a_hint(base):
+    err = mistakes(changed(base, lambda d: d.update(traffic_light={"green": 100, "orange": 80})))
+    assert err.details == [
+        "traffic_light.green: 100 is a percentage without a % sign (100% = 1); write 100% or 1",
+        "traffic_light.orange: 80 is a percentage without a % sign (100% = 1); write 80% or 0.8",
+    ]
+
+
+# ----------------------------------------------------------------------------
+# the config's language decides its messages
+
+
+def test_mistakes_are_in_dutch_for_a_dutch_config(base):
+    def many(d):
+        d["language"] = "nl"
+        d["stale_after_days"] = -3
+        d["window_month"] = 12
+        d["qualification"]["criteria"][1].pop("max")
+        d["stages"][0]["probability"] = "hoog"
+
+    err = mistakes(changed(base, many))
+    assert err.headline == "config: 4 fouten in de config"
+    assert err.details == [
+        "stages[0].probability: moet een getal zijn, nu 'hoog'",
+        "qualification.criteria[1]: toets 'between' heeft 'max' nodig",
+        "stale_after_days: moet 1 of meer zijn, nu -3",
+        "window_month: onbekende instelling (bedoelt u 'window_months'?)",
+    ]
+    err = mistakes(changed(base, lambda d: d.update(language="nl", won_stage="Binnen", lost_stage="Quotatie")))
+    assert err.details == [f"won_stage: 'Binnen' is geen van de fasen ({STAGES})",
+                           f"lost_stage: 'Quotatie' is geen van de fasen ({STAGES})"]
+
+
+def test_a_missing_setting_in_dutch():
+    err = mistakes("language: nl\n")
+    assert err.details == ["stages: verplichte instelling ontbreekt"]
+    assert err.headline == "config: 1 fout in de config"
+
+
+@pytest.mark.parametrize(("text", "english", "dutch"), [
+    ("targets:\n  retention\n    team: 0.9\n", "a colon is missing after 'retention' (write 'retention:')",
+     "na 'retention' ontbreekt een dubbele punt (schrijf 'retention:')"),
+    ("window_months:\t12\n", "a tab; indent with spaces", "een tab; spring in met spaties"),
+    ("won_stage: 'Gewonnen\n", "a quote is not closed", "een aanhalingsteken wordt niet gesloten"),
+    ("stages: [Lead, Intake\nwindow_months: 12\n", "a list [ ] or { } is not closed",
+     "een lijst [ ] of { } wordt niet gesloten"),
+    ("stages:\n  - name: Lead\n  probability: 0.1\n - name: Intake\n", "the indentation is off",
+     "het inspringen klopt niet"),
+])
+def test_yaml_errors_in_a_directors_words_and_the_configs_language(text, english, dutch):
+    assert english in str(mistakes(f"language: en\n{text}"))
+    assert dutch in str(mistakes(f"language: nl\n{text}"))
+    both = str(mistakes(text))  # no language line to go by: both
+    assert english in both and dutch in both
+    assert str(mistakes(f"language: en\n{text}")).startswith("config line ")
+
+
+# ----------------------------------------------------------------------------
+# bounded: the file's size, anchors that expand, a device for a file
+
+
+def test_a_config_file_larger_than_the_limit_is_refused(tmp_path):
+    from kpi_xl.config import MAX_CONFIG_BYTES
+
+    path = tmp_path / "kpi.yaml"
+    path.write_text("# uitleg\n" * (MAX_CONFIG_BYTES // 9 + 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert "the config file is larger than 1000 kB" in str(info.value)
+    assert "het configbestand is groter dan 1000 kB" in str(info.value)
+
+
+def test_a_device_is_not_read_as_a_config():
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    with pytest.raises(ConfigError) as info:
+        load_config("/dev/zero")
+    assert "is not a file" in str(info.value)
+
+
+def test_anchors_that_expand_without_end_are_refused():
+    lines = ["language: en", "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"]
+    for name, previous in zip("bcdef", "abcde", strict=True):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 10)}]")
+    err = mistakes("\n".join(lines) + "\n")
+    assert str(err) == "config: the config expands to more than 100,000 values (does an anchor & / * repeat itself?)"
