@@ -94,6 +94,7 @@ def refresh(path: WorkbookArg, month: MonthOption = None, config: ConfigOption =
 
     with step(f"Vernieuwen / refreshing {path.name}"):
         result = refresh_file(path, month=month, config=config)
+    _written.append(path)  # from here on, an interruption no longer leaves the workbook as it was
     print_report(result.report, console)
     console.print(f"config: {markup_safe(result.config_path)}", style="dim")
 
@@ -161,18 +162,22 @@ def _interrupt(signum: int, _frame) -> None:
     raise Interrupted(signum)
 
 
+_written: list[Path] = []  # the workbook a refresh has replaced, for the message of an interruption
 STOP_SIGNALS = tuple(s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None)) if s is not None)
 
 
 def main() -> None:
     """Entry point: user-fixable errors become a message and exit code 1, never a traceback."""
-    for number in STOP_SIGNALS:
-        signal.signal(number, _interrupt)
+    try:
+        previous = {number: signal.signal(number, _interrupt) for number in STOP_SIGNALS}
+    except ValueError:  # not the main thread (an embedding host): signals stay as they are
+        previous = {}
     try:
         code = app(standalone_mode=False)
     except Interrupted as stop:
-        errors.print("Onderbroken; de werkmap is ongewijzigd / Interrupted; the workbook is unchanged",
-                     highlight=False)
+        said = ("Onderbroken; de werkmap is al vernieuwd / Interrupted; the workbook was already refreshed"
+                if _written else "Onderbroken; de werkmap is ongewijzigd / Interrupted; the workbook is unchanged")
+        errors.print(said, highlight=False)
         raise SystemExit(128 + stop.signum) from None
     except typer.TyperException as err:  # the command line itself: a folder for a file, an unknown option
         if type(err).__name__ == "NoArgsIsHelpError":  # the help was shown
@@ -190,6 +195,9 @@ def main() -> None:
         errors.print(f"[bold red]Fout / Error:[/] {markup_safe(f'{where}{err.strerror or err}')}; "
                      "the workbook was not changed", highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     raise SystemExit(code or 0)
 
 

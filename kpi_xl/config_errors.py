@@ -92,7 +92,7 @@ def _yaml_words(err: yaml.YAMLError, source_text: str, lang: str) -> str:
         return text("yaml.tab", lang)
     if "quoted scalar" in context:
         return text("yaml.quote", lang)
-    if "flow sequence" in context or "flow mapping" in context or "expected ',' or" in problem:
+    if "flow" in context or "expected ',' or" in problem:
         return text("yaml.bracket", lang)
     if "block end" in problem or "block mapping" in context or "block collection" in context:
         return text("yaml.indent", lang)

@@ -418,10 +418,11 @@ def test_real_excel_error_cells_are_reported(error, small, tmp_path):
 
 
 CONFIG_CASES = [
-    ("yaml-syntax-error", "stages: [\n", "YAML syntax error"),
-    ("unknown-key", None, "stagess: unknown setting (did you mean 'stages'?)"),
-    ("probability-1.5", None, "stages[2].probability: must be between 0 and 1, got 1.5"),
-    ("stage-twice", None, "stages: 'Offerte' in stages[2] is listed twice (also in stages[1])"),
+    ("yaml-syntax-error", "stages: [\n", "line 2, column 1: a list [ ] or { } is not closed"),
+    # the shipped config says `language: nl`: its mistakes are named in Dutch
+    ("unknown-key", None, "stagess: onbekende instelling (bedoelt u 'stages'?)"),
+    ("probability-1.5", None, "stages[2].probability: moet tussen 0 en 1 liggen (schrijf 90% of 0.9), nu 1.5"),
+    ("stage-twice", None, "stages: 'Offerte' in stages[2] staat er twee keer (ook in stages[1])"),
     ("missing", "MISSING", "Config file not found"),
 ]
 

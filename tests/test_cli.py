@@ -76,7 +76,7 @@ def test_clear_errors_and_exit_codes(tmp_path):
     book = demo_workbook(tmp_path / "book.xlsm")
     (tmp_path / "bad.yaml").write_text("stages: [\n", encoding="utf-8")
     bad = run("refresh", str(book), "--config", str(tmp_path / "bad.yaml"))
-    assert bad.returncode == 1 and "YAML syntax error" in bad.stderr
+    assert bad.returncode == 1 and "line 2, column 1: a list [ ] or { } is not closed" in bad.stderr
     month = run("refresh", str(book), "--month", "oktober")
     assert month.returncode == 1 and "YYYY-MM" in month.stderr
     not_excel = tmp_path / "notes.xlsm"
