@@ -580,8 +580,12 @@ def parse_config(source_text: str | dict, source: str = "config") -> Settings:
     if not isinstance(data, dict):
         raise ConfigError(say("config.not_mapping", language_in_text(str(source_text)), source=source,
                               kind=type(data).__name__))
-    if _count_values(data, MAX_CONFIG_VALUES) > MAX_CONFIG_VALUES:
+    count, broken = _count_values(data, MAX_CONFIG_VALUES)
+    if count > MAX_CONFIG_VALUES:
         raise ConfigError(text("config.too_many_values", lang, source=source, limit=f"{MAX_CONFIG_VALUES:,}"))
+    if broken is not None:  # "\ud800" in quotes: no character at all; no file or terminal can show it
+        shown = broken.encode("utf-8", "backslashreplace").decode("utf-8")
+        raise ConfigError(text("config.not_a_character", lang, source=source, text=shown[:60]))
     try:
         return Settings.model_validate(data)
     except ValidationError as err:
@@ -592,9 +596,13 @@ def parse_config(source_text: str | dict, source: str = "config") -> Settings:
         raise ConfigError(text("config.too_deep", lang, source=source)) from None
 
 
-def _count_values(data: Any, limit: int) -> int:
-    """How many values ``data`` holds once YAML anchors are expanded; stops counting past ``limit``."""
-    count, pending = 0, [data]
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _count_values(data: Any, limit: int) -> tuple[int, str | None]:
+    """How many values ``data`` holds once YAML anchors are expanded (counting stops past ``limit``),
+    and the first text holding a lone surrogate (``"\ud800"``), if any."""
+    count, pending, broken = 0, [data], None
     while pending and count <= limit:
         item = pending.pop()
         count += 1
@@ -603,4 +611,6 @@ def _count_values(data: Any, limit: int) -> int:
             pending.extend(item.values())
         elif isinstance(item, (list, tuple, set)):
             pending.extend(item)
-    return count
+        elif broken is None and isinstance(item, str) and _SURROGATE.search(item):
+            broken = item
+    return count, broken

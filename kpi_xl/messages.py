@@ -189,6 +189,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "{source}: de config bevat uitgeklapt meer dan {limit} waarden (herhaalt een anker & / * zichzelf?)",
         "en": "{source}: the config expands to more than {limit} values (does an anchor & / * repeat itself?)",
     },
+    "config.not_a_character": {
+        "nl": "{source}: '{text}' bevat een \\u-code die geen teken is (\\ud800 tot \\udfff); haal hem weg",
+        "en": "{source}: '{text}' holds a \\u code that is no character (\\ud800 to \\udfff); remove it",
+    },
     "config.too_deep": {
         "nl": "{source}: de config is te diep genest om te lezen",
         "en": "{source}: the config is nested too deeply to read",

@@ -420,6 +420,14 @@ def test_source_name_is_the_file_path(tmp_path, base):
         "fiscal_year_start_month: 13",
         "activity_types: {call: null}",
         "targets: {qualified_leads: {team: [1, 2]}}",
+        'language: "\\ud800"',
+        '"\\udfff": 1',
+        'stages: [{name: "A\\ud800", probability: 1}, {name: B, probability: 0}]',
+        "targets: {retention: {team: 90}}",
+        "qualification: {criteria: [{column: a, test: in, values: [[a, b]]}]}",
+        "a: &a [1, 2]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+        "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+        "f: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
     ],
 )
 def test_only_config_error_escapes(text):
