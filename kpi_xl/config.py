@@ -137,6 +137,7 @@ PositiveInt = Annotated[int, BeforeValidator(_no_bool), AfterValidator(_positive
 Days = Annotated[PositiveInt, _at_most(36_500)]  # a hundred years: beyond it dates leave pandas' range
 OneValue = Annotated[Any, BeforeValidator(_one_value)]
 
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, allow_inf_nan=False)
 

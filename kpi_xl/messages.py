@@ -252,7 +252,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # one setting's mistake: '<path>: <what>, got <value>'
     "cfg.got": {"nl": "{message}, nu {value}", "en": "{message}, got {value}"},
-    "cfg.colon_hint": {"nl": " (ontbreekt de dubbele punt na '{key}'?)", "en": " (is the colon after '{key}' missing?)"},
+    "cfg.colon_hint": {
+        "nl": " (ontbreekt de dubbele punt na '{key}'?)",
+        "en": " (is the colon after '{key}' missing?)",
+    },
     "cfg.nothing": {"nl": "niets", "en": "nothing"},
     "cfg.top_level": {"nl": "(hoofdniveau)", "en": "(top level)"},
     "cfg.missing": {"nl": "verplichte instelling ontbreekt", "en": "required setting is missing"},
@@ -276,13 +279,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "moet een aantal punten zijn, of instellingen met 'points'",
         "en": "must be a number of points, or a mapping with 'points'",
     },
-    "cfg.too_short": {"nl": "moet minstens {n} items hebben, nu {count}", "en": "must have at least {n} items, got {count}"},
-    "cfg.too_long": {"nl": "mag hoogstens {n} items hebben, nu {count}", "en": "must have at most {n} items, got {count}"},
+    "cfg.too_short": {
+        "nl": "moet minstens {n} items hebben, nu {count}",
+        "en": "must have at least {n} items, got {count}",
+    },
+    "cfg.too_long": {
+        "nl": "mag hoogstens {n} items hebben, nu {count}",
+        "en": "must have at most {n} items, got {count}",
+    },
     "cfg.empty_text": {"nl": "mag niet leeg zijn", "en": "must not be empty"},
     "cfg.number": {"nl": "moet een getal zijn", "en": "must be a number"},
-    "cfg.finite": {"nl": "moet een gewoon getal zijn (geen .inf of .nan)", "en": "must be a finite number (not .inf or .nan)"},
+    "cfg.finite": {
+        "nl": "moet een gewoon getal zijn (geen .inf of .nan)",
+        "en": "must be a finite number (not .inf or .nan)",
+    },
     "cfg.whole_number": {"nl": "moet een geheel getal zijn", "en": "must be a whole number"},
-    "cfg.text": {"nl": "moet een tekst zijn (zet hem tussen aanhalingstekens)", "en": "must be text (put it in quotes)"},
+    "cfg.text": {
+        "nl": "moet een tekst zijn (zet hem tussen aanhalingstekens)",
+        "en": "must be text (put it in quotes)",
+    },
     "cfg.yes_no": {"nl": "moet ja of nee zijn (true/false)", "en": "must be yes or no (true/false)"},
     "cfg.one_of": {"nl": "moet {choices} zijn", "en": "must be {choices}"},
     "cfg.or": {"nl": "of", "en": "or"},

@@ -90,4 +90,5 @@ def check_month_in_data(report: MonthReport) -> None:
         raise KpiError(both("month_outside_data", month=month, first=span[0], last=span[1]))
 
 
-__all__ = ["CONFIG_NAME", "RefreshResult", "check_month_in_data", "find_config", "load_tables", "plan_for", "refresh_file"]
+__all__ = ["CONFIG_NAME", "RefreshResult", "check_month_in_data", "find_config", "load_tables", "plan_for",
+           "refresh_file"]
