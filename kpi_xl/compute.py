@@ -60,7 +60,7 @@ class Prepared:
     scored_activities: pd.DataFrame
     problems: list[Problem]
     months: list[str]  # months with data, oldest first
-    dated_months: list[str]  # the same with the customers' start and end months: what a report may be about
+    dated_months: list[str]  # the same, or the customers' start and end months when there are none
     activity_customers: np.ndarray  # position in Customers of each activity's customer (-1: none)
 
 
@@ -74,7 +74,8 @@ def prepare(tables: Tables, settings: Settings) -> Prepared:
         scored = ap.with_points(tables.activities, settings)
         customers = cu.positions(tables.customers, tables.activities["customer_id"])
         months = data_months(tables)
-        dated = sorted(set(months) | set(_months_of([tables.customers["since"], tables.customers["until"]])))
+        # customers' start dates go back years before the sales data: they count only when there is nothing else
+        dated = months or _months_of([tables.customers["since"], tables.customers["until"]])
         timeline = pending.result()
     problems = [*tables.problems, *timeline.problems, *qualification.problems]
     return Prepared(tables, settings, timeline, qualification, scored, problems, months, dated, customers)
@@ -271,9 +272,12 @@ def default_month(months: list[str], today: dt.date | None = None) -> pd.Period:
 
 
 def data_span(dated_months: list[str], today: dt.date | None = None) -> tuple[str, str] | None:
-    """The months a report can be about: from the first month with any dated row (lead, activity, deal,
-    customer start or end) to the last one, capped at this month as :func:`default_month` does
-    (a date typed in the future does not widen it); None when nothing is dated."""
+    """The months a report can be about: from the first month with a dated lead, activity or deal (the
+    customers' start and end dates when there are none) to the last one, capped at this month as
+    :func:`default_month` does (a date typed in the future does not widen it); None when nothing is dated.
+
+    Customers who started years before the sales data do not widen it: a report of such a month would
+    show empty leads, points and revenue, and History would fill with empty months."""
     if not dated_months:
         return None
     return dated_months[0], str(default_month(dated_months, today))

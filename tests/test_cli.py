@@ -207,3 +207,16 @@ def test_argument_errors_are_one_message_and_exit_1(tmp_path):
         assert "Traceback" not in done.stderr and "Usage" not in done.stderr, (args, done.stderr)
         assert len(done.stderr.strip().splitlines()) == 1, (args, done.stderr)
     assert book.read_bytes() == b""
+
+
+def test_a_month_outside_the_data_is_refused_and_the_file_kept(tmp_path):
+    book = demo_workbook(tmp_path / "book.xlsm")
+    before = book.read_bytes()
+    for month in ("2030-01", "2020-01"):
+        done = run("refresh", str(book), "--month", month)
+        assert done.returncode == 1, done.stdout + done.stderr
+        said = " ".join(done.stderr.split())
+        assert f"{month}: die maand valt buiten de gegevens; kies een maand van " in said
+        assert f"{month}: that month is outside the data; choose a month from " in said
+        assert "Traceback" not in said
+        assert book.read_bytes() == before

@@ -56,11 +56,20 @@ def test_a_date_typed_in_the_future_does_not_widen_the_range():
     assert history_months(built.history) == ["2026-03", "2026-04", "2026-05"]
 
 
-def test_a_customer_start_counts_as_data():
-    customers = [company.customer("C1", d("2025-12-01"))]
-    report, built = plan(mini(leads=LEADS, activities=ACTIVITIES, customers=customers), "2026-01")
-    assert report.data_span == ("2025-12", "2026-05")
+def test_a_customer_who_started_earlier_does_not_widen_the_range():
+    customers = [company.customer("C1", d("2019-12-01"))]
+    with pytest.raises(KpiError, match="from 2026-03 to 2026-05"):
+        plan(mini(leads=LEADS, activities=ACTIVITIES, customers=customers), "2020-01")
+
+
+def test_with_customers_only_their_dates_are_the_range():
+    customers = [company.customer("C1", d("2025-12-01")), company.customer("C2", d("2026-02-01"),
+                                                                           until=d("2026-04-30"))]
+    report, built = plan(mini(customers=customers), "2026-01")
+    assert report.data_span == ("2025-12", "2026-04")
     assert history_months(built.history) == ["2025-12", "2026-01"]
+    retention = L.HISTORY_COLUMNS.index("retention")
+    assert built.history[-1][retention] == report.tiles["retention"].value
 
 
 def test_history_holds_only_months_with_data():
