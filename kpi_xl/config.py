@@ -29,7 +29,7 @@ from pydantic import (
 
 from kpi_xl.config_errors import describe, language_in_text, language_of, mistake, mistakes, say, yaml_problem
 from kpi_xl.errors import ConfigError
-from kpi_xl.messages import both, text
+from kpi_xl.messages import both_languages, text
 
 # ----------------------------------------------------------------------------
 # small value types
@@ -524,19 +524,19 @@ def load_config(path: str | Path | None = None) -> Settings:
     path = Path(path) if path is not None else default_config_path()
     try:
         if path.exists() and not path.is_file():
-            raise ConfigError(both("config.not_a_file", path=path))
+            raise ConfigError(both_languages("config.not_a_file", path=path))
         with open(path, "rb") as handle:
             raw = handle.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
-        raise ConfigError(both("config.not_found", path=path)) from None
+        raise ConfigError(both_languages("config.not_found", path=path)) from None
     except OSError as err:
-        raise ConfigError(both("config.unreadable", path=path, reason=err.strerror or err)) from None
+        raise ConfigError(both_languages("config.unreadable", path=path, reason=err.strerror or err)) from None
     if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(both("config.too_large", path=path, limit=f"{MAX_CONFIG_BYTES // 1000} kB"))
+        raise ConfigError(both_languages("config.too_large", path=path, limit=f"{MAX_CONFIG_BYTES // 1000} kB"))
     try:
         raw_text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ConfigError(both("config.not_utf8", path=path)) from None
+        raise ConfigError(both_languages("config.not_utf8", path=path)) from None
     return parse_config(raw_text, source=str(path))
 
 

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic_core import PydanticCustomError
 
-from kpi_xl.messages import both, text
+from kpi_xl.messages import both_languages, text
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"  # the config's default (Settings.language)
@@ -53,7 +53,7 @@ def language_in_text(source_text: str) -> str | None:
 
 def say(code: str, lang: str | None, /, **params: Any) -> str:
     """The message in ``lang``, or in Dutch and English when the language is not known."""
-    return text(code, lang, **params) if lang else both(code, **params)
+    return text(code, lang, **params) if lang else both_languages(code, **params)
 
 
 # ----------------------------------------------------------------------------

@@ -402,12 +402,6 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def both(code: str, /, **params) -> str:
-    """The message ``code`` in Dutch and English, for a place that has no config language yet
-    (or a terminal line shared by both)."""
-    return f"{text(code, 'nl', **params)} / {text(code, 'en', **params)}"
-
-
 def text(code: str, language: str = "en", /, **params) -> str:
     """The message ``code`` in ``language`` (falls back to English), filled in."""
     entry = MESSAGES.get(code)

@@ -13,7 +13,7 @@ from pathlib import Path
 from kpi_xl.compute import MonthReport, compute
 from kpi_xl.config import Settings, default_config_path, load_config
 from kpi_xl.errors import KpiError
-from kpi_xl.messages import both
+from kpi_xl.messages import both_languages
 from kpi_xl.periods import month_input
 from kpi_xl.report import Plan, build_plan
 from kpi_xl.tables import Tables, read_tables
@@ -85,9 +85,9 @@ def check_month_in_data(report: MonthReport) -> None:
     """Refuse a report about a month before the first or after the last month with data."""
     span, month = report.data_span, str(report.month)
     if span is None:
-        raise KpiError(both("month_without_data", month=month))
+        raise KpiError(both_languages("month_without_data", month=month))
     if not span[0] <= month <= span[1]:
-        raise KpiError(both("month_outside_data", month=month, first=span[0], last=span[1]))
+        raise KpiError(both_languages("month_outside_data", month=month, first=span[0], last=span[1]))
 
 
 __all__ = ["CONFIG_NAME", "RefreshResult", "check_month_in_data", "find_config", "load_tables", "plan_for",
