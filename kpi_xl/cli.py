@@ -6,6 +6,7 @@ Exit code 0 on success; 1 with a clear message for anything the user can fix
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from contextlib import contextmanager
@@ -93,6 +94,7 @@ def refresh(path: WorkbookArg, month: MonthOption = None, config: ConfigOption =
 
     with step(f"Vernieuwen / refreshing {path.name}"):
         result = refresh_file(path, month=month, config=config)
+    _written.append(path)  # from here on, an interruption no longer leaves the workbook as it was
     print_report(result.report, console)
     console.print(f"config: {markup_safe(result.config_path)}", style="dim")
 
@@ -169,18 +171,58 @@ def check_config(
     console.print(f"OK: {markup_safe(path or default_config_path())}")
 
 
+class Interrupted(BaseException):
+    """Ctrl-C or SIGTERM: raised in the main thread by :func:`_interrupt` so the refresh unwinds (its
+    temporary file is removed; the workbook is only ever replaced whole) and :func:`main` says so."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupt(signum: int, _frame) -> None:
+    for number in STOP_SIGNALS:  # a second Ctrl-C must not interrupt the clean-up of the first
+        signal.signal(number, signal.SIG_IGN)
+    raise Interrupted(signum)
+
+
+_written: list[Path] = []  # the workbook a refresh has replaced, for the message of an interruption
+STOP_SIGNALS = tuple(s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None)) if s is not None)
+
+
 def main() -> None:
     """Entry point: user-fixable errors become a message and exit code 1, never a traceback."""
     try:
-        app()
+        previous = {number: signal.signal(number, _interrupt) for number in STOP_SIGNALS}
+    except ValueError:  # not the main thread (an embedding host): signals stay as they are
+        previous = {}
+    try:
+        code = app(standalone_mode=False)
+    except Interrupted as stop:
+        said = ("Onderbroken; de werkmap is al vernieuwd / Interrupted; the workbook was already refreshed"
+                if _written else "Onderbroken; de werkmap is ongewijzigd / Interrupted; the workbook is unchanged")
+        errors.print(said, highlight=False)
+        raise SystemExit(128 + stop.signum) from None
+    except typer.TyperException as err:  # the command line itself: a folder for a file, an unknown option
+        if type(err).__name__ == "NoArgsIsHelpError":  # the help was shown
+            raise SystemExit(err.exit_code) from None
+        context = getattr(err, "ctx", None)
+        command = f"kpi-xl {context.info_name}" if context is not None and context.parent is not None else "kpi-xl"
+        errors.print(f"[bold red]Fout / Error:[/] {markup_safe(err.format_message())} ({command} --help)",
+                     highlight=False, soft_wrap=True)
+        raise SystemExit(1) from None
     except KpiError as err:
-        errors.print(f"[bold red]Fout / Error:[/] {markup_safe(err)}", highlight=False)
+        errors.print(f"[bold red]Fout / Error:[/] {markup_safe(err)}", highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
     except OSError as err:  # the disk or the operating system refused (permissions, a locked file): not a bug
         where = f"{err.filename}: " if err.filename else ""
         errors.print(f"[bold red]Fout / Error:[/] {markup_safe(f'{where}{err.strerror or err}')}; "
-                     "the workbook was not changed", highlight=False)
+                     "the workbook was not changed", highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    raise SystemExit(code or 0)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,7 @@ class Prepared:
     scored_activities: pd.DataFrame
     problems: list[Problem]
     months: list[str]  # months with data, oldest first
+    dated_months: list[str]  # the same, or the customers' start and end months when there are none
     activity_customers: np.ndarray  # position in Customers of each activity's customer (-1: none)
 
 
@@ -74,13 +75,15 @@ def prepare(tables: Tables, settings: Settings) -> Prepared:
         scored = ap.with_points(tables.activities, settings)
         customers = cu.positions(tables.customers, tables.activities["customer_id"])
         months = data_months(tables)
+        # customers' start dates go back years before the sales data: they count only when there is nothing else
+        dated = months or _months_of([tables.customers["since"], tables.customers["until"]])
         timeline = pending.result()
     problems = [*tables.problems, *timeline.problems, *qualification.problems,
                 *links.unlinked_activities(tables.activities, {"deal_id": timeline.activity_codes(tables.activities),
                                                                "customer_id": customers},
                                            tables.headers.get("Activities", {}), tables.left_out_ids,
                                            {"Deals": len(tables.deals), "Customers": len(tables.customers)})]
-    return Prepared(tables, settings, timeline, qualification, scored, problems, months, customers)
+    return Prepared(tables, settings, timeline, qualification, scored, problems, months, dated, customers)
 
 
 @dataclass
@@ -108,6 +111,7 @@ class MonthReport:
     trends: pd.DataFrame  # month, qualified_leads, won_revenue, action_points (last 12 months)
     problems: list[Problem] = field(default_factory=list)
     months_with_data: list[str] = field(default_factory=list)
+    data_span: tuple[str, str] | None = None  # first and last month with data (see :func:`data_span`)
 
 
 def _lookalikes(tables: Tables, timeline: Timeline, as_of: pd.Timestamp, settings: Settings) -> pd.DataFrame:
@@ -238,6 +242,7 @@ def compute(
         quote_to_close=quote_close, won_revenue=won_now, growth=growth,
         bottlenecks=bottlenecks, trends=trends,
         problems=data_problems(prepared, today), months_with_data=months,
+        data_span=data_span(prepared.dated_months, today),
     )
 
 
@@ -271,9 +276,25 @@ def default_month(months: list[str], today: dt.date | None = None) -> pd.Period:
     return pd.Period(([m for m in months if m <= str(this_month)] or months)[-1], freq="M")
 
 
+def data_span(dated_months: list[str], today: dt.date | None = None) -> tuple[str, str] | None:
+    """The months a report can be about: from the first month with a dated lead, activity or deal (the
+    customers' start and end dates when there are none) to the last one, capped at this month as
+    :func:`default_month` does (a date typed in the future does not widen it); None when nothing is dated.
+
+    Customers who started years before the sales data do not widen it: a report of such a month would
+    show empty leads, points and revenue, and History would fill with empty months."""
+    if not dated_months:
+        return None
+    return dated_months[0], str(default_month(dated_months, today))
+
+
 def data_months(tables: Tables) -> list[str]:
     """Months (``YYYY-MM``) in which any lead, activity or deal is dated, oldest first."""
-    dates = [tables.leads["created"], tables.activities["date"], tables.deals["created"]]
+    return _months_of([tables.leads["created"], tables.activities["date"], tables.deals["created"]])
+
+
+def _months_of(dates: list[pd.Series]) -> list[str]:
+    """The months (``YYYY-MM``, oldest first) in which any of these date columns has a date."""
     months: set = set()
     for column in dates:
         values = column.to_numpy(dtype="datetime64[ns]")

@@ -8,7 +8,7 @@ also refuses a key given twice); a tag such as ``!!python/object`` is an error.
 
 from __future__ import annotations
 
-import difflib
+import math
 import re
 from functools import cached_property
 from importlib import resources
@@ -27,7 +27,9 @@ from pydantic import (
     model_validator,
 )
 
+from kpi_xl.config_errors import describe, language_in_text, language_of, mistake, mistakes, say, yaml_problem
 from kpi_xl.errors import ConfigError
+from kpi_xl.messages import both_languages, text
 from kpi_xl.names import name_key
 
 # ----------------------------------------------------------------------------
@@ -37,13 +39,7 @@ from kpi_xl.names import name_key
 def _no_bool(value: Any) -> Any:
     """YAML reads ``yes``/``true`` as a boolean; pydantic would quietly turn it into 1."""
     if isinstance(value, bool):
-        raise ValueError("must be a number")
-    return value
-
-
-def _probability(value: float) -> float:
-    if not 0 <= value <= 1:
-        raise ValueError("must be between 0 and 1")
+        raise mistake("number")
     return value
 
 
@@ -53,33 +49,98 @@ def _month(value: Any) -> str:
         return f"{value.year:04d}-{value.month:02d}"
     match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", str(value))
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError("must be a month written as YYYY-MM, for example 2026-01")
+        raise mistake("month")
     return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
 
 
 def _non_negative(value: float) -> float:
     if value < 0:
-        raise ValueError("must be 0 or more")
+        raise mistake("min_zero")
     return value
 
 
 def _positive_int(value: int) -> int:
     if value < 1:
-        raise ValueError("must be 1 or more")
+        raise mistake("min_one")
     return value
 
 
-Probability = Annotated[float, BeforeValidator(_no_bool), AfterValidator(_probability)]
+_PERCENT = re.compile(r"\s*([+-]?\d+(?:[.,]\d+)?)\s*%\s*")
+
+
+def _percent(value: Any) -> Any:
+    """``90%``, ``90 %`` and ``90,5%`` → 0.9, 0.905 (a share); a boolean is refused; anything else as it is."""
+    value = _no_bool(value)
+    if isinstance(value, str):
+        match = _PERCENT.fullmatch(value)
+        if match:
+            return float(match.group(1).replace(",", ".")) / 100
+    return value
+
+
+def _shown(number: float) -> str:
+    return f"{number:g}"
+
+
+def _rate(value: float) -> float:
+    """A share of 0..1 (a probability, a retention rate); 90 is a percentage written without its sign."""
+    if 1 < value <= 100 and value.is_integer():
+        raise mistake("rate_percent", value=_shown(value), percent=_shown(value), share=_shown(value / 100))
+    if not 0 <= value <= 1:
+        raise mistake("rate")
+    return value
+
+
+def _signed_rate(value: float) -> float:
+    """A monthly step of a rate: -1..1 (``1%`` or 0.01)."""
+    if 1 < abs(value) <= 100 and value.is_integer():
+        raise mistake("rate_percent", value=_shown(value), percent=_shown(value), share=_shown(value / 100))
+    if not -1 <= value <= 1:
+        raise mistake("rate")
+    return value
+
+
+MAX_SHARE = 10.0  # a share of target above 1000% is a percentage written without its % sign
+
+
+def _share(value: float) -> float:
+    """A share of a target (1.0 = 100%), 0..10; 80 is a percentage written without its sign."""
+    if value < 0:
+        raise mistake("min_zero")
+    if value > MAX_SHARE:
+        raise mistake("share_percent", value=_shown(value), percent=_shown(value), share=_shown(value / 100))
+    return value
+
+
+def _one_value(value: Any) -> Any:
+    """A criterion's value: text, a number or a date; not a list or a mapping."""
+    if isinstance(value, (dict, list, tuple, set)):
+        raise mistake("one_value")
+    return value
+
+
+def _at_most(limit: int):
+    def check(value: int) -> int:
+        if value > limit:
+            raise mistake("at_most", limit=limit)
+        return value
+    return AfterValidator(check)
+
+
+Number = Annotated[float, BeforeValidator(_no_bool)]
+Rate = Annotated[float, BeforeValidator(_percent), AfterValidator(_rate)]
+SignedRate = Annotated[float, BeforeValidator(_percent), AfterValidator(_signed_rate)]
+Share = Annotated[float, BeforeValidator(_percent), AfterValidator(_share)]
+Probability = Rate
 Month = Annotated[str, BeforeValidator(_month)]
 NonNegative = Annotated[float, BeforeValidator(_no_bool), AfterValidator(_non_negative)]
 PositiveInt = Annotated[int, BeforeValidator(_no_bool), AfterValidator(_positive_int)]
-
-# Several mistakes found by one validator are joined with this and reported one per line.
-_SEPARATOR = "\n"
+Days = Annotated[PositiveInt, _at_most(36_500)]  # a hundred years: beyond it dates leave pandas' range
+OneValue = Annotated[Any, BeforeValidator(_one_value)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, allow_inf_nan=False)
 
 
 # ----------------------------------------------------------------------------
@@ -90,7 +151,7 @@ class Stage(_Model):
     name: str = Field(min_length=1)
     probability: Probability
     aliases: list[str] = []
-    stale_after_days: PositiveInt | None = None
+    stale_after_days: Days | None = None
 
 
 def _points_shorthand(value: Any) -> Any:
@@ -108,10 +169,10 @@ CriterionTest = Literal["in", "not_in", "equals", "min", "max", "between", "cont
 class Criterion(_Model):
     column: str = Field(min_length=1)
     test: CriterionTest
-    value: Any = None
-    values: list[Any] | None = None
-    min: float | None = None
-    max: float | None = None
+    value: OneValue = None
+    values: list[OneValue] | None = None
+    min: Number | None = None
+    max: Number | None = None
     required: bool = True
     weight: NonNegative = 1.0
     label: str | None = None
@@ -130,14 +191,16 @@ class Criterion(_Model):
         }[self.test]
         missing = [name for name in need if getattr(self, name) is None]
         if missing:
-            raise ValueError(f"test '{self.test}' needs {' and '.join(repr(m) for m in missing)}")
+            raise mistake("test_needs", test=self.test, names=", ".join(repr(m) for m in missing))
         if self.test in ("min", "max"):
             try:
-                float(self.value)
-            except (TypeError, ValueError):
-                raise ValueError(f"test '{self.test}' needs a number as 'value', got {self.value!r}") from None
+                number = float(self.value)
+            except (TypeError, ValueError, OverflowError):
+                number = math.nan
+            if isinstance(self.value, bool) or not math.isfinite(number):
+                raise mistake("test_needs_number", test=self.test, value=_shown_value(self.value))
         if self.test == "between" and self.min > self.max:
-            raise ValueError(f"'min' ({self.min}) must not be above 'max' ({self.max})")
+            raise mistake("min_above_max", low=self.min, high=self.max)
         return self
 
     @property
@@ -149,6 +212,10 @@ class Criterion(_Model):
             "min": self.value, "max": self.value, "between": [self.min, self.max], "not_empty": "",
         }[self.test]
         return f"{self.column} {self.test} {arg}".strip()
+
+
+def _shown_value(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 class Qualification(_Model):
@@ -165,21 +232,36 @@ class Ramp(_Model):
 
     start: Month
     start_value: NonNegative = Field(alias="from")
-    step: float | None = None
-    step_pct: float | None = None
-    cap: float | None = None
+    step: Number | None = None
+    step_pct: Annotated[Number, Field(ge=-100)] | None = None  # a target cannot fall below 0
+    cap: NonNegative | None = None
 
     @model_validator(mode="after")
     def _one_step(self) -> Ramp:
         if (self.step is None) == (self.step_pct is None):
-            raise ValueError("give exactly one of 'step' (absolute per month) or 'step_pct' (percent per month)")
+            raise mistake("ramp_one_step")
         return self
+
+
+class RateRamp(Ramp):
+    """A ramp of a rate target (retention): its values are shares (0.9 or 90%)."""
+
+    start_value: Rate = Field(alias="from")
+    step: SignedRate | None = None
+    cap: Rate | None = None
 
 
 def _target_shorthand(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return {"value": value}
     return value
+
+
+def _rate_target_shorthand(value: Any) -> Any:
+    """A rate target may also be written ``team: 90%``."""
+    if isinstance(value, str) and _PERCENT.fullmatch(value):
+        return {"value": value}
+    return _target_shorthand(value)
 
 
 class Target(_Model):
@@ -189,11 +271,19 @@ class Target(_Model):
     @model_validator(mode="after")
     def _value_or_ramp(self) -> Target:
         if self.value is None and self.ramp is None:
-            raise ValueError("give a number, or 'value' or 'ramp'")
+            raise mistake("target_empty")
         return self
 
 
+class RateTarget(Target):
+    """A target that is a share (retention): ``0.9`` or ``90%``; 90 is refused with a hint."""
+
+    value: Rate | None = None
+    ramp: RateRamp | None = None
+
+
 TargetField = Annotated[Target, BeforeValidator(_target_shorthand)]
+RateTargetField = Annotated[RateTarget, BeforeValidator(_rate_target_shorthand)]
 
 
 class PerRepTargets(_Model):
@@ -210,18 +300,30 @@ class PerRepTargets(_Model):
         for name in overrides:
             key = name_key(name)
             if not key:
-                problems.append(f"'{name}' is not a name (it shows nothing)")
+                problems.append((None, "rep_blank", {"name": name}))
             elif key in seen:
-                problems.append(f"'{name}' and '{seen[key]}' are the same rep; keep one of them")
+                problems.append((None, "rep_twice", {"name": name, "other": seen[key]}))
             seen.setdefault(key, name)
         if problems:
-            raise ValueError(_SEPARATOR.join(problems))
+            raise mistakes(problems)
         return overrides
+
+
+class RatePerRepTargets(PerRepTargets):
+    default: RateTargetField | None = None
+    overrides: dict[str, RateTargetField] = {}
 
 
 class KpiTarget(_Model):
     team: TargetField | None = None
     per_rep: PerRepTargets = PerRepTargets()
+
+
+class RateKpiTarget(KpiTarget):
+    """The targets of a KPI that is a share (retention)."""
+
+    team: RateTargetField | None = None
+    per_rep: RatePerRepTargets = RatePerRepTargets()
 
 
 KPI_NAMES = ("qualified_leads", "action_points", "pipeline_value", "deal_velocity", "retention")
@@ -232,7 +334,7 @@ class Targets(_Model):
     action_points: KpiTarget = KpiTarget()
     pipeline_value: KpiTarget = KpiTarget()
     deal_velocity: KpiTarget = KpiTarget()
-    retention: KpiTarget = KpiTarget()
+    retention: RateKpiTarget = RateKpiTarget()  # a share: 0.9 or 90%
 
 
 # ----------------------------------------------------------------------------
@@ -242,12 +344,12 @@ class Targets(_Model):
 class LookalikeAttribute(_Model):
     column: str = Field(min_length=1)
     weight: NonNegative = 1.0
-    bands: list[float] | None = None
+    bands: list[Number] | None = None
 
     @model_validator(mode="after")
     def _bands_rise(self) -> LookalikeAttribute:
         if self.bands is not None and list(self.bands) != sorted(set(self.bands)):
-            raise ValueError("'bands' must be rising numbers, for example [0, 10, 50, 250]")
+            raise mistake("bands_rise")
         return self
 
 
@@ -259,38 +361,39 @@ class LookalikeProfile(_Model):
 class Lookalike(_Model):
     attributes: list[LookalikeAttribute] = []
     profile: LookalikeProfile = LookalikeProfile()
-    top: PositiveInt = 10
+    top: Annotated[PositiveInt, _at_most(10_000)] = 10
 
 
 class TrafficLight(_Model):
-    green: NonNegative = 1.0
-    orange: NonNegative = 0.8
+    green: Share = 1.0
+    orange: Share = 0.8
 
     @model_validator(mode="after")
     def _order(self) -> TrafficLight:
         if self.orange > self.green:
-            raise ValueError(f"'orange' ({self.orange}) must not be above 'green' ({self.green})")
+            raise mistake("orange_above_green", orange=self.orange, green=self.green)
         return self
 
 
 class Bottleneck(_Model):
-    min_deals: PositiveInt = 5
+    min_deals: Annotated[PositiveInt, _at_most(1_000_000)] = 5
     hints: dict[str, dict[Literal["nl", "en"], str]] = {}
 
 
 class SuggestedTargets(_Model):
-    months: PositiveInt = 3
-    far_above: NonNegative = 1.5
+    months: Annotated[PositiveInt, _at_most(36)] = 3
+    far_above: Share = 1.5
 
 
 class Settings(_Model):
     """The validated config. Build with :func:`load_config` or :func:`parse_config`."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, ignored_types=(cached_property,))
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, allow_inf_nan=False,
+                              ignored_types=(cached_property,))
 
     language: Literal["nl", "en"] = "nl"
     fiscal_year_start_month: Annotated[int, Field(ge=1, le=12)] = 1
-    window_months: PositiveInt = 12
+    window_months: Annotated[PositiveInt, _at_most(120)] = 12
     stages: list[Stage] = Field(min_length=2)
     won_stage: str = "Gewonnen"
     lost_stage: str = "Verloren"
@@ -298,8 +401,8 @@ class Settings(_Model):
     activity_types: dict[str, Annotated[ActivityType, BeforeValidator(_points_shorthand)]] = {}
     qualification: Qualification = Qualification()
     targets: Targets = Targets()
-    stale_after_days: PositiveInt = 30
-    contact_within_days: PositiveInt = 90
+    stale_after_days: Days = 30
+    contact_within_days: Days = 90
     lookalike: Lookalike = Lookalike()
     traffic_light: TrafficLight = TrafficLight()
     bottleneck: Bottleneck = Bottleneck()
@@ -314,10 +417,10 @@ class Settings(_Model):
             for label in [stage.name, *stage.aliases]:
                 key = _key(label)
                 if key in seen and seen[key] != i:
-                    problems.append(f"'{label}' in stages[{i}] is listed twice (also in stages[{seen[key]}])")
+                    problems.append((None, "stage_twice", {"label": label, "index": i, "first": seen[key]}))
                 seen.setdefault(key, i)
         if problems:
-            raise ValueError(_SEPARATOR.join(problems))
+            raise mistakes(problems)
         return stages
 
     @field_validator("activity_types")
@@ -329,28 +432,28 @@ class Settings(_Model):
             for label in [name, *spec.aliases]:
                 key = _key(label)
                 if key in seen and seen[key] != name:
-                    problems.append(f"'{label}' of '{name}' is also used by '{seen[key]}'")
+                    problems.append((None, "type_twice", {"label": label, "name": name, "other": seen[key]}))
                 seen.setdefault(key, name)
         if problems:
-            raise ValueError(_SEPARATOR.join(problems))
+            raise mistakes(problems)
         return types
 
     @model_validator(mode="after")
     def _stage_roles_exist(self) -> Settings:
-        problems: list[str] = []
+        problems: list[tuple[str, str, dict]] = []
         names = {_key(label): s.name for s in self.stages for label in [s.name, *s.aliases]}
         known = ", ".join(s.name for s in self.stages)
         for field in ("won_stage", "lost_stage", "quote_stage"):
             if _key(getattr(self, field)) not in names:
-                problems.append(f"{field}: '{getattr(self, field)}' is not one of the stages ({known})")
+                problems.append((field, "not_a_stage", {"value": getattr(self, field), "known": known}))
         won, lost = names.get(_key(self.won_stage)), names.get(_key(self.lost_stage))
         if won is not None and won == lost:
-            problems.append(f"lost_stage: must differ from won_stage (both are '{won}')")
+            problems.append(("lost_stage", "lost_is_won", {"won": won}))
         for stage in self.bottleneck.hints:
             if _key(stage) not in names:
-                problems.append(f"bottleneck.hints.{stage}: '{stage}' is not one of the stages ({known})")
+                problems.append((f"bottleneck.hints.{stage}", "not_a_stage", {"value": stage, "known": known}))
         if problems:
-            raise ValueError(_SEPARATOR.join(problems))
+            raise mistakes(problems)
         return self
 
     # -- lookups used by the tables and the KPIs -----------------------------
@@ -431,17 +534,28 @@ def default_config_path() -> Path:
     return Path(__file__).resolve().parent.parent / "config" / "kpi.yaml"
 
 
+MAX_CONFIG_BYTES = 1_000_000  # a config is a few kB; a bigger file is a mistake (or a log file)
+MAX_CONFIG_VALUES = 100_000  # values after YAML anchors are expanded (a 'billion laughs' file is refused)
+
+
 def load_config(path: str | Path | None = None) -> Settings:
     """Read and validate a YAML config file (the packaged default when ``path`` is None)."""
     path = Path(path) if path is not None else default_config_path()
     try:
-        raw_text = path.read_text(encoding="utf-8-sig")
+        if path.exists() and not path.is_file():
+            raise ConfigError(both_languages("config.not_a_file", path=path))
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
-        raise ConfigError(f"Config file not found: {path}") from None
+        raise ConfigError(both_languages("config.not_found", path=path)) from None
     except OSError as err:
-        raise ConfigError(f"Config file cannot be read: {path} ({err.strerror})") from None
+        raise ConfigError(both_languages("config.unreadable", path=path, reason=err.strerror or err)) from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(both_languages("config.too_large", path=path, limit=f"{MAX_CONFIG_BYTES // 1000} kB"))
+    try:
+        raw_text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ConfigError(f"Config file {path} is not UTF-8 text") from None
+        raise ConfigError(both_languages("config.not_utf8", path=path)) from None
     return parse_config(raw_text, source=str(path))
 
 
@@ -468,130 +582,55 @@ class _Loader(yaml.SafeLoader):
 
 
 def parse_config(source_text: str | dict, source: str = "config") -> Settings:
-    """Validate YAML text (or an already-parsed mapping) into :class:`Settings`."""
+    """Validate YAML text (or an already-parsed mapping) into :class:`Settings`.
+
+    Every message is in the config's ``language`` (found by a line scan when the YAML cannot be read)."""
     if isinstance(source_text, dict):
         data = source_text
     else:
         try:
             data = yaml.load(source_text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
         except yaml.YAMLError as err:
-            raise ConfigError(f"{source}: {_yaml_problem(err)}") from None
+            raise ConfigError(yaml_problem(err, source, source_text, language_in_text(source_text))) from None
         except RecursionError:
-            raise ConfigError(f"{source}: the config is nested too deeply to read") from None
+            raise ConfigError(say("config.too_deep", language_in_text(source_text), source=source)) from None
+    lang = language_of(data)
     if data is None:
-        raise ConfigError(f"{source}: the config is empty")
+        raise ConfigError(say("config.empty", language_in_text(str(source_text)), source=source))
     if not isinstance(data, dict):
-        raise ConfigError(f"{source}: the config must be a mapping of settings (key: value), got {type(data).__name__}")
+        raise ConfigError(say("config.not_mapping", language_in_text(str(source_text)), source=source,
+                              kind=type(data).__name__))
+    count, broken = _count_values(data, MAX_CONFIG_VALUES)
+    if count > MAX_CONFIG_VALUES:
+        raise ConfigError(text("config.too_many_values", lang, source=source, limit=f"{MAX_CONFIG_VALUES:,}"))
+    if broken is not None:  # "\ud800" in quotes: no character at all; no file or terminal can show it
+        shown = broken.encode("utf-8", "backslashreplace").decode("utf-8")
+        raise ConfigError(text("config.not_a_character", lang, source=source, text=shown[:60]))
     try:
         return Settings.model_validate(data)
     except ValidationError as err:
-        details = [line for e in err.errors() for line in _describe(e)]
-        noun = "mistake" if len(details) == 1 else "mistakes"
-        raise ConfigError(f"{source}: {len(details)} {noun} in the config", details) from None
+        details = [line for e in err.errors() for line in describe(e, lang, Settings)]
+        code = "config.mistake" if len(details) == 1 else "config.mistakes"
+        raise ConfigError(text(code, lang, source=source, count=len(details)), details) from None
+    except RecursionError:
+        raise ConfigError(text("config.too_deep", lang, source=source)) from None
 
 
-def _yaml_problem(err: yaml.YAMLError) -> str:
-    mark = getattr(err, "problem_mark", None)
-    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-    tag = re.match(r"could not determine a constructor for the tag '([^']*)'", problem)
-    if tag:
-        shown = tag.group(1).replace("tag:yaml.org,2002:", "!!")
-        return f"YAML tag '{shown}'{where} is not allowed: the config holds settings only"
-    if isinstance(err, yaml.constructor.ConstructorError):
-        return f"YAML error{where}: {problem}"
-    return f"YAML syntax error{where}: {problem}"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(top level)"
-
-
-# Parts pydantic adds to an error's location that are not keys of the config.
-_NOT_A_KEY = re.compile(r"\[key\]|(function|model|tagged-union)-[a-z-]*\[.*\]")
-
-# What a setting must be, for pydantic's type errors, in the words of the config.
-_TYPE_WORDS = {
-    "dict_type": "must be a mapping (key: value)",
-    "list_type": "must be a list (one '- item' per line, or [a, b])",
-    "model_type": "must be a mapping of settings (key: value)",
-}
-_MODEL_WORDS = {
-    "Target": "must be a number, or a mapping with 'value' or 'ramp'",
-    "ActivityType": "must be a number of points, or a mapping with 'points'",
-}
-
-
-def _describe(error: dict) -> list[str]:
-    """One line per mistake: ``path: what was expected, got value``."""
-    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and _NOT_A_KEY.fullmatch(p)))
-    path = _path(loc)
-    kind = error["type"]
-    message = error["msg"]
-    value = error.get("input")
-    if kind == "missing":
-        return [f"{path}: required setting is missing"]
-    if kind == "extra_forbidden":
-        return [f"{path}: unknown setting{_suggest(loc)}"]
-    if kind in _TYPE_WORDS:
-        message = _MODEL_WORDS.get((error.get("ctx") or {}).get("class_name"), _TYPE_WORDS[kind])
-    elif kind == "too_short" and isinstance(value, list):
-        message = f"must have at least {error['ctx']['min_length']} items, got {len(value)}"
-    elif kind == "too_long" and isinstance(value, list):
-        message = f"must have at most {error['ctx']['max_length']} items, got {len(value)}"
-    message = re.sub(r"^(Value error|Assertion failed), ", "", message)
-    message = message.replace("Input should be", "must be").replace("input should be", "must be")
-    message = message.replace("a valid number, unable to parse string as a number", "a number")
-    if kind == "value_error" and _SEPARATOR in message:
-        parts = message.split(_SEPARATOR)
-        # a model-level check names its own paths; a field-level one gets the field's path
-        return parts if not loc else [f"{path}: {part}" for part in parts]
-    if kind == "value_error" and not loc:
-        return [message]
-    shown = _show(value)
-    if shown is not None and not isinstance(value, (dict, list)):
-        return [f"{path}: {message}, got {shown}"]
-    return [f"{path}: {message}"]
-
-
-def _show(value: Any) -> str | None:
-    if value is None:
-        return "nothing"
-    if isinstance(value, (dict, list)):
-        return None
-    return repr(value) if isinstance(value, str) else str(value)
-
-
-def _suggest(loc: tuple) -> str:
-    """'(did you mean ...?)' for a misspelt key, using the fields of the model at that place."""
-    model: Any = Settings
-    for part in loc[:-1]:
-        fields = getattr(model, "model_fields", {})
-        if isinstance(part, int) or part not in fields:
-            continue  # a list index or a free dict key (a rep or activity name)
-        model = _model_in(fields[part].annotation)
-        if model is None:
-            return ""
-    fields = getattr(model, "model_fields", {})
-    names = list(fields) + [f.alias for f in fields.values() if f.alias]
-    close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(names)})"
-
-
-def _model_in(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    origin = getattr(annotation, "__origin__", None)
-    if origin is not None and origin is not annotation:
-        return _model_in(origin)
-    return None
+def _count_values(data: Any, limit: int) -> tuple[int, str | None]:
+    """How many values ``data`` holds once YAML anchors are expanded (counting stops past ``limit``),
+    and the first text holding a lone surrogate (``"\ud800"``), if any."""
+    count, pending, broken = 0, [data], None
+    while pending and count <= limit:
+        item = pending.pop()
+        count += 1
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            pending.extend(item)
+        elif broken is None and isinstance(item, str) and _SURROGATE.search(item):
+            broken = item
+    return count, broken

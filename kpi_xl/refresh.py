@@ -12,6 +12,8 @@ from pathlib import Path
 
 from kpi_xl.compute import MonthReport, compute
 from kpi_xl.config import Settings, default_config_path, load_config
+from kpi_xl.errors import KpiError
+from kpi_xl.messages import both_languages
 from kpi_xl.periods import month_input
 from kpi_xl.report import Plan, build_plan
 from kpi_xl.tables import Tables, read_tables
@@ -68,11 +70,25 @@ def _version(path: str | Path):
 
 
 def plan_for(tables: Tables, settings: Settings, month, selector, history, now=None, today=None):
-    """Compute the month and the plan of what to write (shared by the file and the xlwings refresh)."""
+    """Compute the month and the plan of what to write (shared by the file and the xlwings refresh).
+
+    A month chosen outside the months with data is refused (it would show zeros only)."""
     report = compute(tables, settings, month=month_input(month), today=today)
+    if month_input(month) is not None:
+        check_month_in_data(report)
     plan = build_plan(report, settings, now or dt.datetime.now(), month_selector=selector,
                       existing_history=history)
     return report, plan
 
 
-__all__ = ["CONFIG_NAME", "RefreshResult", "find_config", "load_tables", "plan_for", "refresh_file"]
+def check_month_in_data(report: MonthReport) -> None:
+    """Refuse a report about a month before the first or after the last month with data."""
+    span, month = report.data_span, str(report.month)
+    if span is None:
+        raise KpiError(both_languages("month_without_data", month=month))
+    if not span[0] <= month <= span[1]:
+        raise KpiError(both_languages("month_outside_data", month=month, first=span[0], last=span[1]))
+
+
+__all__ = ["CONFIG_NAME", "RefreshResult", "check_month_in_data", "find_config", "load_tables", "plan_for",
+           "refresh_file"]

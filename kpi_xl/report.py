@@ -110,8 +110,9 @@ def build_plan(report: MonthReport, settings: Settings, refreshed_at: dt.datetim
     for i, row in enumerate(per_rep.head(L.MAX_REPS).itertuples(index=False)):
         r = L.REPS_FIRST_ROW + i
         record = row._asdict()
+        light = clean(record["light"])  # None, or NaN when no rep has a target
         values = [record["owner"], record["points"], record["target"], record["share"],
-                  lab(record["light"]) if record["light"] else None]
+                  lab(light) if light else None]
         values += [per_rep.iloc[i][t] if t in per_rep.columns else 0 for t in types]
         for j, v in enumerate(values):
             put((r, j), v)
@@ -209,17 +210,30 @@ def build_plan(report: MonthReport, settings: Settings, refreshed_at: dt.datetim
 
 def history_rows(report: MonthReport, refreshed_at: dt.datetime, existing: list[list[object]]) -> list[list[object]]:
     """History: one row per month, oldest first. The reporting month gets every tile value; the
-    12 trend months get the values the data gives them; other months keep what was there."""
+    12 trend months get the values the data gives them; other months keep what was there.
+
+    Only months with data are kept (from the first to the last month with data, see
+    :func:`kpi_xl.compute.data_span`): a trend month before the data gets no row, and a row an
+    earlier refresh wrote outside the data (or under a text that is no month) is dropped."""
     lang = report.language
     columns = list(L.HISTORY_COLUMNS)
+    reporting = str(report.month)
+    first, last = report.data_span or (reporting, reporting)
+
+    def kept(month: str) -> bool:
+        return month == reporting or (_is_month(month) and first <= month <= last)
+
     rows: dict[str, list[object]] = {}
     for old in existing[1:]:
         if old and old[0] not in (None, ""):
             month = str(old[0])[:7]
-            rows[month] = [clean(v) for v in (list(old) + [None] * len(columns))[: len(columns)]]
-            rows[month][0] = month
+            if kept(month):
+                rows[month] = [clean(v) for v in (list(old) + [None] * len(columns))[: len(columns)]]
+                rows[month][0] = month
     index = {name: i for i, name in enumerate(columns)}
     for trend in report.trends.itertuples(index=False):
+        if not kept(trend.month):
+            continue
         row = rows.setdefault(trend.month, [trend.month] + [None] * (len(columns) - 1))
         row[index["qualified_leads"]] = clean(trend.qualified_leads)
         row[index["action_points"]] = clean(trend.action_points)
@@ -236,6 +250,12 @@ def history_rows(report: MonthReport, refreshed_at: dt.datetime, existing: list[
     current[index["refreshed_at"]] = refreshed_at.replace(microsecond=0)
     header = [L.label(f"h.{c}", lang) for c in columns]
     return [header, *[rows[m] for m in sorted(rows)]]
+
+
+def _is_month(text: str) -> bool:
+    """``YYYY-MM`` with a month 01..12 (what History's first column holds)."""
+    return len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit() \
+        and 1 <= int(text[5:]) <= 12
 
 
 def checks_rows(report: MonthReport) -> list[list[object]]:

@@ -338,7 +338,10 @@ def test_a_table_with_only_its_header(table, clean, tmp_path):
 def test_tables_with_one_row_each(tmp_path):
     rows = {table: copy.deepcopy(r[:2]) for table, r in ROWS.items()}
     path = _workbook(tmp_path / "one.xlsm", rows)
-    report = refresh_file(path, month=MONTH, now=NOW, today=TODAY).report
+    # the one lead, activity and deal are dated 2025-09: a later month is outside the data and refused
+    with pytest.raises(KpiError, match="choose a month from 2025-09 to 2025-09"):
+        refresh_file(path, month=MONTH, now=NOW, today=TODAY)
+    report = refresh_file(path, month="2025-09", now=NOW, today=TODAY).report
     assert report.problems == []
     assert report.tiles["action_points"].value is not None
 
@@ -471,10 +474,11 @@ def test_real_excel_error_cells_are_reported(error, small, tmp_path):
 
 
 CONFIG_CASES = [
-    ("yaml-syntax-error", "stages: [\n", "YAML syntax error"),
-    ("unknown-key", None, "stagess: unknown setting (did you mean 'stages'?)"),
-    ("probability-1.5", None, "stages[2].probability: must be between 0 and 1, got 1.5"),
-    ("stage-twice", None, "stages: 'Offerte' in stages[2] is listed twice (also in stages[1])"),
+    ("yaml-syntax-error", "stages: [\n", "line 2, column 1: a list [ ] or { } is not closed"),
+    # the shipped config says `language: nl`: its mistakes are named in Dutch
+    ("unknown-key", None, "stagess: onbekende instelling (bedoelt u 'stages'?)"),
+    ("probability-1.5", None, "stages[2].probability: moet tussen 0 en 1 liggen (schrijf 90% of 0.9), nu 1.5"),
+    ("stage-twice", None, "stages: 'Offerte' in stages[2] staat er twee keer (ook in stages[1])"),
     ("missing", "MISSING", "Config file not found"),
 ]
 

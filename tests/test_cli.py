@@ -76,7 +76,7 @@ def test_clear_errors_and_exit_codes(tmp_path):
     book = demo_workbook(tmp_path / "book.xlsm")
     (tmp_path / "bad.yaml").write_text("stages: [\n", encoding="utf-8")
     bad = run("refresh", str(book), "--config", str(tmp_path / "bad.yaml"))
-    assert bad.returncode == 1 and "YAML syntax error" in bad.stderr
+    assert bad.returncode == 1 and "line 2, column 1: a list [ ] or { } is not closed" in bad.stderr
     month = run("refresh", str(book), "--month", "oktober")
     assert month.returncode == 1 and "YYYY-MM" in month.stderr
     not_excel = tmp_path / "notes.xlsm"
@@ -131,3 +131,92 @@ def test_check_lists_a_date_after_today(tmp_path):
     said = " ".join(found.stdout.split())
     assert "Leads, rij 5, kolom 'created' (2099-01-05): datum ligt na vandaag" in said
     assert "1 dataproblemen" in said
+
+
+# ----------------------------------------------------------------------------
+# the command line itself, and a refresh that is stopped
+
+# Runs the real entry point with the writer slowed down: it marks the moment it starts writing the
+# temporary copy of the workbook and then waits, so a test can send a signal mid-refresh.
+SLOW_WRITE = """
+import pathlib, sys, time
+import kpi_xl.workbook_file as wf
+marker, original = pathlib.Path(sys.argv[1]), wf.copy_entry
+def slow(*args, **kwargs):
+    if not marker.exists():
+        marker.write_text("writing")
+        time.sleep(120)
+    return original(*args, **kwargs)
+wf.copy_entry = slow
+from kpi_xl.cli import main
+sys.argv = ["kpi-xl", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(("signal_name", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_stopped_refresh_says_so_and_leaves_the_workbook(tmp_path, signal_name, code):
+    import signal
+    import time
+
+    book = demo_workbook(tmp_path / "book.xlsm")
+    before = book.read_bytes()
+    marker = tmp_path / "writing"
+    process = subprocess.Popen([sys.executable, "-c", SLOW_WRITE, str(marker), "refresh", str(book)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), process.communicate(timeout=60)
+    assert list(tmp_path.glob(".~book.*.tmp")), "the signal must come while the temporary copy is written"
+    process.send_signal(getattr(signal, signal_name))
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == code, out + err
+    assert "Onderbroken; de werkmap is ongewijzigd / Interrupted; the workbook is unchanged" in err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert book.read_bytes() == before
+    assert not list(tmp_path.glob(".~book.*.tmp"))
+
+
+def test_argument_errors_are_one_message_and_exit_1(tmp_path):
+    book = tmp_path / "book.xlsm"
+    book.write_bytes(b"")  # never read: every call below fails on its arguments first
+    folder = tmp_path / "map"
+    folder.mkdir()
+    unreadable = tmp_path / "secret.yaml"
+    unreadable.write_text("language: en\n", encoding="utf-8")
+    unreadable.chmod(0)
+    cases = {
+        ("refresh", str(book), "--config", str(folder)): "is a directory",
+        ("refresh", str(folder)): "is a directory",
+        ("check", str(folder)): "is a directory",
+        ("refresh", str(book), "--config", str(tmp_path / "none.yaml")): "none.yaml",
+        ("check-config", str(folder)): "map",
+        ("refresh",): "Missing argument",
+        ("refresh", str(book), "--month"): "requires an argument",
+        ("refresh", str(book), "--nope"): "No such option",
+        ("bogus",): "No such command",
+    }
+    if os.geteuid() != 0:  # root reads any file
+        cases[("refresh", str(book), "--config", str(unreadable))] = "secret.yaml"
+    for args, said in cases.items():
+        done = run(*args)
+        assert done.returncode == 1, (args, done.stdout, done.stderr)
+        assert said in done.stderr, (args, done.stderr)
+        assert "Traceback" not in done.stderr and "Usage" not in done.stderr, (args, done.stderr)
+        assert len(done.stderr.strip().splitlines()) == 1, (args, done.stderr)
+    assert book.read_bytes() == b""
+
+
+def test_a_month_outside_the_data_is_refused_and_the_file_kept(tmp_path):
+    book = demo_workbook(tmp_path / "book.xlsm")
+    before = book.read_bytes()
+    for month in ("2030-01", "2020-01"):
+        done = run("refresh", str(book), "--month", month)
+        assert done.returncode == 1, done.stdout + done.stderr
+        said = " ".join(done.stderr.split())
+        assert f"{month}: die maand valt buiten de gegevens; kies een maand van " in said
+        assert f"{month}: that month is outside the data; choose a month from " in said
+        assert "Traceback" not in said
+        assert book.read_bytes() == before

@@ -18,8 +18,9 @@ STAGES = "Lead, Intake, Offerte, Onderhandeling, Gewonnen, Verloren"
 
 @pytest.fixture(scope="module")
 def base() -> dict:
-    """The shipped config as a plain mapping, to be changed per test."""
-    return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    """The shipped config as a plain mapping, to be changed per test; in English, so that the
+    messages below read as English (the Dutch ones are tested on their own)."""
+    return {**yaml.safe_load(SHIPPED.read_text(encoding="utf-8")), "language": "en"}
 
 
 def mistakes(data: dict | str) -> ConfigError:
@@ -129,8 +130,8 @@ def test_won_stage_may_name_an_alias(base):
 
 def test_probability_out_of_range(base):
     err = mistakes(changed(base, lambda d: d["stages"][2].update(probability=1.5)))
-    assert "stages[2].probability: must be between 0 and 1, got 1.5" in str(err)
-    assert err.details == ["stages[2].probability: must be between 0 and 1, got 1.5"]
+    assert "stages[2].probability: must be between 0 and 1 (write 90% or 0.9), got 1.5" in str(err)
+    assert err.details == ["stages[2].probability: must be between 0 and 1 (write 90% or 0.9), got 1.5"]
     assert err.headline == "config: 1 mistake in the config"
     assert isinstance(err, KpiError)
 
@@ -188,15 +189,16 @@ def test_activity_alias_used_twice(base):
 
 
 def test_yaml_syntax_error_names_line_and_column():
-    err = mistakes("language: nl\nstages: [Lead, Intake\nwindow_months: 12\n")
+    err = mistakes("language: en\nstages: [Lead, Intake\nwindow_months: 12\n")
     # line 3 `window_months: 12`: the ':' in column 14 where ',' or ']' was expected
-    assert str(err) == "config: YAML syntax error at line 3, column 14: expected ',' or ']', but got ':'"
+    assert str(err) == "config line 3, column 14: a list [ ] or { } is not closed (or a comma is missing)"
+    dutch = mistakes("language: nl\nstages: [Lead, Intake\nwindow_months: 12\n")
+    assert str(dutch) == "config regel 3, kolom 14: een lijst [ ] of { } wordt niet gesloten (of een komma ontbreekt)"
 
 
 def test_yaml_syntax_error_with_a_tab():
-    err = mistakes("language: nl\nwindow_months:\t12\n")
-    assert "YAML syntax error at line 2, column 15" in str(err)
-    assert "'\\t'" in str(err)
+    err = mistakes("language: en\nwindow_months:\t12\n")
+    assert str(err) == "config line 2, column 15: a tab; indent with spaces"
 
 
 def test_yaml_key_given_twice_is_refused_with_both_lines(base):
@@ -204,7 +206,8 @@ def test_yaml_key_given_twice_is_refused_with_both_lines(base):
     err = mistakes(text)
     first = SHIPPED.read_text(encoding="utf-8").splitlines().index("stale_after_days: 30") + 1
     last = len(text.splitlines())
-    assert str(err) == f"config: YAML error at line {last}, column 1: 'stale_after_days' is given twice (first at line {first})"
+    # the shipped config says `language: nl`
+    assert str(err) == f"config regel {last}, kolom 1: 'stale_after_days' staat er twee keer (eerst op regel {first})"
 
 
 def test_yaml_anchor_and_merge_key_are_not_a_key_given_twice():
@@ -227,13 +230,14 @@ def test_missing_file(tmp_path):
     path = tmp_path / "nope.yaml"
     with pytest.raises(ConfigError) as info:
         load_config(path)
-    assert str(info.value) == f"Config file not found: {path}"
+    assert str(info.value) == f"Configbestand niet gevonden: {path} / Config file not found: {path}"
 
 
 def test_directory_instead_of_file(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path)
-    assert str(info.value).startswith(f"Config file cannot be read: {tmp_path}")
+    assert str(info.value) == (f"{tmp_path} is geen bestand (een map of apparaat); geef het pad van kpi.yaml / "
+                               f"{tmp_path} is not a file (a folder or a device); give the path of kpi.yaml")
 
 
 def test_file_that_is_not_utf8(tmp_path):
@@ -241,7 +245,7 @@ def test_file_that_is_not_utf8(tmp_path):
     path.write_bytes("language: nl\nnaam: café\n".encode("utf-16"))
     with pytest.raises(ConfigError) as info:
         load_config(path)
-    assert str(info.value) == f"Config file {path} is not UTF-8 text"
+    assert str(info.value).endswith(f" / Config file {path} is not UTF-8 text; save it as UTF-8")
 
 
 @pytest.mark.parametrize("content", ["", "\n\n", "# alleen uitleg\n# nog meer\n", "~\n", "null\n"])
@@ -250,7 +254,8 @@ def test_empty_file(tmp_path, content):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         load_config(path)
-    assert str(info.value) == f"{path}: the config is empty"
+    # no `language:` line to go by: both languages
+    assert str(info.value) == f"{path}: de config is leeg / {path}: the config is empty"
 
 
 @pytest.mark.parametrize(
@@ -258,7 +263,7 @@ def test_empty_file(tmp_path, content):
 )
 def test_top_level_must_be_a_mapping(content, kind):
     err = mistakes(content)
-    assert str(err) == f"config: the config must be a mapping of settings (key: value), got {kind}"
+    assert str(err).endswith(f" / config: the config must be a mapping of settings (key: value), got {kind}")
 
 
 def test_won_stage_not_among_the_stages(base):
@@ -355,7 +360,7 @@ def test_several_mistakes_are_all_reported_at_once(base):
     def many(d):
         d["stages"][2]["probability"] = 1.5
         d["window_month"] = 12
-        d["language"] = "de"
+        d["fiscal_year_start_month"] = 13
         d["stale_after_days"] = -3
         d["targets"]["action_points"]["per_rep"]["overrides"]["Sanne de Vries"] = -450
         d["qualification"]["criteria"][1].pop("max")
@@ -363,8 +368,8 @@ def test_several_mistakes_are_all_reported_at_once(base):
 
     err = mistakes(changed(base, many))
     expected = [
-        "language: must be 'nl' or 'en', got 'de'",
-        "stages[2].probability: must be between 0 and 1, got 1.5",
+        "fiscal_year_start_month: must be at most 12, got 13",
+        "stages[2].probability: must be between 0 and 1 (write 90% or 0.9), got 1.5",
         "qualification.criteria[1]: test 'between' needs 'max'",
         "targets.action_points.per_rep.default.ramp: give exactly one of 'step'",
         "targets.action_points.per_rep.overrides.Sanne de Vries.value: must be 0 or more, got -450",
@@ -415,6 +420,14 @@ def test_source_name_is_the_file_path(tmp_path, base):
         "fiscal_year_start_month: 13",
         "activity_types: {call: null}",
         "targets: {qualified_leads: {team: [1, 2]}}",
+        'language: "\\ud800"',
+        '"\\udfff": 1',
+        'stages: [{name: "A\\ud800", probability: 1}, {name: B, probability: 0}]',
+        "targets: {retention: {team: 90}}",
+        "qualification: {criteria: [{column: a, test: in, values: [[a, b]]}]}",
+        "a: &a [1, 2]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+        "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+        "f: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
     ],
 )
 def test_only_config_error_escapes(text):
@@ -425,7 +438,8 @@ def test_only_config_error_escapes(text):
 def test_nan_probability_is_named(base):
     err = mistakes("stages:\n  - name: A\n    probability: .nan\n  - name: B\n    probability: 1\n"
                    "won_stage: B\nlost_stage: A\nquote_stage: A\n")
-    assert err.details == ["stages[0].probability: must be between 0 and 1, got nan"]
+    # no `language:`: the default, Dutch
+    assert err.details == ["stages[0].probability: moet een gewoon getal zijn (geen .inf of .nan), nu nan"]
 
 
 # ----------------------------------------------------------------------------
@@ -460,7 +474,151 @@ def test_python_tags_are_refused_and_nothing_runs(tmp_path, monkeypatch, templat
 
 def test_python_tag_message():
     err = mistakes('language: !!python/object/apply:os.system ["echo hi"]\n')
+    # no `language:` line to go by: both languages
     assert str(err) == (
-        "config: YAML tag '!!python/object/apply:os.system' at line 1, column 11 is not allowed: "
+        "config regel 1, kolom 11: YAML-tag '!!python/object/apply:os.system' is niet toegestaan: "
+        "de config bevat alleen instellingen / "
+        "config line 1, column 11: YAML tag '!!python/object/apply:os.system' is not allowed: "
         "the config holds settings only"
     )
+
+
+# ----------------------------------------------------------------------------
+# rates: a share is 0.9 or 90%, never 90
+
+
+@pytest.mark.parametrize(("written", "share"), [(0.9, 0.9), ("90%", 0.9), ("90 %", 0.9), ("90,5%", 0.905),
+                                                ("90.5%", 0.905), (0, 0.0), ("100%", 1.0), (1, 1.0)])
+def test_a_rate_target_is_a_share_or_a_percentage(base, written, share):
+    settings = parse_config(changed(base, lambda d: d["targets"]["retention"].update(team=written)))
+    assert settings.targets.retention.team.value == pytest.approx(share)
+
+
+def test_a_rate_everywhere_takes_a_percentage(base):
+    def percentages(d):
+        d["stages"][2]["probability"] = "50%"
+        d["targets"]["retention"]["per_rep"] = {"default": "85%", "overrides": {"Anna": {"value": "95 %"}}}
+        d["lookalike"]["profile"]["top_share"] = "25%"
+        d["traffic_light"] = {"green": "100%", "orange": "80%"}
+        d["suggested_targets"]["far_above"] = "150%"
+
+    settings = parse_config(changed(base, percentages))
+    assert settings.probabilities["Offerte"] == 0.5
+    assert settings.targets.retention.per_rep.default.value == pytest.approx(0.85)
+    assert settings.targets.retention.per_rep.overrides["Anna"].value == pytest.approx(0.95)
+    assert settings.lookalike.profile.top_share == 0.25
+    assert (settings.traffic_light.green, settings.traffic_light.orange) == (1.0, 0.8)
+    assert settings.suggested_targets.far_above == 1.5
+
+
+def test_a_rate_written_as_a_percentage_number_is_refused_with_a_hint(base):
+    err = mistakes(changed(base, lambda d: d["targets"]["retention"].update(team=90)))
+    assert err.details == ["targets.retention.team.value: 90 is a percentage without a % sign; write 90% or 0.9"]
+    dutch = mistakes(changed(base, lambda d: (d["targets"]["retention"].update(team=90), d.update(language="nl"))))
+    assert dutch.details == ["targets.retention.team.value: 90 is een percentage zonder %-teken; schrijf 90% of 0.9"]
+    ramp = mistakes(changed(base, lambda d: d["targets"]["retention"].update(
+        team={"ramp": {"start": "2026-01", "from": 80, "step": 2, "cap": 95}})))
+    assert ramp.details == [
+        "targets.retention.team.ramp.from: 80 is a percentage without a % sign; write 80% or 0.8",
+        "targets.retention.team.ramp.step: 2 is a percentage without a % sign; write 2% or 0.02",
+        "targets.retention.team.ramp.cap: 95 is a percentage without a % sign; write 95% or 0.95",
+    ]
+    rising = parse_config(changed(base, lambda d: d["targets"]["retention"].update(
+        team={"ramp": {"start": "2026-01", "from": "80%", "step": "1%", "cap": "95%"}})))
+    assert rising.targets.retention.team.ramp.step == pytest.approx(0.01)
+
+
+def test_other_targets_stay_plain_numbers(base):
+    settings = parse_config(changed(base, lambda d: d["targets"]["pipeline_value"].update(team=750000)))
+    assert settings.targets.pipeline_value.team.value == 750000
+    err = mistakes(changed(base, lambda d: d["targets"]["pipeline_value"].update(team="90%")))
+    assert err.details == ["targets.pipeline_value.team: must be a number, or a mapping with 'value' or 'ramp', "
+                           "got '90%'"]
+
+
+def test_a_traffic_light_in_percent_numbers_is_refused_with_a_hint(base):
+    err = mistakes(changed(base, lambda d: d.update(traffic_light={"green": 100, "orange": 80})))
+    assert err.details == [
+        "traffic_light.green: 100 is a percentage without a % sign (100% = 1); write 100% or 1",
+        "traffic_light.orange: 80 is a percentage without a % sign (100% = 1); write 80% or 0.8",
+    ]
+
+
+# ----------------------------------------------------------------------------
+# the config's language decides its messages
+
+
+def test_mistakes_are_in_dutch_for_a_dutch_config(base):
+    def many(d):
+        d["language"] = "nl"
+        d["stale_after_days"] = -3
+        d["window_month"] = 12
+        d["qualification"]["criteria"][1].pop("max")
+        d["stages"][0]["probability"] = "hoog"
+
+    err = mistakes(changed(base, many))
+    assert err.headline == "config: 4 fouten in de config"
+    assert err.details == [
+        "stages[0].probability: moet een getal zijn, nu 'hoog'",
+        "qualification.criteria[1]: toets 'between' heeft 'max' nodig",
+        "stale_after_days: moet 1 of meer zijn, nu -3",
+        "window_month: onbekende instelling (bedoelt u 'window_months'?)",
+    ]
+    err = mistakes(changed(base, lambda d: d.update(language="nl", won_stage="Binnen", lost_stage="Quotatie")))
+    assert err.details == [f"won_stage: 'Binnen' is geen van de fasen ({STAGES})",
+                           f"lost_stage: 'Quotatie' is geen van de fasen ({STAGES})"]
+
+
+def test_a_missing_setting_in_dutch():
+    err = mistakes("language: nl\n")
+    assert err.details == ["stages: verplichte instelling ontbreekt"]
+    assert err.headline == "config: 1 fout in de config"
+
+
+@pytest.mark.parametrize(("text", "english", "dutch"), [
+    ("targets:\n  retention\n    team: 0.9\n", "a colon is missing after 'retention' (write 'retention:')",
+     "na 'retention' ontbreekt een dubbele punt (schrijf 'retention:')"),
+    ("window_months:\t12\n", "a tab; indent with spaces", "een tab; spring in met spaties"),
+    ("won_stage: 'Gewonnen\n", "a quote is not closed", "een aanhalingsteken wordt niet gesloten"),
+    ("stages: [Lead, Intake\nwindow_months: 12\n", "a list [ ] or { } is not closed",
+     "een lijst [ ] of { } wordt niet gesloten"),
+    ("stages:\n  - name: Lead\n  probability: 0.1\n - name: Intake\n", "the indentation is off",
+     "het inspringen klopt niet"),
+])
+def test_yaml_errors_in_a_directors_words_and_the_configs_language(text, english, dutch):
+    assert english in str(mistakes(f"language: en\n{text}"))
+    assert dutch in str(mistakes(f"language: nl\n{text}"))
+    both = str(mistakes(text))  # no language line to go by: both
+    assert english in both and dutch in both
+    assert str(mistakes(f"language: en\n{text}")).startswith("config line ")
+
+
+# ----------------------------------------------------------------------------
+# bounded: the file's size, anchors that expand, a device for a file
+
+
+def test_a_config_file_larger_than_the_limit_is_refused(tmp_path):
+    from kpi_xl.config import MAX_CONFIG_BYTES
+
+    path = tmp_path / "kpi.yaml"
+    path.write_text("# uitleg\n" * (MAX_CONFIG_BYTES // 9 + 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert "the config file is larger than 1000 kB" in str(info.value)
+    assert "het configbestand is groter dan 1000 kB" in str(info.value)
+
+
+def test_a_device_is_not_read_as_a_config():
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    with pytest.raises(ConfigError) as info:
+        load_config("/dev/zero")
+    assert "is not a file" in str(info.value)
+
+
+def test_anchors_that_expand_without_end_are_refused():
+    lines = ["language: en", "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"]
+    for name, previous in zip("bcdef", "abcde", strict=True):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 10)}]")
+    err = mistakes("\n".join(lines) + "\n")
+    assert str(err) == "config: the config expands to more than 100,000 values (does an anchor & / * repeat itself?)"

@@ -38,13 +38,18 @@ def target_value(target: Target | None, month: pd.Period) -> float | None:
         return target.value
     ramp = target.ramp
     steps = max(0, months_between(parse_month(ramp.start), month))
-    if ramp.step is not None:
-        value = ramp.start_value + ramp.step * steps
-    else:
-        value = ramp.start_value * (1 + ramp.step_pct / 100) ** steps
+    try:
+        if ramp.step is not None:
+            value = ramp.start_value + ramp.step * steps
+        else:
+            value = ramp.start_value * (1 + ramp.step_pct / 100) ** steps
+    except OverflowError:  # a steep ramp, years on: beyond any float
+        value = math.inf
     if ramp.cap is not None:
         value = min(value, ramp.cap) if ramp.step is None or ramp.step >= 0 else max(value, ramp.cap)
-    return round(value, 2)
+    if not math.isfinite(value):
+        return None  # no cap and grown beyond any number: no target that month
+    return round(max(value, 0.0), 2)  # a falling ramp stops at 0
 
 
 def rep_target(kpi: KpiTarget, rep: str | None, month: pd.Period) -> float | None:
