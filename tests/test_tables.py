@@ -725,3 +725,43 @@ def test_blank_text_cells_are_none_never_nan(en):
             assert all(v is None or isinstance(v, str) for v in frame[column]), (column, frame[column].tolist())
     assert activities.frame["type"].tolist() == ["meeting", "Raadsel", "meeting"]
     assert deals.frame["stage"].tolist() == [None, None]
+
+
+@pytest.mark.parametrize("rows_each", [1, 300])  # one row, and enough rows for the distinct-value path
+def test_half_a_surrogate_pair_from_excel_is_read_not_a_traceback(en, rows_each):
+    """Excel can hand over text holding half of a surrogate pair (COM strings are UTF-16): the rest of the
+    text is kept, the half becomes U+FFFD, and every KPI is computed (pandas' Arrow strings refused it)."""
+    from kpi_xl import compute
+    from kpi_xl.sample import generate
+
+    rows = generate(seed=7, scale=0.2).rows()  # 400 leads, 4,000 activities, 120 deals
+    leads, deals, acts = rows["Leads"], rows["Deals"], rows["Activities"]
+    for i in range(1, 1 + rows_each):
+        deals[min(i, len(deals) - 1)][deals[0].index("owner")] = "Sanne\ud800"
+        acts[i][acts[0].index("owner")] = "Sanne\ud800"
+        acts[i][acts[0].index("type")] = "call\ud83d"
+        leads[i][leads[0].index("company")] = "Co\udfff BV"
+    leads[0].append("note\udc00")  # an extra column whose header holds one too
+    for row in leads[1:]:
+        row.append("x")
+    tables = read_tables(rows, en)
+    assert "Sanne\ufffd" in set(tables.deals["owner"]) and "Sanne\ufffd" in set(tables.activities["owner"])
+    assert "Co\ufffd BV" in set(tables.leads["company"])
+    unknown = [p for p in tables.problems if p.code == "unknown_activity_type"]
+    assert unknown and unknown[0].value == "call\ufffd"
+    unknown[0].message("en").encode("utf-8")  # printable and writable
+    month = acts[1][acts[0].index("date")].strftime("%Y-%m")  # the month of the first activity
+    report = compute(tables, en, month=month, today=dt.date(2026, 11, 26))
+    assert "Sanne\ufffd" in set(report.action.per_rep["owner"])
+
+
+def test_valid_text_leaves_clean_columns_alone():
+    import numpy as np
+
+    from kpi_xl.tables.coerce import valid_text
+
+    assert valid_text(np.array(["a", None, 1.5, dt.datetime(2026, 1, 1)], dtype=object)) is None
+    assert valid_text(np.array([], dtype=object)) is None
+    assert valid_text(np.array(["\U0001f600 ok"], dtype=object)) is None  # a whole pair is a character
+    fixed = valid_text(np.array(["a\ud83d", None, 3.0, "\ude00b"], dtype=object))
+    assert fixed.tolist() == ["a\ufffd", None, 3.0, "\ufffdb"]

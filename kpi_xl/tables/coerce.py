@@ -378,3 +378,29 @@ def per_unique(series: pd.Series, convert) -> pd.Series:
     out[present] = converted[codes[present]]
     out[~present] = None
     return pd.Series(out, index=series.index, dtype=object)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(values: np.ndarray) -> np.ndarray | None:
+    """``values`` with every lone surrogate in a text replaced by U+FFFD, or None when there is none.
+
+    Excel keeps text as UTF-16 and lets a cell hold half of a surrogate pair (a broken paste); through
+    COM (the Refresh button, the worksheet functions) it arrives as a Python string that no UTF-8
+    step can take: pandas' Arrow strings, the terminal and the file would refuse it with a traceback.
+    The half character shows as nothing in Excel either, so it is replaced by U+FFFD (the sign for a
+    character that could not be read) and the rest of the text is kept. The check is one join and one
+    encode over the column (text read from a file is always valid: only Excel's own values need it).
+    """
+    try:
+        joined = "\x00".join(values.tolist())
+    except TypeError:  # not all text: look at the texts only
+        joined = "\x00".join([v for v in values.tolist() if type(v) is str])
+    try:
+        joined.encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        pass
+    return np.array([_LONE_SURROGATE.sub("\ufffd", v) if type(v) is str else v for v in values.tolist()],
+                    dtype=object)

@@ -89,6 +89,9 @@ def read_table(
     if not rows or all(coerce.is_blank(pd.Series(rows[0], dtype=object))):
         raise TableError(text("no_header", settings.language, table=name))
     header = rows[0]
+    fixed = coerce.valid_text(np.asarray(header, dtype=object))
+    if fixed is not None:
+        header = fixed.tolist()
     columns, stage_columns, problems = _match(name, header, settings, first_row)
     width = len(header)
     body = rows[1:]
@@ -98,6 +101,10 @@ def read_table(
     raw.index = pd.RangeIndex(first_row + 1, first_row + 1 + len(raw))
     raw = raw.loc[:, [p for p in range(width) if p in columns or p in stage_columns]]
     distinct = {p: Distinct(raw[p]) for p in raw.columns}
+    for p, column in distinct.items():  # half a surrogate pair, as Excel can hand over: no pandas step takes it
+        if coerce.valid_text(column.values.to_numpy(dtype=object)) is not None:  # looked for once per value
+            raw[p] = pd.Series(coerce.valid_text(raw[p].to_numpy(dtype=object)), index=raw.index, dtype=object)
+            distinct[p] = Distinct(raw[p])
     return _parse(name, header, columns, stage_columns, problems, distinct, len(raw), first_row, settings)
 
 
