@@ -15,16 +15,15 @@ import subprocess
 import sys
 import time
 import zipfile
-from contextlib import redirect_stderr
 from pathlib import Path
 
 import pytest
 
-from kpi_xl import cli, workbook_file
+from kpi_xl import workbook_file
 from kpi_xl import layout as L
 from kpi_xl.errors import KpiError
 from kpi_xl.refresh import refresh_file
-from tests.workbooks import NOW, TODAY, demo_workbook, owned_parts, parts, sheet_cells
+from tests.workbooks import NOW, TODAY, demo_workbook, owned_parts, parts, run_cli, sheet_cells
 
 MONTH = "2026-10"
 KILLS = 24
@@ -187,16 +186,9 @@ def test_a_refused_replace_is_a_message_not_a_traceback(tmp_path, monkeypatch):
     original = book.read_bytes()
     monkeypatch.setattr(workbook_file.os, "replace",
                         _refuse_with(PermissionError(errno.EACCES, "Permission denied", str(book))))
-    monkeypatch.setattr(sys, "argv", ["kpi-xl", "refresh", str(book), "--month", MONTH])
-    stderr = io.StringIO()
-    with redirect_stderr(stderr), pytest.raises(SystemExit) as exited:
-        cli.errors.file = stderr
-        try:
-            cli.main()
-        finally:
-            cli.errors.file = sys.__stderr__
-    assert exited.value.code == 1
-    said = " ".join(stderr.getvalue().split())
+    code, stderr = run_cli(monkeypatch, ["refresh", str(book), "--month", MONTH])
+    assert code == 1
+    said = " ".join(stderr.split())
     assert "Permission denied" in said and "the workbook was not changed" in said and "Traceback" not in said
     assert book.read_bytes() == original
     assert _temp_files(tmp_path, book) == []

@@ -5,13 +5,11 @@ Excel's limit in UTF-16 units, control characters never raw in the file or the t
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
-from contextlib import redirect_stderr
 from pathlib import Path
 
 import openpyxl
@@ -19,7 +17,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpi_xl import cli
 from kpi_xl import layout as L
 from kpi_xl.config import load_config
 from kpi_xl.errors import KpiError
@@ -31,7 +28,7 @@ from kpi_xl.sheet_xml import MAX_TEXT, cut_utf16
 from kpi_xl.workbook_file import read_workbook, sheet_parts, write_owned_sheets
 from kpi_xl.workbook_new import fill_tables, new_workbook
 from tests.ooxml_forms import add_cells, date1904, edit_part, sdk_style
-from tests.workbooks import NOW, TODAY, demo_workbook, owned_parts, parts, sheet_cells
+from tests.workbooks import NOW, TODAY, demo_workbook, owned_parts, parts, run_cli, sheet_cells
 
 MONTH = "2026-10"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -273,17 +270,10 @@ def test_an_error_message_with_markup_and_escapes_reaches_the_terminal_escaped(t
     def refuse(*args, **kwargs):
         raise KpiError("Deals: column 'created' is missing (columns found: '\x1b[2J[bold]x[/bold]\x07')")
     monkeypatch.setattr(refresh_module, "refresh_file", refuse)
-    monkeypatch.setattr(sys, "argv", ["kpi-xl", "refresh", str(tmp_path / "book.xlsm")])
-    stderr = io.StringIO()
-    with redirect_stderr(stderr), pytest.raises(SystemExit) as exited:
-        cli.errors.file = stderr
-        try:
-            cli.main()
-        finally:
-            cli.errors.file = sys.__stderr__
-    said = " ".join(stderr.getvalue().split())
-    assert exited.value.code == 1
-    assert "'\\x1b[2J[bold]x[/bold]\\x07'" in said and "\x1b" not in stderr.getvalue().replace("\x1b[", "")
+    code, stderr = run_cli(monkeypatch, ["refresh", str(tmp_path / "book.xlsm")])
+    said = " ".join(stderr.split())
+    assert code == 1
+    assert "'\\x1b[2J[bold]x[/bold]\\x07'" in said and "\x1b" not in stderr.replace("\x1b[", "")
 
 
 @pytest.mark.parametrize("change", [

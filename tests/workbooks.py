@@ -43,3 +43,25 @@ def sheet_cells(path: Path, sheet: str) -> dict[tuple[int, int], object]:
     book = calamine.CalamineWorkbook.from_path(str(path))
     rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     return {(r, c): v for r, row in enumerate(rows) for c, v in enumerate(row) if v not in ("", None)}
+
+
+def run_cli(monkeypatch, argv: list[str]) -> tuple[int, str]:
+    """``kpi-xl ARGV`` run in this process (so monkeypatched faults apply): its exit code and what it
+    wrote to stderr."""
+    import io
+    import sys
+    from contextlib import redirect_stderr
+
+    import pytest
+
+    from kpi_xl import cli
+
+    monkeypatch.setattr(sys, "argv", ["kpi-xl", *argv])
+    stderr = io.StringIO()
+    with redirect_stderr(stderr), pytest.raises(SystemExit) as exited:
+        cli.errors.file = stderr
+        try:
+            cli.main()
+        finally:
+            cli.errors.file = sys.__stderr__
+    return exited.value.code, stderr.getvalue()
