@@ -66,6 +66,8 @@ def yaml_problem(err: yaml.YAMLError, source: str, source_text: str, lang: str |
     if lang is None:
         return " / ".join(yaml_problem(err, source, source_text, language) for language in LANGUAGES)
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    if "could not find expected ':'" in (getattr(err, "problem", None) or "") and getattr(err, "context_mark", None):
+        mark = err.context_mark  # the name the colon is missing after, not where the scan gave up
     if "mapping values are not allowed" in (getattr(err, "problem", None) or ""):
         before = _line_before(source_text, mark)
         if before is not None:  # 'retention' alone on its line, the settings under it indented

@@ -593,6 +593,16 @@ def test_yaml_errors_in_a_directors_words_and_the_configs_language(text, english
     assert str(mistakes(f"language: en\n{text}")).startswith("config line ")
 
 
+@pytest.mark.parametrize("text", ["language: en\ntargets\n  retention: 3\n",  # the scan gives up on line 3
+                                  "language: en\ntargets:\n  retention\n    team: 0.9\n"])
+def test_a_missing_colon_is_placed_on_the_line_of_the_name(text):
+    """The line named is the one whose name lacks its colon (line 2 / 3), not where YAML gave up."""
+    said = str(mistakes(text))
+    name = "targets" if "targets\n" in text else "retention"
+    line = text.splitlines().index(name if name == "targets" else "  retention") + 1
+    assert said.startswith(f"config line {line}") and f"after '{name}'" in said, said
+
+
 # ----------------------------------------------------------------------------
 # bounded: the file's size, anchors that expand, a device for a file
 
