@@ -1,0 +1,82 @@
+"""What a change costs: ``kpi-xl refresh`` with the code of an earlier commit and with this tree, side by side.
+
+    python benchmarks/bench_before_after.py --before 2fceec3 --sizes demo 10x --runs 3
+
+The earlier commit is checked out into a temporary git worktree (removed afterwards) and run with this
+environment's Python and packages (``PYTHONPATH`` puts its ``kpi_xl`` first). Each workbook comes from
+``make_workbook.py`` (``benchmarks/out/``, git-ignored). The two versions refresh a fresh copy of the same
+workbook alternately, so both see the same machine; the script prints the medians, their ratio and each
+process's peak RSS (``wait4``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+MONTH = "2026-10"
+
+
+def refresh_once(code: Path, book: Path, copy: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one ``kpi-xl refresh`` run with the package at ``code``."""
+    shutil.copyfile(book, copy)
+    env = dict(os.environ, PYTHONPATH=str(code))
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "kpi_xl.cli", "refresh", str(copy), "--month", MONTH], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=code)
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"refresh with {code} failed:\n{err.decode(errors='replace')}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def workbook(size: str) -> Path:
+    path = OUT / f"{size}.xlsm"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, str(HERE / "make_workbook.py"), "--size", size, str(path)], check=True)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", required=True, help="the earlier commit (any git revision)")
+    parser.add_argument("--sizes", nargs="+", default=["demo", "10x"], choices=["demo", "10x", "limit"])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kpi_before_") as tmp:
+        before = Path(tmp) / "code"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(before), args.before],
+                       check=True)
+        try:
+            code = {"before": before, "after": ROOT}
+            for size in args.sizes:
+                book = workbook(size)
+                times: dict[str, list[float]] = {k: [] for k in code}
+                peaks: dict[str, list[float]] = {k: [] for k in code}
+                for _ in range(args.runs):
+                    for label, where in code.items():
+                        wall, peak = refresh_once(where, book, Path(tmp) / f"{label}.xlsm")
+                        times[label].append(wall)
+                        peaks[label].append(peak)
+                b, a = statistics.median(times["before"]), statistics.median(times["after"])
+                print(f"{size}: before {b:.2f} s, after {a:.2f} s, after ÷ before {a / b:.2f}; "
+                      f"peak RSS {max(peaks['before']):,.0f} → {max(peaks['after']):,.0f} MiB")
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], check=False)
+
+
+if __name__ == "__main__":
+    main()
