@@ -415,7 +415,7 @@ class Settings(_Model):
         problems = []
         for i, stage in enumerate(stages):
             for label in [stage.name, *stage.aliases]:
-                key = _key(label)
+                key = name_key(label)
                 if key in seen and seen[key] != i:
                     problems.append((None, "stage_twice", {"label": label, "index": i, "first": seen[key]}))
                 seen.setdefault(key, i)
@@ -430,7 +430,7 @@ class Settings(_Model):
         problems = []
         for name, spec in types.items():
             for label in [name, *spec.aliases]:
-                key = _key(label)
+                key = name_key(label)
                 if key in seen and seen[key] != name:
                     problems.append((None, "type_twice", {"label": label, "name": name, "other": seen[key]}))
                 seen.setdefault(key, name)
@@ -441,16 +441,16 @@ class Settings(_Model):
     @model_validator(mode="after")
     def _stage_roles_exist(self) -> Settings:
         problems: list[tuple[str, str, dict]] = []
-        names = {_key(label): s.name for s in self.stages for label in [s.name, *s.aliases]}
+        names = {name_key(label): s.name for s in self.stages for label in [s.name, *s.aliases]}
         known = ", ".join(s.name for s in self.stages)
         for field in ("won_stage", "lost_stage", "quote_stage"):
-            if _key(getattr(self, field)) not in names:
+            if name_key(getattr(self, field)) not in names:
                 problems.append((field, "not_a_stage", {"value": getattr(self, field), "known": known}))
-        won, lost = names.get(_key(self.won_stage)), names.get(_key(self.lost_stage))
+        won, lost = names.get(name_key(self.won_stage)), names.get(name_key(self.lost_stage))
         if won is not None and won == lost:
             problems.append(("lost_stage", "lost_is_won", {"won": won}))
         for stage in self.bottleneck.hints:
-            if _key(stage) not in names:
+            if name_key(stage) not in names:
                 problems.append((f"bottleneck.hints.{stage}", "not_a_stage", {"value": stage, "known": known}))
         if problems:
             raise mistakes(problems)
@@ -472,7 +472,7 @@ class Settings(_Model):
     @cached_property
     def stage_lookup(self) -> dict[str, str]:
         """Lower-cased stage name or alias → canonical stage name."""
-        return {_key(label): s.name for s in self.stages for label in [s.name, *s.aliases]}
+        return {name_key(label): s.name for s in self.stages for label in [s.name, *s.aliases]}
 
     @cached_property
     def stage_order(self) -> dict[str, int]:
@@ -484,15 +484,15 @@ class Settings(_Model):
 
     @cached_property
     def won(self) -> str:
-        return self.stage_lookup[_key(self.won_stage)]
+        return self.stage_lookup[name_key(self.won_stage)]
 
     @cached_property
     def lost(self) -> str:
-        return self.stage_lookup[_key(self.lost_stage)]
+        return self.stage_lookup[name_key(self.lost_stage)]
 
     @cached_property
     def quote(self) -> str:
-        return self.stage_lookup[_key(self.quote_stage)]
+        return self.stage_lookup[name_key(self.quote_stage)]
 
     @cached_property
     def open_stages(self) -> list[str]:
@@ -506,20 +506,16 @@ class Settings(_Model):
     @cached_property
     def hints(self) -> dict[str, dict[str, str]]:
         """Bottleneck talking points by canonical stage name."""
-        return {self.stage_lookup[_key(stage)]: texts for stage, texts in self.bottleneck.hints.items()}
+        return {self.stage_lookup[name_key(stage)]: texts for stage, texts in self.bottleneck.hints.items()}
 
     @cached_property
     def activity_lookup(self) -> dict[str, str]:
         """Lower-cased activity type or alias → canonical type name."""
-        return {_key(label): name for name, spec in self.activity_types.items() for label in [name, *spec.aliases]}
+        return {name_key(label): name for name, spec in self.activity_types.items() for label in [name, *spec.aliases]}
 
     @cached_property
     def points(self) -> dict[str, float]:
         return {name: spec.points for name, spec in self.activity_types.items()}
-
-
-def _key(label: str) -> str:
-    return name_key(label)
 
 
 # ----------------------------------------------------------------------------

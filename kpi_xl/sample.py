@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_xl.config import Settings
+from kpi_xl.names import name_key
 
 # ----------------------------------------------------------------------------
 # vocabulary
@@ -794,7 +795,7 @@ class _World:
         labels: list[str] = []
         written = []  # per known type: (label codes, weights)
         for t in known:
-            pairs = [(w, q) for w, q in LABELS.get(t, ((t, 1.0),)) if lookup.get(" ".join(w.split()).casefold()) == t]
+            pairs = [(w, q) for w, q in LABELS.get(t, ((t, 1.0),)) if lookup.get(name_key(w)) == t]
             pairs = pairs or [(t, 1.0)]
             codes = []
             for w, _ in pairs:
@@ -803,7 +804,7 @@ class _World:
                 codes.append(labels.index(w))
             weights = np.array([q for _, q in pairs], dtype=float)
             written.append((np.array(codes), weights / weights.sum()))
-        unknown = [w for w in UNKNOWN_TYPES if lookup.get(w.casefold()) is None]
+        unknown = [w for w in UNKNOWN_TYPES if lookup.get(name_key(w)) is None]
         self.unknown_codes = np.arange(len(labels), len(labels) + len(unknown))
         labels += unknown
         self.type_names = np.array([*known, *unknown], dtype=object)
