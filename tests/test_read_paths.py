@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from kpi_xl.config import load_config
+from kpi_xl.layout import a1
 from kpi_xl.sample import generate
 from kpi_xl.tables import read_tables
 from kpi_xl.tables.read import TableColumns
@@ -69,11 +70,7 @@ def _filled(rows, table: str, column: str, from_row: int) -> str:
     col = header.index(column)
     for index in range(from_row - 1, len(rows[table])):
         if rows[table][index][col] not in (None, ""):
-            letters, n = "", col + 1
-            while n:
-                n, rem = divmod(n - 1, 26)
-                letters = chr(65 + rem) + letters
-            return f"{letters}{index + 1}"
+            return a1(index, col)
     raise AssertionError(f"{table}.{column} has no filled cell from row {from_row}")
 
 
