@@ -17,8 +17,8 @@ import argparse
 import statistics
 import time
 
-from kpi_xl import excel_functions as fx
 from kpi_xl import udfs
+from kpi_xl.excel import functions as fx
 from kpi_xl.sample import generate
 
 

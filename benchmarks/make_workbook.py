@@ -6,7 +6,7 @@
 
 The company comes from :func:`kpi_xl.sample.generate` (seeded: the same file
 every time; stage dates in Deals, realistic distributions), the workbook from
-:func:`kpi_xl.workbook_new.new_workbook` + :func:`~kpi_xl.workbook_new.fill_tables`.
+:func:`kpi_xl.workbook.new.new_workbook` + :func:`~kpi_xl.workbook.new.fill_tables`.
 Not refreshed. Write generated workbooks under ``benchmarks/out/`` (git-ignored)
 or /tmp, never into the repository.
 
@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
 
 from kpi_xl.config import load_config  # noqa: E402
 from kpi_xl.sample import generate  # noqa: E402
-from kpi_xl.workbook_new import fill_tables, new_workbook  # noqa: E402
+from kpi_xl.workbook.new import fill_tables, new_workbook  # noqa: E402
 
 SIZES = {
     "demo": {"scale": 1.0},  # 2,000 leads, 20,000 activities, 600 deals, 150 customers

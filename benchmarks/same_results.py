@@ -101,7 +101,7 @@ def dump(paths: list[Path], out: Path) -> None:
     from kpi_xl import load_config
 
     refresh = _import("kpi_xl.workbook.refresh", "kpi_xl.refresh")
-    reader = _import("kpi_xl.workbook.read", "kpi_xl.workbook_file")
+    reader = _import("kpi_xl.workbook.read", "kpi_xl.workbook.file", "kpi_xl.workbook_file")
     udfs = _import("kpi_xl.udfs")
     settings = load_config()
     result: dict[str, object] = {}

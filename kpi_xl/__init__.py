@@ -7,9 +7,9 @@
     report.tiles["deal_velocity"].value
 """
 
-from kpi_xl.compute import MonthReport, Tile, compute, prepare
 from kpi_xl.config import Settings, load_config, parse_config
 from kpi_xl.errors import ConfigError, KpiError, Problem, TableError
+from kpi_xl.month import MonthReport, Tile, compute, prepare
 from kpi_xl.tables import Tables, read_table, read_tables, tables_from_frames
 
 __version__ = "0.1.0"

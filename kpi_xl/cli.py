@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 from kpi_xl.errors import KpiError
-from kpi_xl.terminal_text import for_terminal, markup_safe
+from kpi_xl.report.console_text import for_terminal, markup_safe
 
 app = typer.Typer(
     help="Sales KPIs for commercial directors: the five KPIs of '5 onmisbare KPI's voor een beter salesproces'.",
@@ -54,7 +54,7 @@ def step(text: str):
 def new(path: WorkbookArg,
         force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False) -> None:
     """Create a new workbook: a fresh copy of the template."""
-    from kpi_xl.workbook_new import new_workbook
+    from kpi_xl.workbook.new import new_workbook
 
     new_workbook(path, overwrite=force)
     console.print(f"Nieuwe werkmap / new workbook: {markup_safe(path)}")
@@ -70,10 +70,10 @@ def demo(
 ) -> None:
     """Write a realistic sample company into a copy of the template, refresh it and print the five KPIs."""
     from kpi_xl.config import load_config
-    from kpi_xl.refresh import find_config, refresh_file
-    from kpi_xl.render_text import print_report
+    from kpi_xl.report.console import print_report
     from kpi_xl.sample import generate
-    from kpi_xl.workbook_new import fill_tables, new_workbook
+    from kpi_xl.workbook.new import fill_tables, new_workbook
+    from kpi_xl.workbook.refresh import find_config, refresh_file
 
     settings = load_config(find_config(path, config))
     with step("Voorbeeldbedrijf maken / building the sample company"):
@@ -89,8 +89,8 @@ def demo(
 @app.command()
 def refresh(path: WorkbookArg, month: MonthOption = None, config: ConfigOption = None) -> None:
     """Refresh Dashboard, History and Checks of a workbook (data sheets are never written)."""
-    from kpi_xl.refresh import refresh_file
-    from kpi_xl.render_text import print_report
+    from kpi_xl.report.console import print_report
+    from kpi_xl.workbook.refresh import refresh_file
 
     with step(f"Vernieuwen / refreshing {path.name}"):
         result = refresh_file(path, month=month, config=config)
@@ -102,9 +102,9 @@ def refresh(path: WorkbookArg, month: MonthOption = None, config: ConfigOption =
 @app.command()
 def check(path: WorkbookArg, config: ConfigOption = None) -> None:
     """Validate the workbook's data and the config; list every problem (exit 1 when there are any)."""
-    from kpi_xl.compute import data_problems, prepare
     from kpi_xl.config import load_config
-    from kpi_xl.refresh import find_config, load_tables
+    from kpi_xl.month import data_problems, prepare
+    from kpi_xl.workbook.refresh import find_config, load_tables
 
     config_path = find_config(path, config)
     settings = load_config(config_path)
@@ -151,7 +151,7 @@ def export(path: WorkbookArg,
            out: Annotated[Optional[Path], typer.Option("--out", "-o", help="PDF file to write.")] = None,  # noqa: UP045
            ) -> None:
     """Export the Dashboard (as PDF, through LibreOffice)."""
-    from kpi_xl.export import dashboard_pdf
+    from kpi_xl.workbook.export import dashboard_pdf
 
     if not pdf:
         raise KpiError("Say what to export, e.g. --pdf")

@@ -3,7 +3,7 @@
 Excel, LibreOffice, the Open XML SDK, EPPlus and ClosedXML all write valid packages that differ in
 form: a namespace prefix on every element (``<x:sheetData>``), single-quoted attributes, other
 relationship ids, absolute targets (``/xl/worksheets/sheet1.xml``). These helpers rewrite a workbook
-made by :mod:`kpi_xl.workbook_new` into such forms, with a real XML parser, keeping its meaning.
+made by :mod:`kpi_xl.workbook.new` into such forms, with a real XML parser, keeping its meaning.
 """
 
 from __future__ import annotations

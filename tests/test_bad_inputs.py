@@ -28,15 +28,15 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from kpi_xl import layout as L
 from kpi_xl.config import load_config
-from kpi_xl.compute import compute
 from kpi_xl.errors import KpiError, Problem
-from kpi_xl.refresh import refresh_file
-from kpi_xl.report import build_plan, checks_rows
+from kpi_xl.month import compute
+from kpi_xl.report import layout as L
+from kpi_xl.report.plan import build_plan, checks_rows
 from kpi_xl.sample import generate
 from kpi_xl.tables import read_table, read_tables
-from kpi_xl.workbook_new import fill_tables, new_workbook
+from kpi_xl.workbook.new import fill_tables, new_workbook
+from kpi_xl.workbook.refresh import refresh_file
 from tests.workbooks import NOW, TODAY, sheet_cells
 
 openpyxl = pytest.importorskip("openpyxl")

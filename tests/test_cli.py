@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from kpi_xl.export import find_soffice
+from kpi_xl.workbook.export import find_soffice
 from tests.workbooks import demo_workbook
 
 SUBCOMMANDS = ["new", "demo", "refresh", "check", "export", "check-config"]
@@ -36,7 +36,7 @@ def test_new_creates_a_copy_and_refuses_to_overwrite(tmp_path):
     target = tmp_path / "mijn.xlsm"
     done = run("new", str(target))
     assert done.returncode == 0, done.stderr
-    from kpi_xl.template import template_path
+    from kpi_xl.workbook.template import template_path
 
     assert target.read_bytes() == template_path().read_bytes()
     again = run("new", str(target))
@@ -140,7 +140,7 @@ def test_check_lists_a_date_after_today(tmp_path):
 # temporary copy of the workbook and then waits, so a test can send a signal mid-refresh.
 SLOW_WRITE = """
 import pathlib, sys, time
-import kpi_xl.workbook_file as wf
+import kpi_xl.workbook.file as wf
 marker, original = pathlib.Path(sys.argv[1]), wf.copy_entry
 def slow(*args, **kwargs):
     if not marker.exists():

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from kpi_xl.config import parse_config
 from kpi_xl.errors import ConfigError, KpiError
-from kpi_xl.refresh import plan_for
 from kpi_xl.tables import read_tables
+from kpi_xl.workbook.refresh import plan_for
 from tests import company
 
 NOW = dt.datetime(2026, 11, 2, 8, 30)
@@ -150,14 +150,15 @@ def test_a_valid_config_without_a_per_rep_default_refreshes():
     reps = report.action.per_rep
     assert len(reps) > 0
     assert reps["target"].isna().all()
-    from kpi_xl import layout as L
+    from kpi_xl.report import layout as L
     assert all(plan.dashboard.get((L.REPS_FIRST_ROW + i, 4)) is None for i in range(len(reps)))
     assert plan.dashboard[(L.TILE_ROW + 2, L.tile_col(1) + 1)] == 50
 
 
 def test_a_ramp_that_outgrows_every_number_gives_no_target():
-    from kpi_xl.kpis.targets import target_value
     import pandas as pd
+
+    from kpi_xl.kpis.targets import target_value
     config = parse_config({**company.CONFIG, "targets": {"action_points": {"team": {"ramp": {
         "start": "1900-01", "from": 1e300, "step_pct": 1000}}}}})
     assert target_value(config.targets.action_points.team, pd.Period("2262-03", freq="M")) is None

@@ -7,9 +7,9 @@ import zipfile
 
 import pytest
 
-from kpi_xl import workbook_file as wf
 from kpi_xl.errors import KpiError
 from kpi_xl.tables.coerce import FormulaWithoutValue
+from kpi_xl.workbook import file as wf
 
 WORKBOOK = (b'<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
             b'<sheet name="Deals" sheetId="1" r:id="rId1"/></sheets></workbook>')

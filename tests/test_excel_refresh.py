@@ -11,10 +11,11 @@ import pytest
 import xlwings as xw
 import xlwings.main as xm
 
-from kpi_xl import excel, layout as L
 from kpi_xl.errors import KpiError
-from kpi_xl.refresh import refresh_file
-from kpi_xl.workbook_file import read_workbook
+from kpi_xl.excel import button as excel
+from kpi_xl.report import layout as L
+from kpi_xl.workbook.file import read_workbook
+from kpi_xl.workbook.refresh import refresh_file
 from tests.workbooks import NOW, TODAY, demo_workbook, sheet_cells
 
 

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from kpi_xl import workbook_file
-from kpi_xl import layout as L
 from kpi_xl.errors import KpiError
-from kpi_xl.refresh import refresh_file
+from kpi_xl.report import layout as L
+from kpi_xl.workbook import file as workbook_file
+from kpi_xl.workbook.refresh import refresh_file
 from tests.workbooks import NOW, TODAY, demo_workbook, owned_parts, parts, run_cli, sheet_cells
 
 MONTH = "2026-10"
@@ -321,7 +321,7 @@ def _other_program_saves(book: Path, how: str, other: Path) -> bytes:
 def test_a_save_by_another_program_meanwhile_stops_the_refresh(tmp_path, monkeypatch, moment, how):
     """OneDrive, Dropbox or Excel save the workbook after the refresh read it: the refresh would compute
     from old data and overwrite that save. It stops instead; the other program's version stays."""
-    from kpi_xl import refresh as refresh_module
+    from kpi_xl.workbook import refresh as refresh_module
 
     book = demo_workbook(tmp_path / "book.xlsm")
     other = demo_workbook(tmp_path / "~saved.xlsm", seed=8)  # the other program's version

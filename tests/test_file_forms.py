@@ -17,16 +17,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpi_xl import layout as L
 from kpi_xl.config import load_config
 from kpi_xl.errors import KpiError
-from kpi_xl.export import dashboard_only, find_soffice
-from kpi_xl.refresh import refresh_file
-from kpi_xl.report import build_plan
+from kpi_xl.report import layout as L
+from kpi_xl.report.plan import build_plan
 from kpi_xl.sample import generate
-from kpi_xl.sheet_xml import MAX_TEXT, cut_utf16
-from kpi_xl.workbook_file import read_workbook, sheet_parts, write_owned_sheets
-from kpi_xl.workbook_new import fill_tables, new_workbook
+from kpi_xl.workbook.export import dashboard_only, find_soffice
+from kpi_xl.workbook.file import read_workbook, sheet_parts, write_owned_sheets
+from kpi_xl.workbook.new import fill_tables, new_workbook
+from kpi_xl.workbook.refresh import refresh_file
+from kpi_xl.workbook.sheet_xml import MAX_TEXT, cut_utf16
 from tests.ooxml_forms import add_cells, date1904, edit_part, sdk_style
 from tests.workbooks import NOW, TODAY, demo_workbook, owned_parts, parts, run_cli, sheet_cells
 
@@ -265,7 +265,7 @@ def test_check_and_refresh_never_print_a_control_character(tmp_path):
 
 
 def test_an_error_message_with_markup_and_escapes_reaches_the_terminal_escaped(tmp_path, monkeypatch):
-    import kpi_xl.refresh as refresh_module
+    import kpi_xl.workbook.refresh as refresh_module
 
     def refuse(*args, **kwargs):
         raise KpiError("Deals: column 'created' is missing (columns found: '\x1b[2J[bold]x[/bold]\x07')")

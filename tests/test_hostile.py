@@ -24,16 +24,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpi_xl import excel_args, workbook_file
-from kpi_xl import excel_functions as fx
-from kpi_xl import layout as L
 from kpi_xl.config import load_config
 from kpi_xl.errors import KpiError
-from kpi_xl.refresh import refresh_file
+from kpi_xl.excel import args as excel_args
+from kpi_xl.excel import functions as fx
+from kpi_xl.report import layout as L
 from kpi_xl.sample import generate
-from kpi_xl.template import template_path
-from kpi_xl.workbook_file import check_package
-from kpi_xl.workbook_new import fill_tables, new_workbook
+from kpi_xl.workbook import file as workbook_file
+from kpi_xl.workbook.file import check_package
+from kpi_xl.workbook.new import fill_tables, new_workbook
+from kpi_xl.workbook.refresh import refresh_file
+from kpi_xl.workbook.template import template_path
 from tests.workbooks import NOW, TODAY, owned_parts, parts, sheet_cells
 
 ROOT = Path(__file__).resolve().parent.parent

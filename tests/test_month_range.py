@@ -10,10 +10,10 @@ import datetime as dt
 
 import pytest
 
-from kpi_xl import layout as L
 from kpi_xl.errors import KpiError
-from kpi_xl.refresh import plan_for
+from kpi_xl.report import layout as L
 from kpi_xl.tables import read_tables
+from kpi_xl.workbook.refresh import plan_for
 from tests import company
 from tests.company import activity, d, lead, mini
 

@@ -15,14 +15,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, Phase, example, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, Phase, example, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
-from kpi_xl import excel_functions as fx
-from kpi_xl.compute import compute, data_problems, prepare
 from kpi_xl.config import parse_config
 from kpi_xl.errors import ConfigError
+from kpi_xl.excel import functions as fx
+from kpi_xl.month import compute, data_problems, prepare
 from kpi_xl.names import case_key, name_key, read_as, same_name, tidy, visible
-from kpi_xl.report import checks_rows
+from kpi_xl.report.plan import checks_rows
 from kpi_xl.sample import generate
 from kpi_xl.tables import read_tables
 

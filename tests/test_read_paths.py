@@ -18,12 +18,12 @@ import pandas as pd
 import pytest
 
 from kpi_xl.config import load_config
-from kpi_xl.layout import a1
+from kpi_xl.report.layout import a1
 from kpi_xl.sample import generate
 from kpi_xl.tables import read_tables
 from kpi_xl.tables.read import TableColumns
-from kpi_xl.workbook_file import read_workbook, sheet_parts
-from kpi_xl.workbook_new import fill_tables, new_workbook
+from kpi_xl.workbook.file import read_workbook, sheet_parts
+from kpi_xl.workbook.new import fill_tables, new_workbook
 
 pytest.importorskip("fastexcel")
 

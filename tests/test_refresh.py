@@ -8,10 +8,11 @@ import shutil
 
 import pytest
 
-from kpi_xl import compute, layout as L, load_config, read_tables
+from kpi_xl import compute, load_config, read_tables
 from kpi_xl.errors import KpiError
-from kpi_xl.refresh import refresh_file
-from kpi_xl.workbook_file import read_workbook, write_owned_sheets
+from kpi_xl.report import layout as L
+from kpi_xl.workbook.file import read_workbook, write_owned_sheets
+from kpi_xl.workbook.refresh import refresh_file
 from tests.workbooks import NOW, TODAY, demo_workbook, owned_parts, parts, sheet_cells
 
 MONTH = "2026-10"
@@ -220,7 +221,7 @@ def test_config_next_to_the_workbook_is_used(tmp_path):
 
 
 def test_empty_template_refreshes(tmp_path):
-    from kpi_xl.workbook_new import new_workbook
+    from kpi_xl.workbook.new import new_workbook
 
     path = new_workbook(tmp_path / "empty.xlsm")
     report = refresh_file(path, now=NOW, today=TODAY).report

@@ -9,12 +9,12 @@ import zipfile
 
 import pytest
 
-from kpi_xl import layout as L
 from kpi_xl.config import load_config
-from kpi_xl.export import dashboard_pdf, find_soffice
-from kpi_xl.refresh import refresh_file
-from kpi_xl.template import build, default_vba_project, table_columns, template_path
-from kpi_xl.workbook_file import sheet_parts
+from kpi_xl.report import layout as L
+from kpi_xl.workbook.export import dashboard_pdf, find_soffice
+from kpi_xl.workbook.file import sheet_parts
+from kpi_xl.workbook.refresh import refresh_file
+from kpi_xl.workbook.template import build, default_vba_project, table_columns, template_path
 from tests.workbooks import NOW, TODAY, demo_workbook, sheet_cells
 
 
@@ -41,7 +41,7 @@ def test_xlwings_settings_list_the_udf_module():
 
 
 def test_interpreter_settings_per_platform(tmp_path):
-    from kpi_xl.workbook_new import interpreter_settings
+    from kpi_xl.workbook.new import interpreter_settings
 
     base = [("UDF Modules", "kpi_xl.udfs"), ("Interpreter_Mac", "python3")]
     assert interpreter_settings("linux", "/usr/bin/python3") == base
@@ -59,8 +59,8 @@ def test_new_workbook_on_a_mac_names_its_own_python(tmp_path, monkeypatch):
     import sys
     import zipfile
 
-    from kpi_xl.workbook_file import sheet_parts
-    from kpi_xl.workbook_new import new_workbook
+    from kpi_xl.workbook.file import sheet_parts
+    from kpi_xl.workbook.new import new_workbook
     from tests.workbooks import sheet_cells
 
     monkeypatch.setattr(sys, "platform", "darwin")
@@ -119,7 +119,7 @@ def test_build_is_reproducible_and_matches_the_committed_template(tmp_path):
     first = build(tmp_path / "a.xlsm", settings, vba_project=default_vba_project(settings))
     second = build(tmp_path / "b.xlsm", settings, vba_project=default_vba_project(settings))
     assert first.read_bytes() == second.read_bytes()
-    assert first.read_bytes() == template_path().read_bytes(), "rebuild: python -m kpi_xl.template build"
+    assert first.read_bytes() == template_path().read_bytes(), "rebuild: python -m kpi_xl.workbook.template build"
 
 
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed; CI installs it")

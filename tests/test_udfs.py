@@ -13,7 +13,9 @@ from unittest import mock
 import pytest
 import xlwings as xw
 
-from kpi_xl import compute, excel_functions as fx, load_config, read_tables, udfs
+from kpi_xl import compute, load_config, read_tables, udfs
+from kpi_xl.excel import functions as fx
+from kpi_xl.excel import udfs as excel_udfs
 from kpi_xl.kpis import velocity as ve
 from kpi_xl.periods import trailing_window
 from kpi_xl.sample import generate
@@ -217,7 +219,8 @@ WIN32_MODULES = ["pythoncom", "pywintypes", "win32api", "win32con", "win32com", 
 
 @pytest.fixture
 def windows_udfs(monkeypatch):
-    """kpi_xl.udfs decorated by the real Windows xlwings decorators (win32 modules stubbed)."""
+    """kpi_xl.udfs (the name workbooks carry) with kpi_xl.excel.udfs decorated by the real Windows xlwings
+    decorators (win32 modules stubbed)."""
     for name in WIN32_MODULES:
         monkeypatch.setitem(sys.modules, name, mock.MagicMock())
     monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
@@ -225,9 +228,11 @@ def windows_udfs(monkeypatch):
     monkeypatch.setattr(xw, "func", xl_udfs.xlfunc)
     monkeypatch.setattr(xw, "arg", xl_udfs.xlarg)
     monkeypatch.setattr(xw, "ret", xl_udfs.xlret)
+    importlib.reload(excel_udfs)
     module = importlib.reload(udfs)
     yield xl_udfs, module
     monkeypatch.undo()
+    importlib.reload(excel_udfs)
     importlib.reload(udfs)
 
 
@@ -243,7 +248,8 @@ def test_function_wizard_metadata_and_vba_wrappers(windows_udfs):
     vba = out.getvalue()
     assert "Function DEAL_VELOCITY(deals, Optional stage, Optional months, Optional owner)" in vba
     assert 'XLPy.CallUDF("kpi_xl.udfs", "DEAL_VELOCITY"' in vba
-    for function in module.FUNCTIONS:
+    assert len(excel_udfs.FUNCTIONS) == 12
+    for function in excel_udfs.FUNCTIONS:  # every worksheet function, under the workbooks' module name
         assert f"Function {function.__name__}(" in vba
     assert "Function LOOKALIKE(leads, customers, Optional top)" in vba
 

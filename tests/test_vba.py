@@ -1,4 +1,4 @@
-"""The workbook's VBA project (kpi_xl.vba): read back with oletools/olefile, and loaded by LibreOffice."""
+"""The workbook's VBA project (kpi_xl.workbook.vba): read back with oletools/olefile, and loaded by LibreOffice."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ olevba = pytest.importorskip("oletools.olevba")
 
 import xlwings
 
-from kpi_xl.vba import build_vba_project, kpi_modules, xlwings_vba_sources
-from kpi_xl.vba.cfb import write_compound_file
-from kpi_xl.vba.compression import compress
-from kpi_xl.vba.project import REFERENCES, decrypt, reference_records
+from kpi_xl.workbook.vba import build_vba_project, kpi_modules, xlwings_vba_sources
+from kpi_xl.workbook.vba.cfb import write_compound_file
+from kpi_xl.workbook.vba.compression import compress
+from kpi_xl.workbook.vba.project import REFERENCES, decrypt, reference_records
 
 XLWINGS_DIR = Path(xlwings.__file__).resolve().parent
 DOCUMENTS = ["ThisWorkbook", "Sheet1", "Sheet2"]

@@ -10,10 +10,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from kpi_xl import layout as L
 from kpi_xl.errors import KpiError
-from kpi_xl.workbook_file import copy_entry
-from kpi_xl.workbook_package import package_layout
+from kpi_xl.report import layout as L
+from kpi_xl.workbook.file import copy_entry
+from kpi_xl.workbook.package import package_layout
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 

@@ -1,6 +1,6 @@
 """Build ``workbook_template.xlsm``: the workbook every director starts from.
 
-    python -m kpi_xl.template build [PATH] [--config FILE]
+    python -m kpi_xl.workbook.template build [PATH] [--config FILE]
 
 Sheets: Dashboard (first), Leads, Activities, Deals, Customers, History,
 Checks, Uitleg. Each data sheet holds an Excel Table named exactly like the
@@ -8,7 +8,7 @@ sheet with the headers of KPIS.md (Deals with one date column per configured
 stage), dropdowns for stage and activity type from the config, date and euro
 formats and a frozen header row. The Dashboard's formatting, charts, month
 selector and print setup live here; a refresh only fills in values (see
-:mod:`kpi_xl.layout` for the geometry both use). The build is reproducible:
+:mod:`kpi_xl.report.layout` for the geometry both use). The build is reproducible:
 the same config gives the same bytes.
 """
 
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from kpi_xl import layout as L
 from kpi_xl.config import Settings, load_config
+from kpi_xl.report import layout as L
 
 BUILD_DATE = dt.datetime(2026, 1, 1)
 DATE_FORMAT = "dd-mm-yyyy"
@@ -492,6 +492,9 @@ def _xlwings_conf(ws) -> None:
     ws.hide()
 
 
+REPO_TEMPLATE = Path(__file__).resolve().parents[2] / "workbook_template.xlsm"  # the repository's root
+
+
 def template_path() -> Path:
     """The committed template at the repository root (or the packaged copy)."""
     from importlib import resources
@@ -499,16 +502,16 @@ def template_path() -> Path:
     packaged = resources.files("kpi_xl").joinpath("data/workbook_template.xlsm")
     if packaged.is_file():
         return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "workbook_template.xlsm"
+    return REPO_TEMPLATE
 
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m kpi_xl.template", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m kpi_xl.workbook.template", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the template workbook")
-    b.add_argument("path", nargs="?", default=str(Path(__file__).resolve().parent.parent / "workbook_template.xlsm"))
+    b.add_argument("path", nargs="?", default=str(REPO_TEMPLATE))
     b.add_argument("--config", default=None, help="YAML config (default: the packaged config)")
     args = parser.parse_args(argv)
     settings = load_config(args.config)
@@ -520,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
 def default_vba_project(settings: Settings) -> bytes | None:
     """The project's VBA (RefreshKPIs + the standalone xlwings module), when the VBA builder is available."""
     try:
-        from kpi_xl.vba import build_vba_project, kpi_modules, xlwings_vba_sources
+        from kpi_xl.workbook.vba import build_vba_project, kpi_modules, xlwings_vba_sources
     except ImportError:
         return None
     modules, classes = xlwings_vba_sources()

@@ -4,7 +4,7 @@ The workbook's VBA module ``KPIRefresh`` runs
 ``RunPython "import kpi_xl.excel; kpi_xl.excel.refresh()"``. :func:`refresh`
 reads the four tables from the open workbook, computes the month and writes
 exactly the Dashboard, History and Checks that ``kpi-xl refresh`` writes to a
-file, from the same :class:`~kpi_xl.report.Plan`. Screen updating is off
+file, from the same :class:`~kpi_xl.report.plan.Plan`. Screen updating is off
 while it writes, and each block of cells is one range write.
 """
 
@@ -14,12 +14,12 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from kpi_xl import layout as L
 from kpi_xl.errors import KpiError
-from kpi_xl.excel_functions import settings_for
-from kpi_xl.refresh import plan_for
-from kpi_xl.report import Plan
+from kpi_xl.excel.functions import settings_for
+from kpi_xl.report import layout as L
+from kpi_xl.report.plan import Plan
 from kpi_xl.tables import read_tables
+from kpi_xl.workbook.refresh import plan_for
 
 TABLE_NAMES = (*L.DATA_SHEETS, "StageHistory")
 _LOOKS_PARSED = re.compile(r"^[\s\d.,:/+\-]+$")  # text Excel would turn into a number or a date

@@ -2,7 +2,7 @@
 
 Typical use with XlsxWriter (the code names must match the document modules)::
 
-    from kpi_xl.vba import build_vba_project, kpi_modules, xlwings_vba_sources
+    from kpi_xl.workbook.vba import build_vba_project, kpi_modules, xlwings_vba_sources
 
     modules, classes = xlwings_vba_sources()
     modules.update(kpi_modules("nl"))

@@ -18,10 +18,10 @@ from xml.sax.saxutils import escape
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from kpi_xl import layout as L
 from kpi_xl.errors import KpiError
 from kpi_xl.messages import both_languages
-from kpi_xl.workbook_package import EXCEL_EPOCH, XML_NS
+from kpi_xl.report import layout as L
+from kpi_xl.workbook.package import EXCEL_EPOCH, XML_NS
 
 MAX_TEXT = 32_767  # characters of a cell, counted in UTF-16 units
 

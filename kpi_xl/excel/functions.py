@@ -2,7 +2,7 @@
 
 :mod:`kpi_xl.udfs` wraps these for Excel (``@xw.func``). Each function takes
 rows exactly as Excel hands them over (header first) and calls the same KPI
-functions as :func:`kpi_xl.compute`, with the same defaults as the Dashboard:
+functions as :func:`kpi_xl.month`, with the same defaults as the Dashboard:
 the as-of date is that of the latest month with data, the window the
 ``window_months`` of the config. Parsed tables are cached by content, so 50
 formulas over one table parse it once; the config is re-read when its file
@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi_xl.compute import compute, data_months, default_month
 from kpi_xl.config import Settings, load_config
 from kpi_xl.errors import KpiError, cut_text
-from kpi_xl.gc_pause import gc_paused
+from kpi_xl.excel.gc_pause import gc_paused
 from kpi_xl.kpis import action_points as ap
 from kpi_xl.kpis import customers as cu
 from kpi_xl.kpis import insight as ins
@@ -33,12 +32,13 @@ from kpi_xl.kpis import targets as tg
 from kpi_xl.kpis import velocity as ve
 from kpi_xl.kpis.timeline import Timeline, build_timeline
 from kpi_xl.messages import text
+from kpi_xl.month import compute, data_months, default_month
 from kpi_xl.names import name_key, same_name
 from kpi_xl.periods import as_of_date, parse_month, trailing_window
-from kpi_xl.refresh import find_config
 from kpi_xl.tables import ParsedTable, Tables, read_table
 from kpi_xl.tables.headers import REQUIRED
 from kpi_xl.tables.read import assemble
+from kpi_xl.workbook.refresh import find_config
 
 CACHE_SIZE = 32
 

@@ -120,7 +120,8 @@ def build_vba_project(
         module.docstring = _docstring(attributes)
         built.append(module)
 
-    # A fixed ID for the same project: the same input gives the same bytes.
+    # A fixed ID for the same project: the same input gives the same bytes. The namespace keeps the name the
+    # package had when the first workbooks were made ("kpi_xl.vba"), so their project ID does not change.
     project_uuid = uuid.uuid5(uuid.NAMESPACE_URL, "kpi_xl.vba/" + project_name + "/" + "/".join(names))
     project_id = "{" + str(project_uuid).upper() + "}"
     vba: dict[str, bytes] = {m.name: compress(m.source) for m in built}

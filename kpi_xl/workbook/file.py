@@ -27,12 +27,12 @@ from typing import NoReturn
 
 import python_calamine as calamine
 
-from kpi_xl import layout as L
 from kpi_xl.errors import KpiError
-from kpi_xl.file_guard import Fingerprint, check_not_open, check_writable, fingerprint, keep_owner_and_mode
 from kpi_xl.messages import both_languages, text
-from kpi_xl.sheet_xml import cell_index, render_sheet
-from kpi_xl.workbook_package import package_layout, parse_part, relationships, sheet_parts
+from kpi_xl.report import layout as L
+from kpi_xl.workbook.guard import Fingerprint, check_not_open, check_writable, fingerprint, keep_owner_and_mode
+from kpi_xl.workbook.package import package_layout, parse_part, relationships, sheet_parts
+from kpi_xl.workbook.sheet_xml import cell_index, render_sheet
 
 __all__ = ["Fingerprint", "WorkbookData", "check_package", "copy_entry", "error_cells", "fingerprint",
            "read_workbook", "remove_stale_temp_files", "render_sheet", "sheet_parts", "table_places",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from kpi_xl.compute import MonthReport, Tile
-from kpi_xl.terminal_text import markup_safe
+from kpi_xl.month import MonthReport, Tile
+from kpi_xl.report.console_text import markup_safe
 
 LIGHT_STYLE = {"green": "green", "orange": "dark_orange", "red": "red"}
 HEADINGS = {

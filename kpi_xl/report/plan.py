@@ -2,7 +2,7 @@
 
 Writers (the file writer and the xlwings writer) only render a :class:`Plan`;
 they never compute or format a number themselves, so the Dashboard shows
-exactly the numbers of :func:`kpi_xl.compute`.
+exactly the numbers of :func:`kpi_xl.month`.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kpi_xl import layout as L
-from kpi_xl.compute import MonthReport
 from kpi_xl.config import Settings
 from kpi_xl.errors import problem_kinds, show_value
 from kpi_xl.messages import text as message
+from kpi_xl.month import MonthReport
+from kpi_xl.report import layout as L
 
 Cell = tuple[int, int]
 
@@ -213,7 +213,7 @@ def history_rows(report: MonthReport, refreshed_at: dt.datetime, existing: list[
     12 trend months get the values the data gives them; other months keep what was there.
 
     Only months with data are kept (from the first to the last month with data, see
-    :func:`kpi_xl.compute.data_span`): a trend month before the data gets no row, and a row an
+    :func:`kpi_xl.month.data_span`): a trend month before the data gets no row, and a row an
     earlier refresh wrote outside the data (or under a text that is no month) is dropped."""
     lang = report.language
     columns = list(L.HISTORY_COLUMNS)

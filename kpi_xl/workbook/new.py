@@ -6,11 +6,11 @@ import shutil
 import sys
 from pathlib import Path
 
-from kpi_xl import layout as L
 from kpi_xl.config import Settings
 from kpi_xl.errors import KpiError
-from kpi_xl.template import table_columns, template_path, xlwings_settings
-from kpi_xl.workbook_file import write_owned_sheets
+from kpi_xl.report import layout as L
+from kpi_xl.workbook.file import write_owned_sheets
+from kpi_xl.workbook.template import table_columns, template_path, xlwings_settings
 
 
 def new_workbook(path: str | Path, overwrite: bool = False) -> Path:
@@ -22,7 +22,7 @@ def new_workbook(path: str | Path, overwrite: bool = False) -> Path:
         raise KpiError(f"{path} already exists; choose another name or remove it first")
     source = template_path()
     if not source.is_file():
-        raise KpiError(f"The template is missing ({source}); rebuild it with: python -m kpi_xl.template build")
+        raise KpiError(f"The template is missing ({source}); rebuild it with: python -m kpi_xl.workbook.template build")
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, path)
     settings = interpreter_settings()

@@ -20,7 +20,7 @@ def xlwings_vba_sources() -> tuple[dict[str, str], dict[str, str]]:
     The module is the package's ``xlwings.bas`` (RunPython, ImportPythonUDFs, config
     reading) and the class its ``addin/Dictionary.cls`` (needed by the module on Mac), as
     xlwings 0.37.8 ships them — the same pair its ``quickstart --standalone`` template
-    carries. Returned without what :func:`~kpi_xl.vba.build_vba_project` adds: the
+    carries. Returned without what :func:`~kpi_xl.workbook.vba.build_vba_project` adds: the
     ``Attribute VB_Name`` line and the ``VERSION 1.0 CLASS … END`` export header.
     """
     import xlwings

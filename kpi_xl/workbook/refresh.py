@@ -1,6 +1,6 @@
 """The monthly refresh on a file: read the tables, compute the month, write Dashboard, History, Checks.
 
-The same :class:`~kpi_xl.report.Plan` is what the Excel button writes through
+The same :class:`~kpi_xl.report.plan.Plan` is what the Excel button writes through
 xlwings; this module is the headless route used by ``kpi-xl refresh``.
 """
 
@@ -10,14 +10,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpi_xl.compute import MonthReport, compute
 from kpi_xl.config import Settings, default_config_path, load_config
 from kpi_xl.errors import KpiError
 from kpi_xl.messages import both_languages
+from kpi_xl.month import MonthReport, compute
 from kpi_xl.periods import month_input
-from kpi_xl.report import Plan, build_plan
+from kpi_xl.report.plan import Plan, build_plan
 from kpi_xl.tables import Tables, read_tables
-from kpi_xl.workbook_file import fingerprint, read_workbook, remove_stale_temp_files, write_owned_sheets
+from kpi_xl.workbook.file import fingerprint, read_workbook, remove_stale_temp_files, write_owned_sheets
 
 CONFIG_NAME = "kpi.yaml"
 

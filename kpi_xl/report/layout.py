@@ -14,7 +14,7 @@ XLWINGS_CONF = "xlwings.conf"  # settings sheet read by the xlwings VBA (UDF Mod
 UDF_MODULE = "kpi_xl.udfs"
 #: The Python the button starts on a Mac. Without it xlwings runs ``python``, which the python.org
 #: and Homebrew installers do not provide; ``kpi-xl new`` on a Mac writes the full path of its own
-#: Python here instead (``kpi_xl.workbook_new.interpreter_settings``).
+#: Python here instead (``kpi_xl.workbook.new.interpreter_settings``).
 INTERPRETER_MAC = "python3"
 DATA_SHEETS = ("Leads", "Activities", "Deals", "Customers")
 OWNED_SHEETS = (DASHBOARD, HISTORY, CHECKS)
