@@ -58,7 +58,8 @@ t0 = time.perf_counter()
 from kpi_xl.config import load_config
 from kpi_xl.workbook.refresh import find_config, plan_for
 from kpi_xl.tables import read_tables
-from kpi_xl.workbook.file import read_workbook, write_owned_sheets
+from kpi_xl.workbook.read import read_workbook
+from kpi_xl.workbook.write import write_owned_sheets
 path = sys.argv[1]
 settings = load_config(find_config(path))
 t1 = time.perf_counter()

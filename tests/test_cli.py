@@ -140,7 +140,7 @@ def test_check_lists_a_date_after_today(tmp_path):
 # temporary copy of the workbook and then waits, so a test can send a signal mid-refresh.
 SLOW_WRITE = """
 import pathlib, sys, time
-import kpi_xl.workbook.file as wf
+import kpi_xl.workbook.write as wf
 marker, original = pathlib.Path(sys.argv[1]), wf.copy_entry
 def slow(*args, **kwargs):
     if not marker.exists():

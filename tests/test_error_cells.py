@@ -9,7 +9,8 @@ import pytest
 
 from kpi_xl.errors import KpiError
 from kpi_xl.tables.coerce import FormulaWithoutValue
-from kpi_xl.workbook import file as wf
+from kpi_xl.workbook import error_scan as scan
+from kpi_xl.workbook.package_check import check_package
 
 WORKBOOK = (b'<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
             b'<sheet name="Deals" sheetId="1" r:id="rId1"/></sheets></workbook>')
@@ -37,29 +38,29 @@ def test_error_cells_text_errors_and_shared_strings(tmp_path):
              b'<c r="F6" t="s"><v>1</v></c><c r="G7" t="s"><v>0</v></c><c r="H8" t="s"><v>11</v></c>'
              b'<c r="I9" t="e"></c>')  # an error without its text
     shared = b"<sst><si><t>Offerte</t></si><si><r><t>#WAAR</t></r><r><t>DE!</t></r></si></sst>"
-    found = wf.error_cells(_book(tmp_path / "e.xlsx", cells, shared), ["Deals", "Missing"])
+    found = scan.error_cells(_book(tmp_path / "e.xlsx", cells, shared), ["Deals", "Missing"])
     assert found == {"Deals": {(1, 1): "#DIV/0!", (2, 2): "#N/A", (3, 3): "#REF!", (5, 5): "#WAARDE!",
                                (8, 8): "#VALUE!"}}
 
 
 def test_a_self_closing_error_cell_does_not_take_the_next_cells_value(tmp_path):
     cells = b'<c r="A2" t="e"/><c r="B2"><v>5</v></c><c r="C2" t="inlineStr"/><c r="D2" t="e"><v>#N/A</v></c>'
-    assert wf.error_cells(_book(tmp_path / "s.xlsx", cells), ["Deals"]) == {"Deals": {(1, 3): "#N/A"}}
+    assert scan.error_cells(_book(tmp_path / "s.xlsx", cells), ["Deals"]) == {"Deals": {(1, 3): "#N/A"}}
 
 
 def test_no_error_cells_nothing_found(tmp_path):
-    assert wf.error_cells(_book(tmp_path / "ok.xlsx", b'<c r="B2"><v>3</v></c>'), ["Deals"]) == {}
+    assert scan.error_cells(_book(tmp_path / "ok.xlsx", b'<c r="B2"><v>3</v></c>'), ["Deals"]) == {}
 
 
 @pytest.mark.parametrize("chunk", [7, 64, 1000])
 @pytest.mark.parametrize("shared", [False, True])
 def test_a_cell_cut_by_a_chunk_boundary_is_still_found(tmp_path, monkeypatch, chunk, shared):
-    monkeypatch.setattr(wf, "SCAN_CHUNK", chunk)
-    monkeypatch.setattr(wf, "SCAN_OVERLAP", 200)  # still longer than a cell
+    monkeypatch.setattr(scan, "SCAN_CHUNK", chunk)
+    monkeypatch.setattr(scan, "SCAN_OVERLAP", 200)  # still longer than a cell
     strings = b"<sst><si><t>a</t></si><si><t>#NULL!</t></si></sst>" if shared else None
     cell = b'<c r="AB70" t="s"><v>1</v></c>' if shared else b'<c r="AB70" t="e"><v>#N/A</v></c>'
     path = _book(tmp_path / "cut.xlsx", cell, strings, filler=37)
-    assert wf.error_cells(path, ["Deals"]) == {"Deals": {(69, 27): "#NULL!" if shared else "#N/A"}}
+    assert scan.error_cells(path, ["Deals"]) == {"Deals": {(69, 27): "#NULL!" if shared else "#N/A"}}
 
 
 def test_a_part_larger_than_its_central_directory_says_is_refused(tmp_path):
@@ -73,9 +74,9 @@ def test_a_part_larger_than_its_central_directory_says_is_refused(tmp_path):
             at = data.find(signature, at + 1)
         struct.pack_into("<I", data, at + size_at, 100_000)  # claims 100 kB; it inflates to ~150 kB
     path.write_bytes(bytes(data))
-    wf.check_package(path)  # the central directory alone looks harmless
+    check_package(path)  # the central directory alone looks harmless
     with pytest.raises(KpiError, match="cannot be read as a workbook"):
-        wf.error_cells(path, ["Deals"])
+        scan.error_cells(path, ["Deals"])
 
 
 def test_error_cells_in_a_package_written_like_the_open_xml_sdk(tmp_path):
@@ -97,7 +98,7 @@ def test_error_cells_in_a_package_written_like_the_open_xml_sdk(tmp_path):
         z.writestr("xl/_rels/workbook.xml.rels", rels)
         z.writestr("xl/worksheets/data.xml", sheet)
         z.writestr("xl/strings.xml", strings)
-    assert wf.error_cells(path, ["Deals"]) == {"Deals": {(1, 1): "#REF!", (1, 2): "#N/A"}}
+    assert scan.error_cells(path, ["Deals"]) == {"Deals": {(1, 1): "#REF!", (1, 2): "#N/A"}}
 
 
 # --------------------------------------------------------------------------- formulas never calculated
@@ -113,7 +114,7 @@ def test_formulas_without_a_calculated_value_are_found(tmp_path):
              b'<c r="H7" t="str"><f>""</f><v></v></c>'  # calculated to empty text
              b'<c r="I8" t="e"><f>1/0</f><v>#DIV/0!</v></c>'  # an error value
              b'<c r="J9" t="n"><v>5</v></c>')
-    found = wf.error_cells(_book(tmp_path / "f.xlsx", cells), ["Deals"])["Deals"]
+    found = scan.error_cells(_book(tmp_path / "f.xlsx", cells), ["Deals"])["Deals"]
     formulas = {cell: str(value) for cell, value in found.items() if isinstance(value, FormulaWithoutValue)}
     assert formulas == {(1, 1): "=A2*2", (1, 2): "=1+1", (2, 3): "=SUM(A:A)", (3, 4): "=…", (4, 5): '=A5&"x"'}
     assert found[(7, 8)] == "#DIV/0!" and len(found) == 6
@@ -121,7 +122,7 @@ def test_formulas_without_a_calculated_value_are_found(tmp_path):
 
 @pytest.mark.parametrize("chunk", [5, 9, 64])
 def test_a_formula_cut_by_a_chunk_boundary_is_still_found(tmp_path, monkeypatch, chunk):
-    monkeypatch.setattr(wf, "SCAN_CHUNK", chunk)
-    monkeypatch.setattr(wf, "SCAN_OVERLAP", 200)
+    monkeypatch.setattr(scan, "SCAN_CHUNK", chunk)
+    monkeypatch.setattr(scan, "SCAN_OVERLAP", 200)
     path = _book(tmp_path / "cut.xlsx", b'<c r="AB70"><f>A70*2</f></c>', filler=37)
-    assert {k: str(v) for k, v in wf.error_cells(path, ["Deals"])["Deals"].items()} == {(69, 27): "=A70*2"}
+    assert {k: str(v) for k, v in scan.error_cells(path, ["Deals"])["Deals"].items()} == {(69, 27): "=A70*2"}

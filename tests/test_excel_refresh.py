@@ -14,7 +14,7 @@ import xlwings.main as xm
 from kpi_xl.errors import KpiError
 from kpi_xl.excel import button as excel
 from kpi_xl.report import layout as L
-from kpi_xl.workbook.file import read_workbook
+from kpi_xl.workbook.read import read_workbook
 from kpi_xl.workbook.refresh import refresh_file
 from tests.workbooks import NOW, TODAY, demo_workbook, sheet_cells
 

@@ -21,7 +21,7 @@ import pytest
 
 from kpi_xl.errors import KpiError
 from kpi_xl.report import layout as L
-from kpi_xl.workbook import file as workbook_file
+from kpi_xl.workbook import write as workbook_write
 from kpi_xl.workbook.refresh import refresh_file
 from tests.workbooks import NOW, TODAY, demo_workbook, owned_parts, parts, run_cli, sheet_cells
 
@@ -138,15 +138,15 @@ def test_disk_full_leaves_the_original_and_says_so(where, tmp_path, monkeypatch)
     original = book.read_bytes()
     full = OSError(errno.ENOSPC, "No space left on device")
     if where == "mkstemp":  # not even the temporary file can be made
-        monkeypatch.setattr(workbook_file.tempfile, "mkstemp", _refuse_with(full))
+        monkeypatch.setattr(workbook_write.tempfile, "mkstemp", _refuse_with(full))
     elif where == "writestr":
         monkeypatch.setattr(zipfile.ZipFile, "writestr", _refuse_with(full))
     elif where == "copy_entry":
-        monkeypatch.setattr(workbook_file, "copy_entry", _refuse_with(full))
+        monkeypatch.setattr(workbook_write, "copy_entry", _refuse_with(full))
     elif where == "fsync":
-        monkeypatch.setattr(workbook_file.os, "fsync", _refuse_with(full))
+        monkeypatch.setattr(workbook_write.os, "fsync", _refuse_with(full))
     else:
-        monkeypatch.setattr(workbook_file.os, "replace", _refuse_with(full))
+        monkeypatch.setattr(workbook_write.os, "replace", _refuse_with(full))
     with pytest.raises(KpiError, match=r"^The disk is full; book\.xlsm was not changed$"):
         refresh_file(book, month=MONTH, now=NOW, today=TODAY)
     assert book.read_bytes() == original
@@ -157,7 +157,7 @@ def test_not_writable_is_refused_before_anything_is_written(tmp_path, monkeypatc
     book = demo_workbook(tmp_path / "book.xlsm")
     original = book.read_bytes()
     # as root (CI) chmod does not stop a write: what the refresh asks the system is simulated instead
-    monkeypatch.setattr(workbook_file.os, "access", lambda path, mode: mode != os.W_OK)
+    monkeypatch.setattr(workbook_write.os, "access", lambda path, mode: mode != os.W_OK)
     with pytest.raises(KpiError, match=r"book\.xlsm cannot be written \(read-only file or folder\)"):
         refresh_file(book, month=MONTH, now=NOW, today=TODAY)
     assert book.read_bytes() == original
@@ -184,7 +184,7 @@ def test_a_refused_replace_is_a_message_not_a_traceback(tmp_path, monkeypatch):
     """The system refuses the final move (a virus scanner or Excel on Windows holds the file)."""
     book = demo_workbook(tmp_path / "book.xlsm")
     original = book.read_bytes()
-    monkeypatch.setattr(workbook_file.os, "replace",
+    monkeypatch.setattr(workbook_write.os, "replace",
                         _refuse_with(PermissionError(errno.EACCES, "Permission denied", str(book))))
     code, stderr = run_cli(monkeypatch, ["refresh", str(book), "--month", MONTH])
     assert code == 1
@@ -335,13 +335,13 @@ def test_a_save_by_another_program_meanwhile_stops_the_refresh(tmp_path, monkeyp
             return result
         monkeypatch.setattr(refresh_module, "load_tables", load_then_save)
     else:
-        copy = workbook_file.copy_entry
+        copy = workbook_write.copy_entry
 
         def copy_and_save(src, dst, info):
             if not saved:
                 saved.append(_other_program_saves(book, how, other))
             copy(src, dst, info)
-        monkeypatch.setattr(workbook_file, "copy_entry", copy_and_save)
+        monkeypatch.setattr(workbook_write, "copy_entry", copy_and_save)
     with pytest.raises(KpiError) as refused:
         refresh_file(book, month=MONTH, now=NOW, today=TODAY)
     assert "book.xlsm was changed by another program" in str(refused.value)

@@ -23,7 +23,9 @@ from kpi_xl.report import layout as L
 from kpi_xl.report.plan import build_plan
 from kpi_xl.sample import generate
 from kpi_xl.workbook.export import dashboard_only, find_soffice
-from kpi_xl.workbook.file import read_workbook, sheet_parts, write_owned_sheets
+from kpi_xl.workbook.package import sheet_parts
+from kpi_xl.workbook.read import read_workbook
+from kpi_xl.workbook.write import write_owned_sheets
 from kpi_xl.workbook.new import fill_tables, new_workbook
 from kpi_xl.workbook.refresh import refresh_file
 from kpi_xl.workbook.sheet_xml import MAX_TEXT, cut_utf16

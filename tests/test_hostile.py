@@ -30,9 +30,9 @@ from kpi_xl.excel import args as excel_args
 from kpi_xl.excel import functions as fx
 from kpi_xl.report import layout as L
 from kpi_xl.sample import generate
-from kpi_xl.workbook import file as workbook_file
-from kpi_xl.workbook.file import check_package
+from kpi_xl.workbook import package_check
 from kpi_xl.workbook.new import fill_tables, new_workbook
+from kpi_xl.workbook.package_check import check_package
 from kpi_xl.workbook.refresh import refresh_file
 from kpi_xl.workbook.template import template_path
 from tests.workbooks import NOW, TODAY, owned_parts, parts, sheet_cells
@@ -173,7 +173,7 @@ def test_too_many_parts_or_too_big_in_total_is_refused(tmp_path, monkeypatch):
                     lambda name, data: data if name else {f"xl/x/{i}.bin": b"" for i in range(10_001)})
     with pytest.raises(KpiError, match=r"many\.xlsm: het bestand bevat 10\d\d\d onderdelen \(meer dan 10000\)"):
         check_package(many)
-    monkeypatch.setattr(workbook_file, "MAX_TOTAL_SIZE", 1024)  # 2 GiB of parts is too slow to build in a test
+    monkeypatch.setattr(package_check, "MAX_TOTAL_SIZE", 1024)  # 2 GiB of parts is too slow to build in a test
     with pytest.raises(KpiError, match=r"the file unpacks to \d+ MB \(more than 0 MB\); it is not opened"):
         check_package(template_path())
 

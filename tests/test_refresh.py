@@ -11,7 +11,8 @@ import pytest
 from kpi_xl import compute, load_config, read_tables
 from kpi_xl.errors import KpiError
 from kpi_xl.report import layout as L
-from kpi_xl.workbook.file import read_workbook, write_owned_sheets
+from kpi_xl.workbook.read import read_workbook
+from kpi_xl.workbook.write import write_owned_sheets
 from kpi_xl.workbook.refresh import refresh_file
 from tests.workbooks import NOW, TODAY, demo_workbook, owned_parts, parts, sheet_cells
 

@@ -12,7 +12,7 @@ import pytest
 from kpi_xl.config import load_config
 from kpi_xl.report import layout as L
 from kpi_xl.workbook.export import dashboard_pdf, find_soffice
-from kpi_xl.workbook.file import sheet_parts
+from kpi_xl.workbook.package import sheet_parts
 from kpi_xl.workbook.refresh import refresh_file
 from kpi_xl.workbook.template import build, default_vba_project, table_columns, template_path
 from tests.workbooks import NOW, TODAY, demo_workbook, sheet_cells
@@ -59,7 +59,7 @@ def test_new_workbook_on_a_mac_names_its_own_python(tmp_path, monkeypatch):
     import sys
     import zipfile
 
-    from kpi_xl.workbook.file import sheet_parts
+    from kpi_xl.workbook.package import sheet_parts
     from kpi_xl.workbook.new import new_workbook
     from tests.workbooks import sheet_cells
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kpi_xl.errors import KpiError
 from kpi_xl.report import layout as L
-from kpi_xl.workbook.file import copy_entry
+from kpi_xl.workbook.write import copy_entry
 from kpi_xl.workbook.package import package_layout
 
 SOFFICE_NAMES = ("soffice", "libreoffice")

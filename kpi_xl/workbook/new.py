@@ -9,7 +9,7 @@ from pathlib import Path
 from kpi_xl.config import Settings
 from kpi_xl.errors import KpiError
 from kpi_xl.report import layout as L
-from kpi_xl.workbook.file import write_owned_sheets
+from kpi_xl.workbook.write import write_owned_sheets
 from kpi_xl.workbook.template import table_columns, template_path, xlwings_settings
 
 

@@ -22,6 +22,7 @@ EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
            "http://purl.oclc.org/ooxml/spreadsheetml/main")  # transitional (what Excel writes), strict
 XML_NS = "http://www.w3.org/XML/1998/namespace"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 EPOCH_1904 = dt.datetime(1904, 1, 1)
 
 

@@ -17,7 +17,9 @@ from kpi_xl.month import MonthReport, compute
 from kpi_xl.periods import month_input
 from kpi_xl.report.plan import Plan, build_plan
 from kpi_xl.tables import Tables, read_tables
-from kpi_xl.workbook.file import fingerprint, read_workbook, remove_stale_temp_files, write_owned_sheets
+from kpi_xl.workbook.guard import fingerprint
+from kpi_xl.workbook.read import read_workbook
+from kpi_xl.workbook.write import remove_stale_temp_files, write_owned_sheets
 
 CONFIG_NAME = "kpi.yaml"
 

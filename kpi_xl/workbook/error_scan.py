@@ -1,0 +1,190 @@
+"""The scan of the sheet XML for what the readers return as empty: Excel error values (``#N/A``), error
+text, and formulas without a calculated value."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from kpi_xl.workbook.package import package_layout
+from kpi_xl.workbook.package_check import UNREADABLE, unreadable
+from kpi_xl.workbook.sheet_xml import cell_index
+
+__all__ = ["SCAN_CHUNK", "SCAN_OVERLAP", "error_cells"]
+
+
+# python-calamine reads an error cell (``<c t="e"><v>#N/A</v></c>``) as an empty string, and fastexcel
+# reads an error cell, or the text "#N/A" in a column of numbers or dates, as an empty cell: a #N/A in a
+# data sheet would silently count as empty. The sheet XML is scanned for them instead; only the chunks
+# that can hold one at all (a ``#``) are searched cell by cell.
+_ERROR_HINTS = (b't="e"', b"t='e'")
+_TEXT_HINT = b">#"
+# ([^>/]*)> : an element that closes itself (<c r="A1" t="e"/>) holds nothing, and must not reach into the next cell
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)\bt=[\"']e[\"']([^>/]*)>(.*?)</(?:\w+:)?c>", re.S)
+_TEXT_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)\bt=[\"']inlineStr[\"']([^>/]*)>(.*?)</(?:\w+:)?c>", re.S)
+_SHARED_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)\bt=[\"']s[\"']([^>]*)>\s*<(?:\w+:)?v>(\d+)</", re.S)
+_CELL_REF = re.compile(rb"\br=[\"']([A-Za-z]{1,3})(\d+)[\"']")
+_CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_TEXT_RUN = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>")
+_SHARED_ITEM = re.compile(rb"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si\s*/>", re.S)
+# A formula whose cell ends without a value (``<f>A2*2</f></c>``, or ``<v/>`` as openpyxl writes it) was never
+# calculated: the readers return it as empty. As Excel and the scripts write cells (no prefix, no space between
+# tags) such a cell ends in one of _UNCALCULATED_HINTS, which a calculated one never does (except a formula
+# calculated to empty text, which the pattern then tells apart): a chunk of a million calculated formulas is
+# passed over after a few byte searches. Sheets written otherwise (a prefix, spaces) go through the pattern.
+_UNCALCULATED_HINTS = (b"f></c>", b"/></c>", b"<v></v></c>")
+_UNCALCULATED_END = re.compile(
+    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?P<v><(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+_CELL_START = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<]*)</")
+_TEXT_TYPE = re.compile(rb"\bt=[\"']str[\"']")
+SCAN_CHUNK = 4 * 1024**2
+SCAN_OVERLAP = 256 * 1024  # longer than any one cell: 32,767 characters of up to 4 bytes, plus markup
+
+
+def error_cells(path: str | Path, sheets: Iterable[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """Excel error values in these sheets: sheet → {(row, column) 0-based: ``'#N/A'``}.
+
+    Error cells, and text cells whose text is an error value; formula cells without a calculated value
+    (scripts write them so) as a :class:`~kpi_xl.tables.coerce.FormulaWithoutValue`. Inflating each
+    sheet part once, as a stream, also checks what the central directory
+    claims: zipfile stops at a part's declared size and checks its CRC, so a
+    part that unpacks to more than it says is refused here, before
+    python-calamine or fastexcel inflate it.
+    """
+    from kpi_xl.tables.coerce import EXCEL_ERRORS
+
+    path = Path(path)
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            package = package_layout(archive)
+            parts = package.sheets
+            shared = _error_strings(archive, package.shared_strings, EXCEL_ERRORS)
+            for sheet in sheets:
+                part = parts.get(sheet)
+                if part is None or part not in archive.NameToInfo:
+                    continue
+                cells = _scan_part(archive, part, shared, EXCEL_ERRORS)
+                if cells:
+                    found[sheet] = cells
+    except UNREADABLE as err:
+        raise unreadable(path, err) from None
+    return found
+
+
+def _error_strings(archive: zipfile.ZipFile, part: str | None, errors: frozenset[str]) -> dict[bytes, str]:
+    """Shared strings that are an error value: ``b'>12</'`` (the end of ``<v>12</v>`` or ``<x:v>12</x:v>``)
+    → ``'#N/A'`` (usually none at all)."""
+    if part is None or part not in archive.NameToInfo:
+        return {}
+    xml = archive.read(part)
+    if _TEXT_HINT not in xml:
+        return {}
+    out = {}
+    for index, item in enumerate(_SHARED_ITEM.finditer(xml)):
+        shown = _error_text(item.group(1) or b"", errors)
+        if shown:
+            out[b">%d</" % index] = shown
+    return out
+
+
+def _error_text(xml: bytes, errors: frozenset[str]) -> str | None:
+    text_value = _unescape(b"".join(_TEXT_RUN.findall(xml)).decode("utf-8", "replace")).strip().upper()
+    return text_value if text_value in errors else None
+
+
+def _scan_part(archive: zipfile.ZipFile, part: str, shared: dict[bytes, str],
+               errors: frozenset[str]) -> dict[tuple[int, int], str]:
+    """Every error value (and error text) holds a ``#``: a chunk without one is passed over after a single
+    fast byte search, so scanning costs little more than inflating. A chunk with one is searched together
+    with the end of the chunk before it; a cell cut off at the chunk's end is finished with the next one."""
+    cells: dict[tuple[int, int], str] = {}
+    tail = b""
+    finish_next = False
+    with archive.open(part) as stream:
+        while chunk := stream.read(SCAN_CHUNK):
+            # (a cell cut at the chunk's end: the tail has it; a hint cut there: the seam has it)
+            seam = tail[-16:] + chunk[:16]
+            if _may_hold_uncalculated(chunk) or any(hint in seam for hint in _UNCALCULATED_HINTS):
+                _uncalculated(tail + chunk, cells)
+            if finish_next or b"#" in chunk:
+                _collect(tail + chunk, cells, shared, errors)  # found twice (overlap) is found once: a dict
+                hash_at, end_at = chunk.rfind(b"#"), chunk.rfind(b"c>")
+                if hash_at > end_at:  # a '#' after the last cell end: that cell may go on in the next chunk
+                    finish_next = True
+                elif end_at >= 0:
+                    finish_next = False
+            elif shared:  # cells pointing at a shared string that is an error text hold no '#' themselves
+                buffer = tail + chunk
+                if any(key in buffer for key in shared):
+                    _collect(buffer, cells, shared, errors)
+            tail = chunk[-SCAN_OVERLAP:] if len(chunk) >= SCAN_OVERLAP else (tail + chunk)[-SCAN_OVERLAP:]
+    return cells
+
+
+def _collect(xml: bytes, cells: dict[tuple[int, int], str], shared: dict[bytes, str],
+             errors: frozenset[str]) -> None:
+    if any(hint in xml for hint in _ERROR_HINTS):
+        for match in _ERROR_CELL.finditer(xml):
+            value = _CELL_VALUE.search(match.group(3))
+            shown = _unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""
+            _put(cells, match, shown or "#VALUE!")
+    if _TEXT_HINT in xml and b"inlineStr" in xml:
+        for match in _TEXT_CELL.finditer(xml):
+            shown = _error_text(match.group(3), errors) if _TEXT_HINT in match.group(3) else None
+            if shown:
+                _put(cells, match, shown)
+    if shared and any(key in xml for key in shared):
+        for match in _SHARED_CELL.finditer(xml):
+            shown = shared.get(b">" + match.group(3) + b"</")
+            if shown:
+                _put(cells, match, shown)
+
+
+def _may_hold_uncalculated(xml: bytes) -> bool:
+    if b"f" not in xml:  # one byte, found as fast as '#': most data sheets (text in shared strings) hold none
+        return False
+    if any(hint in xml for hint in _UNCALCULATED_HINTS):
+        return True
+    if b"<f" not in xml and b":f" not in xml:
+        return False  # no formula at all: the usual data sheet
+    # formulas written otherwise than Excel writes them: a prefix, or space between a formula and its value
+    return b"</c>" not in xml or xml.count(b"</f>") != xml.count(b"</f><v>")
+
+
+def _uncalculated(xml: bytes, cells: dict) -> None:
+    """Formula cells without a calculated value → :class:`FormulaWithoutValue` (a formula that calculated to
+    empty text, ``t="str"`` with an empty ``<v>``, has its value)."""
+    from kpi_xl.tables.coerce import FormulaWithoutValue
+
+    for end in _UNCALCULATED_END.finditer(xml):
+        at = end.start()
+        start, prefixed = xml.rfind(b"<c", 0, at), xml.rfind(b":c", 0, at)  # the cell this formula is in
+        if prefixed > start:
+            start = xml.rfind(b"<", 0, prefixed)
+        cell = _CELL_START.match(xml, start) if start >= 0 else None
+        ref = _CELL_REF.search(cell.group(1)) if cell is not None else None
+        if ref is None:
+            continue
+        inside = xml[cell.end():end.end()]
+        if end.group("v") is not None and _TEXT_TYPE.search(cell.group(1)):  # calculated to empty text
+            continue
+        formula = _FORMULA_TEXT.search(inside)
+        shown = _unescape(formula.group(1).decode("utf-8", "replace")).strip() if formula else ""
+        cells[cell_index(ref.group(1).decode("ascii") + ref.group(2).decode("ascii"))] = \
+            FormulaWithoutValue(shown[:200])
+
+
+def _put(cells: dict[tuple[int, int], str], match: re.Match, shown: str) -> None:
+    ref = _CELL_REF.search(match.group(1) + b" " + match.group(2))
+    if ref is None:  # Excel always writes the reference; without it the position is unknown
+        return
+    cells[cell_index(ref.group(1).decode("ascii") + ref.group(2).decode("ascii"))] = shown
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace(
+        "&amp;", "&")
