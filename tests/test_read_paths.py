@@ -21,7 +21,7 @@ from kpi_xl.config import load_config
 from kpi_xl.report.layout import a1
 from kpi_xl.sample import generate
 from kpi_xl.tables import read_tables
-from kpi_xl.tables.read import TableColumns
+from kpi_xl.tables.columns import TableColumns
 from kpi_xl.workbook.package import sheet_parts
 from kpi_xl.workbook.read import read_workbook
 from kpi_xl.workbook.new import fill_tables, new_workbook
@@ -159,7 +159,8 @@ def test_error_cells_are_reported_by_both_routes(tmp_path):
 
 def test_columns_from_numpy_and_objects():
     """Typed numpy columns, object columns and rows give the same table."""
-    from kpi_xl.tables.read import read_table, read_table_columns
+    from kpi_xl.tables.columns import read_table_columns
+    from kpi_xl.tables.read import read_table
 
     header = ["deal_id", "owner", "created", "value", "stage"]
     n = 600

@@ -687,6 +687,7 @@ def test_big_tables_parse_exactly_like_small_ones(monkeypatch):
     """Tables from DISTINCT_MIN_ROWS rows on convert each distinct value once; the result must not differ."""
     import datetime as _dt
 
+    from kpi_xl.tables import convert
     from kpi_xl.tables import read as read_module
 
     settings = load_config()
@@ -704,7 +705,7 @@ def test_big_tables_parse_exactly_like_small_ones(monkeypatch):
             body.append([f"{row[0]}-{i}" if row[0] else None, *row[1:]])
     rows = [header, *body]
     fast = read_module.read_table("Deals", rows, settings)
-    monkeypatch.setattr(read_module, "DISTINCT_MIN_ROWS", 10**9)
+    monkeypatch.setattr(convert, "DISTINCT_MIN_ROWS", 10**9)
     slow = read_module.read_table("Deals", rows, settings)
     pd.testing.assert_frame_equal(fast.frame, slow.frame)
     pd.testing.assert_frame_equal(fast.stage_dates.reset_index(drop=True), slow.stage_dates.reset_index(drop=True))

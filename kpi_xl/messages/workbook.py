@@ -1,0 +1,54 @@
+"""Messages about the workbook file: checked before it is read, and writing it."""
+
+WORKBOOK_MESSAGES: dict[str, dict[str, str]] = {
+    # the workbook file itself (checked before it is read)
+    "package_entries": {
+        "nl": "het bestand bevat {count} onderdelen (meer dan {limit}); het wordt niet geopend",
+        "en": "the file holds {count} parts (more than {limit}); it is not opened",
+    },
+    "package_size": {
+        "nl": "het bestand is uitgepakt {size} groot (meer dan {limit}); het wordt niet geopend",
+        "en": "the file unpacks to {size} (more than {limit}); it is not opened",
+    },
+    "package_ratio": {
+        "nl": "onderdeel {part} pakt uit tot {size} ({ratio}× zo groot, meer dan {limit}×): "
+              "een zip-bom of een beschadigd bestand; het wordt niet geopend",
+        "en": "part {part} unpacks to {size} ({ratio}× its packed size, more than {limit}×): "
+              "a zip bomb or a damaged file; it is not opened",
+    },
+    "sheet_damaged": {
+        "nl": "blad '{sheet}' kan niet gelezen worden ({reason}): het bestand is beschadigd. "
+              "Open het in Excel en sla het opnieuw op, of neem de vorige versie",
+        "en": "sheet '{sheet}' cannot be read ({reason}): the file is damaged. "
+              "Open it in Excel and save it again, or use the previous version",
+    },
+    "package_doctype": {
+        "nl": "onderdeel {part} bevat een DOCTYPE- of ENTITY-declaratie, die Excel nooit schrijft "
+              "(mogelijk een XML-bom); het bestand wordt niet geopend. Sla het opnieuw op vanuit Excel",
+        "en": "part {part} holds a DOCTYPE or ENTITY declaration, which Excel never writes "
+              "(possibly an XML bomb); the file is not opened. Save it again from Excel",
+    },
+    # writing the workbook
+    "open_elsewhere": {
+        "nl": "{name} is geopend in Excel of LibreOffice (vergrendelbestand {lock}); sluit het en probeer opnieuw, "
+              "of gebruik de knop Vernieuwen in Excel",
+        "en": "{name} is open in Excel (lock file {lock}); close it and try again, "
+              "or use the Refresh button inside Excel (LibreOffice: close the file there)",
+    },
+    "read_only": {
+        "nl": "{name} kan niet geschreven worden (bestand of map is alleen-lezen); er is niets gewijzigd",
+        "en": "{name} cannot be written (read-only file or folder); nothing was changed",
+    },
+    "changed_meanwhile": {
+        "nl": "{name} is door een ander programma (bijvoorbeeld OneDrive, Dropbox of Excel) gewijzigd terwijl de "
+              "vernieuwing liep; er is niets geschreven en die wijziging blijft bewaard. Vernieuw opnieuw",
+        "en": "{name} was changed by another program (for example OneDrive, Dropbox or Excel) while the refresh "
+              "ran; nothing was written and that change is kept. Refresh again",
+    },
+    "part_damaged": {
+        "nl": "onderdeel {part} van het bestand is geen geldige XML ({reason}): het bestand is beschadigd. "
+              "Open het in Excel en sla het opnieuw op, of neem de vorige versie",
+        "en": "part {part} of the file is not valid XML ({reason}): the file is damaged. "
+              "Open it in Excel and save it again, or use the previous version",
+    },
+}
