@@ -36,7 +36,7 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     ``columns=True`` (what a refresh uses) reads each Excel Table with
     fastexcel, column by column and typed (dates, numbers and text arrive as
     whole arrays, no Python object per cell): ``tables[name]`` is then a
-    :class:`~kpi_xl.tables.read.TableColumns`. A table holding more than one
+    :class:`~kpi_xl.tables.columns.TableColumns`. A table holding more than one
     type of cell in a column (a text date among dates, an amount written as
     text) is read as rows with python-calamine instead, like every table
     without ``columns``; so is a data sheet that is not an Excel Table.
@@ -131,7 +131,7 @@ class _FastTables:
         """(TableColumns, Excel row of the header), or None when the table must be read as rows."""
         if self.reader is None or name not in self.header_rows:
             return None
-        from kpi_xl.tables.read import TableColumns
+        from kpi_xl.tables.columns import TableColumns
 
         try:
             # strict: a column holding two kinds of cell (dates and text) is refused, not converted to text
