@@ -187,3 +187,28 @@ def test_libreoffice_loads_the_template_with_its_macros(tmp_path):
     macros = "\n".join(code for _, _, _, code in parser.extract_macros())
     parser.close()
     assert "Sub RefreshKPIs()" in macros and "Function RunPython(" in macros
+
+
+def test_the_names_shipped_workbooks_carry_still_resolve():
+    """The button's RunPython code and xlwings.conf's UDF Modules, as every earlier workbook has them."""
+    import importlib
+    import inspect
+
+    from kpi_xl.excel import button
+    from kpi_xl.excel import udfs as excel_udfs
+    from kpi_xl.workbook.vba.sources import REFRESH_CALL
+
+    namespace: dict = {}
+    exec(REFRESH_CALL.replace("kpi_xl.excel.refresh()", "found = kpi_xl.excel.refresh"), namespace)
+    assert namespace["found"] is button.refresh
+    shim = importlib.import_module(L.UDF_MODULE)
+    assert L.UDF_MODULE == "kpi_xl.udfs"
+    names = {f.__name__ for f in excel_udfs.FUNCTIONS}
+    assert names and names <= set(shim.__all__)
+    for name in names:  # xlwings calls getattr(module, name) on the module named in the workbook
+        assert getattr(shim, name) is getattr(excel_udfs, name)
+        assert inspect.isfunction(getattr(shim, name))
+    import kpi_xl
+
+    assert {"load_config", "read_tables", "compute"} <= set(kpi_xl.__all__)
+    assert callable(kpi_xl.compute) and kpi_xl.compute.__module__ == "kpi_xl.month"
