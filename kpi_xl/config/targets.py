@@ -119,3 +119,4 @@ class Targets(_Model):
     pipeline_value: KpiTarget = KpiTarget()
     deal_velocity: KpiTarget = KpiTarget()
     retention: RateKpiTarget = RateKpiTarget()  # a share: 0.9 or 90%
+    won_revenue: KpiTarget = KpiTarget()  # € won per month: the sales target the pipeline is held against
