@@ -18,6 +18,7 @@ import pandas as pd
 from kpi_xl.config import Settings
 from kpi_xl.errors import Problem
 from kpi_xl.kpis import action_points as ap
+from kpi_xl.kpis import coverage as cv
 from kpi_xl.kpis import customers as cu
 from kpi_xl.kpis import insight as ins
 from kpi_xl.kpis import links
@@ -96,6 +97,8 @@ class MonthReport:
     qualified: ql.QualifiedLeads
     action: ap.ActionPoints
     pipeline: pl.Pipeline
+    coverage: cv.Coverage  # the pipeline against the won-revenue target of the fiscal quarter (team)
+    coverage_per_rep: pd.DataFrame  # cv.PER_REP_COLUMNS: owner, quarter_target, won_so_far, open_pipeline, ...
     cycle: ve.CycleTime
     stage_times: pd.DataFrame
     sales_velocity: ve.SalesVelocity
@@ -198,6 +201,9 @@ def compute(
         return cu.retention(tables.customers, d - pd.DateOffset(months=12), d).rate
 
     recent = [month - i for i in range(settings.suggested_targets.months, 0, -1)]
+    coverage, coverage_per_rep = cv.pipeline_coverage(
+        open_now, timeline, settings, month, as_of, unassigned,
+        recent_won=[float(_get(won_by_month, m, 0.0)) for m in recent])
     series: dict[str, tuple[float | None, Callable[[pd.Period], float | None]]] = {
         "qualified_leads": (qualified.month_count, lambda m: float(_get(qualified.by_month, m, 0))),
         "action_points": (action.team_points, lambda m: float(_get(action.by_month, m, 0.0))),
@@ -236,7 +242,8 @@ def compute(
 
     return MonthReport(
         month=month, as_of=as_of, window=window, language=lang, tiles=tiles,
-        qualified=qualified, action=action, pipeline=pipeline, cycle=cycle, stage_times=stage_times,
+        qualified=qualified, action=action, pipeline=pipeline, coverage=coverage,
+        coverage_per_rep=coverage_per_rep, cycle=cycle, stage_times=stage_times,
         sales_velocity=velocity, sleeping=sleeping, customers=relationship, lookalikes=lookalikes,
         conversion=conversion, close_ratio=ve.win_rate(timeline, window),
         quote_to_close=quote_close, won_revenue=won_now, growth=growth,

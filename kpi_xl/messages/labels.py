@@ -27,4 +27,8 @@ LABELS: dict[str, dict[str, str]] = {
         "nl": "waar loopt het vast? bespreek concrete deals",
         "en": "where does it get stuck? discuss concrete deals",
     },
+    # the pipeline against the won-revenue target (kpis/coverage.py)
+    "kpi.coverage": {"nl": "Dekking", "en": "Coverage"},
+    "kpi.expected_attainment": {"nl": "Verwacht", "en": "Expected"},
+    "coverage.reached": {"nl": "doel gehaald", "en": "target reached"},
 }
