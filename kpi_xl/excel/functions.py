@@ -23,6 +23,7 @@ from kpi_xl.config import Settings, load_config
 from kpi_xl.errors import KpiError, cut_text
 from kpi_xl.excel.gc_pause import gc_paused
 from kpi_xl.kpis import action_points as ap
+from kpi_xl.kpis import coverage as cv
 from kpi_xl.kpis import customers as cu
 from kpi_xl.kpis import insight as ins
 from kpi_xl.kpis import lookalike as la
@@ -263,6 +264,36 @@ def pipeline_value(settings: Settings, deals, stage=None, weighted=False, owner:
         return result.weighted if weighted else result.value
 
     return _result(p, "pipeline_value", (stage, weighted, owner, as_of), make)
+
+
+def pipeline_coverage(settings: Settings, deals, owner: str | None = None, month=None) -> float | str | None:
+    """Pipeline coverage against the won-revenue target of the fiscal quarter that holds the month (default:
+    the latest month with deals), for the team or a rep, as the report computes it (:mod:`kpi_xl.kpis.coverage`).
+
+    "doel gehaald" / "target reached" when nothing of the quarter's target remains; None without a target."""
+    p = prepare(settings, deals=deals)
+
+    def make() -> float | str | None:
+        m = _latest_month(p.tables, month)
+        d = as_of_date(m)
+        team, per_rep = cv.pipeline_coverage(pl.open_deals(p.timeline, d, settings), p.timeline, settings, m, d,
+                                             text("unassigned", settings.language))
+        if owner is None:
+            value, reached = team.coverage, team.target_reached
+        else:
+            rows = per_rep[same_name(per_rep["owner"], owner)]
+            if rows.empty:  # a rep with no open or won deal: nothing against their target
+                target = cv.rep_quarter_target(settings.targets.won_revenue, owner,
+                                               cv.quarter_months(m, settings.fiscal_year_start_month))
+                row = cv.rep_row(owner, target, 0.0, 0.0, 0.0)
+            else:
+                row = rows.iloc[0]
+            value, reached = row["coverage"], bool(row["target_reached"])
+        if reached:
+            return text("coverage.reached", settings.language)
+        return None if value is None or pd.isna(value) else float(value)
+
+    return _result(p, "pipeline_coverage", (owner, month), make)
 
 
 def _window(p: Prepared, months, settings: Settings):

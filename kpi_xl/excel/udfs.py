@@ -102,6 +102,16 @@ def PIPELINE_VALUE(deals, stage=None, weighted=None, owner=None, as_of=None, cal
 
 @xw.func(category=CATEGORY)
 @xw.arg("deals", "range", doc=TABLE_DOC.format(name="Deals"))
+@xw.arg("owner", doc=OWNER_DOC)
+@xw.arg("month", doc=MONTH_DOC)
+def PIPELINE_COVERAGE(deals, owner=None, month=None, caller=None):
+    """Open pijplijn ÷ rest van het kwartaaldoel omzet / open pipeline ÷ rest of the quarter's revenue target."""
+    return _run(caller, lambda s: fx.pipeline_coverage(s, table_rows(deals, "Deals"), text_arg(owner),
+                                                       month_arg(month)))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("deals", "range", doc=TABLE_DOC.format(name="Deals"))
 @xw.arg("stage", doc="Fase: gemiddelde dagen in die fase; leeg = eerste contact tot getekend / stage")
 @xw.arg("months", doc=MONTHS_DOC)
 @xw.arg("owner", doc=OWNER_DOC)
@@ -179,5 +189,5 @@ def KPI_SUMMARY(leads, activities, deals, customers, month=None, caller=None):
         table_rows(customers, "Customers"), month_arg(month)))
 
 
-FUNCTIONS = (QUALIFIED_LEADS, ACTION_POINTS, ACTION_TARGET, PIPELINE_VALUE, DEAL_VELOCITY, SALES_VELOCITY,
-             CLOSE_RATIO, STAGE_CONVERSION, RETENTION_RATE, ACTIVE_CUSTOMERS, LOOKALIKE, KPI_SUMMARY)
+FUNCTIONS = (QUALIFIED_LEADS, ACTION_POINTS, ACTION_TARGET, PIPELINE_VALUE, PIPELINE_COVERAGE, DEAL_VELOCITY,
+             SALES_VELOCITY, CLOSE_RATIO, STAGE_CONVERSION, RETENTION_RATE, ACTIVE_CUSTOMERS, LOOKALIKE, KPI_SUMMARY)
