@@ -238,3 +238,38 @@ def test_coverage_invariants(target, won, open_, share):
     if e is not None:
         assert e * target == pytest.approx(won + weighted, rel=1e-9, abs=1e-6)
         assert e >= won / target - 1e-12  # the weighted pipeline only adds
+
+
+def test_won_revenue_target_mistakes_name_their_path():
+    data = copy.deepcopy(BASE)
+    data["targets"]["won_revenue"] = {"team": -5, "per_rep": {"default": {"ramp": {"start": "2026-13", "from": 1}}}}
+    with pytest.raises(Exception) as err:
+        parse_config(data)
+    message = str(err.value)
+    assert "targets.won_revenue.team.value: moet 0 of meer zijn, nu -5" in message
+    assert "targets.won_revenue.per_rep.default.ramp.start:" in message
+
+
+def test_packaged_config_has_a_won_revenue_target():
+    settings = parse_config(copy.deepcopy(BASE))
+    assert settings.targets.won_revenue.team.value == 150000
+    assert settings.targets.won_revenue.per_rep.default.value == 18000
+    assert settings.fiscal_year_start_month == 1
+
+
+def test_worksheet_function_equals_the_report_on_the_demo():
+    from kpi_xl import load_config
+    from kpi_xl.sample import generate
+
+    settings = load_config()
+    rows = generate(seed=7).rows()
+    report = compute(read_tables(rows, settings), settings)
+    month = str(report.month)
+    assert report.coverage.target == 450000  # packaged config: 3 × 150,000
+    assert udfs.PIPELINE_COVERAGE(rows["Deals"], month=month) == pytest.approx(report.coverage.coverage, rel=1e-12)
+    for row in report.coverage_per_rep.itertuples(index=False):
+        assert row.quarter_target == 54000  # 3 × the per-rep default of 18,000
+        assert udfs.PIPELINE_COVERAGE(rows["Deals"], row.owner, month) == pytest.approx(row.coverage, rel=1e-12)
+    # one number: the team's open pipeline is the pipeline KPI's, the reps' won so far add up to the team's
+    assert report.coverage.open_pipeline == report.pipeline.value == report.coverage_per_rep["open_pipeline"].sum()
+    assert report.coverage_per_rep["won_so_far"].sum() == pytest.approx(report.coverage.won_so_far)
