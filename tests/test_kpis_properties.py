@@ -352,3 +352,42 @@ def test_rows_dated_after_the_as_of_date_change_nothing(case):
         if f.name in ("problems", "months_with_data", "data_span"):
             continue  # not KPIs: new rows may bring their own data problems and months
         assert_same(getattr(before, f.name), getattr(after, f.name), f.name)
+
+
+COVERAGE_SETTINGS = {start: co.settings(fiscal_year_start_month=start, targets={
+    **co.CONFIG.get("targets", {}), "won_revenue": {"per_rep": {"default": 10000, "overrides": {"Anna": 0}}}})
+    for start in (1, 4, 11)}
+
+
+@PROPERTY
+@given(company=companies(), when=months(), start=st.sampled_from(sorted(COVERAGE_SETTINGS)))
+def test_coverage_adds_up_to_the_pipeline_and_the_won_revenue(company, when, start):
+    month, today = when
+    settings = COVERAGE_SETTINGS[start]
+    report = compute(company.tables(), settings, month, today=today)
+    c, per_rep = report.coverage, report.coverage_per_rep
+    # the quarter holds the month; the open pipeline is the pipeline KPI's value
+    assert c.first_month <= month <= c.last_month and c.last_month == c.first_month + 2
+    assert (c.first_month.month - start) % 3 == 0
+    assert c.open_pipeline == report.pipeline.value
+    # won so far = the won revenue of the quarter's months up to this one (the trend's column, another path)
+    trend = report.trends.set_index("month")["won_revenue"]
+    quarter = [str(m) for m in pd.period_range(c.first_month, month, freq="M")]
+    assert c.won_so_far == pytest.approx(sum(trend[m] for m in quarter))
+    # the reps add up to the team
+    assert per_rep["won_so_far"].sum() == pytest.approx(c.won_so_far)
+    assert per_rep["open_pipeline"].sum() == pytest.approx(c.open_pipeline)
+    # a number or the flag, never both; with a target the expectation covers what is won
+    for target, won, cov, reached, expected in [
+            (c.target, c.won_so_far, c.coverage, c.target_reached, c.expected_attainment),
+            *per_rep[["quarter_target", "won_so_far", "coverage", "target_reached", "expected_attainment"]]
+            .itertuples(index=False)]:
+        target = None if target is None or pd.isna(target) else target
+        cov = None if cov is None or pd.isna(cov) else cov
+        if target is None:
+            assert cov is None and not reached
+            continue
+        assert (cov is None) == bool(reached)
+        assert cov is None or cov >= 0
+        if target > 0:
+            assert expected >= won / target - 1e-9
