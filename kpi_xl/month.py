@@ -123,7 +123,7 @@ def _lookalikes(tables: Tables, timeline: Timeline, as_of: pd.Timestamp, setting
 def _insight(timeline: Timeline, window: Window, as_of: pd.Timestamp, settings: Settings):
     entries = ins.entries_in(timeline, window, as_of, settings)
     conversion = ins.stage_conversion(entries, settings)
-    return entries, conversion, ins.quote_to_close(entries, settings), ins.bottlenecks(entries, settings, conversion)
+    return entries, conversion, ins.quote_to_close(entries, settings)
 
 
 def won_revenue_by_month(timeline: Timeline, as_of: pd.Timestamp) -> pd.Series:
@@ -170,13 +170,16 @@ def compute(
     stage_times = ve.stage_times(timeline, window, as_of, settings)
     velocity = ve.sales_velocity(timeline, window, as_of)
     sleeping = ve.sleeping_deals(timeline, tables.activities, as_of, settings)
+    sleeping["owner"] = sleeping["owner"].fillna(unassigned)  # grouped per rep on the coaching page
     # KPI 5
     year_before = as_of - pd.DateOffset(months=12)
     relationship = cu.customer_relationship(tables.customers, tables.activities, as_of, year_before, settings,
                                             prepared.activity_customers)
     lookalikes = pending_lookalikes.result()
     # insight
-    entries, conversion, quote_close, bottlenecks = pending_insight.result()
+    entries, conversion, quote_close = pending_insight.result()
+    # every rep with deals in the window or a sleeping deal gets one entry on the coaching page
+    bottlenecks = ins.bottlenecks(entries, settings, conversion, reps=sleeping["owner"])
     won_by_month = won_revenue_by_month(timeline, as_of)
     won_now = float(won_by_month.get(month, 0.0))
     won_before = float(won_by_month.get(previous_month, 0.0))

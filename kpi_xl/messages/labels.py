@@ -27,4 +27,6 @@ LABELS: dict[str, dict[str, str]] = {
         "nl": "waar loopt het vast? bespreek concrete deals",
         "en": "where does it get stuck? discuss concrete deals",
     },
+    # a rep without a bottleneck that is one (too few deals, or a shortfall under bottleneck.min_gap_points)
+    "bottleneck.unclear": {"nl": "geen duidelijk knelpunt", "en": "no clear bottleneck"},
 }
