@@ -18,6 +18,7 @@ import pandas as pd
 from kpi_xl.config import Settings
 from kpi_xl.errors import Problem
 from kpi_xl.kpis import action_points as ap
+from kpi_xl.kpis import change as chg
 from kpi_xl.kpis import customers as cu
 from kpi_xl.kpis import insight as ins
 from kpi_xl.kpis import links
@@ -42,12 +43,15 @@ class Tile:
     label: str
     value: float | None
     target: float | None
-    share: float | None  # of target (1.0 = on target)
-    light: str | None  # green / orange / red
+    share: float | None  # of target (1.0 = on target), from value and target as shown
+    light: str | None  # green / orange / red, from ``percent``
     previous: float | None  # the same KPI for the previous month
     change: float | None  # value − previous
     suggested: tg.Suggestion
     lower_is_better: bool = False
+    percent: int | None = None  # the share in whole %, as printed next to the light
+    median: float | None = None  # deal velocity only: the median cycle time (the value is the mean)
+    signed_change: chg.Change | None = None  # the change since last month with sign, unit and good/bad
 
 
 @dataclass
@@ -220,13 +224,15 @@ def compute(
             kpi_targets, month, active_reps.get(kpi, []))
         history = {m: at(m) for m in sorted({previous_month, *recent})}
         previous = history[previous_month]
-        share = tg.attainment(value, target, kpi)
+        status = tg.status(value, target, kpi, settings)
         tiles[kpi] = Tile(
-            kpi=kpi, label=text(f"kpi.{kpi}", lang), value=value, target=target, share=share,
-            light=tg.traffic_light(share, settings), previous=previous,
+            kpi=kpi, label=text(f"kpi.{kpi}", lang), value=value, target=target, share=status.share,
+            light=status.light, percent=status.percent, previous=previous,
             change=None if value is None or previous is None else value - previous,
             suggested=tg.suggested_target([history[m] for m in recent], target, kpi, settings),
             lower_is_better=kpi in tg.LOWER_IS_BETTER,
+            median=cycle.median if kpi == "deal_velocity" else None,
+            signed_change=chg.signed_change(kpi, value, previous),
         )
 
     trend_months = pd.period_range(month - 11, month, freq="M")
