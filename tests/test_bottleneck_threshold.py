@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from kpi_xl.kpis.insight import bottlenecks, stage_conversion
 

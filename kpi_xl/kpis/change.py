@@ -13,6 +13,7 @@ The pages format it (``▲ +17``, ``▼ −479``, ``= 0``); this module only dec
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from kpi_xl.kpis.targets import LOWER_IS_BETTER, shown_value
@@ -34,7 +35,7 @@ class Change:
 def signed_change(kpi: str, value: float | None, previous: float | None) -> Change | None:
     """The change of ``kpi`` from ``previous`` to ``value``; None when either is missing."""
     now, before = shown_value(kpi, value), shown_value(kpi, previous)
-    if now is None or before is None or now != now or before != before:  # None or NaN
+    if now is None or before is None or math.isnan(now) or math.isnan(before):
         return None
     amount = now - before
     if kpi == "retention":

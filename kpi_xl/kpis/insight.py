@@ -111,7 +111,7 @@ def _pct(x: float) -> str:
 
 def _points(shortfall: float) -> float:
     """A shortfall (a difference of shares) in percentage points, without float noise (0.75 − 0.65 is 10)."""
-    return round(shortfall * 100, 9)
+    return float(round(shortfall * 100, 9))
 
 
 def bottlenecks(entries: pd.DataFrame, settings: Settings, team_conversion: pd.DataFrame | None = None,
