@@ -18,6 +18,7 @@ import pandas as pd
 from kpi_xl.config import Settings
 from kpi_xl.errors import Problem
 from kpi_xl.kpis import action_points as ap
+from kpi_xl.kpis import change as chg
 from kpi_xl.kpis import coverage as cv
 from kpi_xl.kpis import customers as cu
 from kpi_xl.kpis import insight as ins
@@ -43,12 +44,15 @@ class Tile:
     label: str
     value: float | None
     target: float | None
-    share: float | None  # of target (1.0 = on target)
-    light: str | None  # green / orange / red
+    share: float | None  # of target (1.0 = on target), from value and target as shown
+    light: str | None  # green / orange / red, from ``percent``
     previous: float | None  # the same KPI for the previous month
     change: float | None  # value − previous
     suggested: tg.Suggestion
     lower_is_better: bool = False
+    percent: int | None = None  # the share in whole %, as printed next to the light
+    median: float | None = None  # deal velocity only: the median cycle time (the value is the mean)
+    signed_change: chg.Change | None = None  # the change since last month with sign, unit and good/bad
 
 
 @dataclass
@@ -126,7 +130,7 @@ def _lookalikes(tables: Tables, timeline: Timeline, as_of: pd.Timestamp, setting
 def _insight(timeline: Timeline, window: Window, as_of: pd.Timestamp, settings: Settings):
     entries = ins.entries_in(timeline, window, as_of, settings)
     conversion = ins.stage_conversion(entries, settings)
-    return entries, conversion, ins.quote_to_close(entries, settings), ins.bottlenecks(entries, settings, conversion)
+    return entries, conversion, ins.quote_to_close(entries, settings)
 
 
 def won_revenue_by_month(timeline: Timeline, as_of: pd.Timestamp) -> pd.Series:
@@ -173,13 +177,16 @@ def compute(
     stage_times = ve.stage_times(timeline, window, as_of, settings)
     velocity = ve.sales_velocity(timeline, window, as_of)
     sleeping = ve.sleeping_deals(timeline, tables.activities, as_of, settings)
+    sleeping["owner"] = sleeping["owner"].fillna(unassigned)  # grouped per rep on the coaching page
     # KPI 5
     year_before = as_of - pd.DateOffset(months=12)
     relationship = cu.customer_relationship(tables.customers, tables.activities, as_of, year_before, settings,
                                             prepared.activity_customers)
     lookalikes = pending_lookalikes.result()
     # insight
-    entries, conversion, quote_close, bottlenecks = pending_insight.result()
+    entries, conversion, quote_close = pending_insight.result()
+    # every rep with deals in the window or a sleeping deal gets one entry on the coaching page
+    bottlenecks = ins.bottlenecks(entries, settings, conversion, reps=sleeping["owner"])
     won_by_month = won_revenue_by_month(timeline, as_of)
     won_now = float(won_by_month.get(month, 0.0))
     won_before = float(won_by_month.get(previous_month, 0.0))
@@ -223,13 +230,15 @@ def compute(
             kpi_targets, month, active_reps.get(kpi, []))
         history = {m: at(m) for m in sorted({previous_month, *recent})}
         previous = history[previous_month]
-        share = tg.attainment(value, target, kpi)
+        status = tg.status(value, target, kpi, settings)
         tiles[kpi] = Tile(
-            kpi=kpi, label=text(f"kpi.{kpi}", lang), value=value, target=target, share=share,
-            light=tg.traffic_light(share, settings), previous=previous,
+            kpi=kpi, label=text(f"kpi.{kpi}", lang), value=value, target=target, share=status.share,
+            light=status.light, percent=status.percent, previous=previous,
             change=None if value is None or previous is None else value - previous,
             suggested=tg.suggested_target([history[m] for m in recent], target, kpi, settings),
             lower_is_better=kpi in tg.LOWER_IS_BETTER,
+            median=cycle.median if kpi == "deal_velocity" else None,
+            signed_change=chg.signed_change(kpi, value, previous),
         )
 
     trend_months = pd.period_range(month - 11, month, freq="M")

@@ -67,8 +67,9 @@ well_formed = st.one_of(
     st.fixed_dictionaries({"column": columns, "test": st.just("not_empty")}),
 ).flatmap(lambda c: extras.map(lambda e: {**c, **e}))
 criteria = st.one_of(well_formed, well_formed, well_formed, criteria)
-activity_types = st.dictionaries(names, numbers | optional(points=numbers, aliases=st.lists(names, max_size=3)),
-                                 max_size=4)
+labels = st.dictionaries(st.sampled_from(["nl", "en", "fr"]), scalars, max_size=2) | scalars
+activity_types = st.dictionaries(names, numbers | optional(points=numbers, aliases=st.lists(names, max_size=3),
+                                                           label=labels), max_size=4)
 stages = st.sampled_from([company.CONFIG["stages"]]) | st.lists(
     optional(name=names, probability=numbers, aliases=st.lists(names, max_size=2), stale_after_days=numbers),
     max_size=4)
@@ -92,7 +93,7 @@ sections = dict(
                        profile=optional(best_by=st.sampled_from(["revenue", "tenure", "x"]), top_share=numbers),
                        top=numbers),
     traffic_light=optional(green=numbers, orange=numbers),
-    bottleneck=optional(min_deals=numbers, hints=st.dictionaries(
+    bottleneck=optional(min_deals=numbers, min_gap_points=numbers, hints=st.dictionaries(
         st.sampled_from(["Lead", "Intake", "Offerte", "x"]), st.dictionaries(st.sampled_from(["nl", "en", "fr"]),
                                                                              scalars, max_size=2), max_size=2)),
     suggested_targets=optional(months=numbers, far_above=numbers),

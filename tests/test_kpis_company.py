@@ -424,11 +424,14 @@ def test_bottlenecks(report):
     # Anna (D01 D04 D07): Lead 2/2, Intake 3/3, Offerte 2/3 = 67% ≥ team 57%, Onderh 2/2: no shortfall
     anna = b["Anna"]
     assert (anna.deals, anna.stage, anna.rep_rate, anna.team_rate) == (3, None, None, None)
-    assert anna.talking_point == {"nl": "geen duidelijke bottleneck: conversie per fase op of boven het team",
-                                  "en": "no clear bottleneck: conversion per stage at or above the team"}
+    assert anna.talking_point == {"nl": "geen duidelijk knelpunt", "en": "no clear bottleneck"}
+    assert (anna.clear, anna.why_unclear) == (False, "small_gap")
+    # her largest "shortfall" is Offerte: team 4/7 − her 2/3 = −2/21 = −9.52 points (above the team everywhere)
+    assert anna.gap_points == approx(-200 / 21)
     # Bram (D02 D05 D08): Lead 0/1 vs 2/3 (short 0.67), Intake 1/2 vs 7/8 (0.375), Offerte 1/1 → Lead
     bram = b["Bram"]
     assert (bram.deals, bram.stage, bram.rep_rate) == (3, "Lead", 0.0)
+    assert bram.clear and bram.gap_points == approx(200 / 3)  # 67 points ≥ min_gap_points 10
     assert bram.team_rate == approx(2 / 3)
     assert bram.talking_point == {
         "nl": "Lead → Intake 0% vs team 67%: waar loopt het vast? bespreek concrete deals",
@@ -442,9 +445,13 @@ def test_bottlenecks(report):
 
 
 def test_bottleneck_needs_min_deals(tables):
-    # with min_deals 4 nobody has enough deals (each rep has 3 in the window)
+    # with min_deals 4 nobody has enough deals (each rep has 3 in the window): every rep stays, unclear
     strict = co.settings(bottleneck={**co.CONFIG["bottleneck"], "min_deals": 4})
-    assert compute(co.tables(config=strict), strict, "2026-10", today=LATER).bottlenecks == []
+    found = compute(co.tables(config=strict), strict, "2026-10", today=LATER).bottlenecks
+    assert [(b.owner, b.deals, b.stage, b.why_unclear, b.gap_points) for b in found] == [
+        ("Anna", 3, None, "few_deals", None), ("Bram", 3, None, "few_deals", None),
+        ("Carla", 3, None, "few_deals", None)]
+    assert {b.talking_point["nl"] for b in found} == {"geen duidelijk knelpunt"}
 
 
 def test_trends(report):
@@ -586,7 +593,8 @@ def test_one_row_per_table():
     # the call was about the deal, not the customer: no contact at all
     assert records(c.needs_attention, ["customer_id", "last_contact"]) == [("C1", None)]
     assert r.lookalikes.empty  # L1 is a customer now (and its deal is won)
-    assert r.bottlenecks == []  # Anna has 1 deal, fewer than min_deals 2
+    # Anna has 1 deal, fewer than min_deals 2: listed, without a bottleneck
+    assert [(b.owner, b.deals, b.clear, b.why_unclear) for b in r.bottlenecks] == [("Anna", 1, False, "few_deals")]
     assert records(r.conversion, ["stage", "entered", "advanced", "won"]) == [
         ("Lead", 0, 0, 0), ("Intake", 1, 1, 1), ("Offerte", 1, 1, 1), ("Onderhandeling", 0, 0, 0)]
 

@@ -27,7 +27,7 @@ from kpi_xl.config.dashboard import (
 )
 from kpi_xl.config.load import MAX_CONFIG_BYTES, MAX_CONFIG_VALUES, default_config_path, load_config, parse_config
 from kpi_xl.config.qualification import Criterion, CriterionTest, Qualification
-from kpi_xl.config.settings import Settings
+from kpi_xl.config.settings import Settings, activity_label
 from kpi_xl.config.stages import ActivityType, Stage
 from kpi_xl.config.targets import (
     KPI_NAMES,
@@ -69,6 +69,7 @@ __all__ = [
     "Target",
     "Targets",
     "TrafficLight",
+    "activity_label",
     "default_config_path",
     "load_config",
     "parse_config",

@@ -47,6 +47,8 @@ class TrafficLight(_Model):
 
 class Bottleneck(_Model):
     min_deals: Annotated[PositiveInt, _at_most(1_000_000)] = 5
+    # a rep's shortfall vs the team's conversion at a stage, in percentage points, that makes it a bottleneck
+    min_gap_points: Annotated[NonNegative, _at_most(100)] = 10.0
     hints: dict[str, dict[Literal["nl", "en"], str]] = {}
 
 

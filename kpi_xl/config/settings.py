@@ -151,3 +151,11 @@ class Settings(_Model):
     @cached_property
     def points(self) -> dict[str, float]:
         return {name: spec.points for name, spec in self.activity_types.items()}
+
+
+def activity_label(settings: Settings, key: str, language: str | None = None) -> str:
+    """How the pages name activity type ``key``: its ``label`` in ``language`` (default: the config's
+    language), else the key with a capital (``call`` → ``Call``). The tables keep the key."""
+    spec = settings.activity_types.get(key)
+    label = spec.label.get(language or settings.language) if spec is not None else None
+    return label or (key[:1].upper() + key[1:])

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
 
 from kpi_xl.config.values import Days, NonNegative, Probability, _Model
+
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 class Stage(_Model):
@@ -17,3 +21,5 @@ class Stage(_Model):
 class ActivityType(_Model):
     points: NonNegative
     aliases: list[str] = []
+    # how the pages name the type, per language (default: the key with a capital)
+    label: dict[Literal["nl", "en"], Label] = {}

@@ -41,7 +41,7 @@ class ActionPoints:
     team_points: float
     team_target: float | None
     team_share: float | None
-    per_rep: pd.DataFrame  # owner, points, target, share, light, <count per type>...
+    per_rep: pd.DataFrame  # owner, points, <count per type (config keys)>..., target, share, percent, light
     unknown_types: pd.DataFrame  # type, activities
     by_month: pd.Series  # Period → team points
 
@@ -63,12 +63,15 @@ def action_points(scored: pd.DataFrame, month: pd.Period, as_of: pd.Timestamp, s
     per_rep = per_rep.reset_index()
     per_rep["target"] = [None if rep == unassigned else tg.rep_target(kpi, rep, month)
                          for rep in per_rep["owner"]]
-    per_rep["share"] = [tg.attainment(p, t, "action_points") for p, t in zip(per_rep["points"], per_rep["target"], strict=True)]
-    per_rep["light"] = [tg.traffic_light(s, settings) for s in per_rep["share"]]
+    statuses = [tg.status(p, t, "action_points", settings) for p, t in zip(per_rep["points"], per_rep["target"],
+                                                                        strict=True)]
+    per_rep["share"] = [st.share for st in statuses]
+    per_rep["percent"] = [st.percent for st in statuses]  # the % shown; the light follows it
+    per_rep["light"] = [st.light for st in statuses]
     per_rep = per_rep.sort_values(["points", "owner"], ascending=[False, True]).reset_index(drop=True)
     active = [rep for rep in per_rep["owner"] if rep != unassigned]
     team = float(now["points"].sum())
     team_target = tg.team_target(kpi, month, active)
     unknown = now[~now["known_type"]].groupby("type").size().rename("activities").reset_index()
-    return ActionPoints(team, team_target, tg.attainment(team, team_target, "action_points"), per_rep,
+    return ActionPoints(team, team_target, tg.status(team, team_target, "action_points", settings).share, per_rep,
                         unknown, by_month)

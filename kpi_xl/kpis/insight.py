@@ -9,12 +9,16 @@
 * **Month-over-month growth** = (this month − previous month) ÷ previous month.
 * **Bottleneck per rep**: for each rep with at least ``bottleneck.min_deals``
   deals entering a stage in the window, the step conversion per stage vs the
-  team; the stage with the largest shortfall is the bottleneck, with a talking
-  point from ``bottleneck.hints`` (nl and en).
+  team; the stage with the largest shortfall is the bottleneck when that
+  shortfall is at least ``bottleneck.min_gap_points`` percentage points, with a
+  talking point from ``bottleneck.hints`` (nl and en). Every rep stays in the
+  list, once: without a bottleneck that is one (too few deals, or a smaller
+  shortfall) the entry says "geen duidelijk knelpunt" / "no clear bottleneck".
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,12 +81,21 @@ def growth(current: float | None, previous: float | None) -> float | None:
 
 @dataclass
 class Bottleneck:
+    """One rep's entry on the coaching page: the bottleneck only where it is one."""
+
     owner: str
-    deals: int
-    stage: str | None
-    rep_rate: float | None
+    deals: int  # deals entering an open stage in the window
+    stage: str | None  # the bottleneck stage; None when there is no clear bottleneck
+    rep_rate: float | None  # the rep's and the team's step conversion there (None without a bottleneck)
     team_rate: float | None
     talking_point: dict[str, str]  # language → text
+    gap_points: float | None = None  # the largest shortfall vs the team, in percentage points (None: not judged)
+    why_unclear: str | None = None  # None (a bottleneck), "few_deals", "small_gap" (also: no shortfall)
+
+    @property
+    def clear(self) -> bool:
+        """True when the rep has a bottleneck (and a talking point about it)."""
+        return self.stage is not None
 
 
 def _step_label(stage: str, settings: Settings) -> str:
@@ -96,16 +109,25 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
-def bottlenecks(entries: pd.DataFrame, settings: Settings, team_conversion: pd.DataFrame | None = None
-                ) -> list[Bottleneck]:
-    """The stage with the largest conversion shortfall vs the team, per rep with enough deals."""
+def _points(shortfall: float) -> float:
+    """A shortfall (a difference of shares) in percentage points, without float noise (0.75 − 0.65 is 10)."""
+    return float(round(shortfall * 100, 9))
+
+
+def bottlenecks(entries: pd.DataFrame, settings: Settings, team_conversion: pd.DataFrame | None = None,
+                reps: Iterable[str] = ()) -> list[Bottleneck]:
+    """Per rep (sorted by name; every owner in ``entries`` and every name in ``reps``, each once): the stage
+    with the largest conversion shortfall vs the team, when the rep has at least ``bottleneck.min_deals``
+    deals and the shortfall is at least ``bottleneck.min_gap_points`` percentage points; otherwise an
+    entry that says there is no clear bottleneck."""
     if team_conversion is None:
         team_conversion = stage_conversion(entries, settings)
     team = team_conversion.set_index("stage")["conversion"]
     owner_codes, owners = pd.factorize(entries["owner"].fillna(text("unassigned", settings.language)))
     deal_codes = entries["code"].to_numpy()
     deals = pd.Series(deal_codes).groupby(owner_codes).nunique() if len(entries) else pd.Series(dtype=int)
-    enough = deals.index[deals.to_numpy() >= settings.bottleneck.min_deals]
+    deals.index = [owners[i] for i in deals.index]
+    enough = [owners.get_loc(o) for o in deals.index[deals.to_numpy() >= settings.bottleneck.min_deals]]
     keep = np.isin(owner_codes, enough)
     grouped = pd.DataFrame({"owner": owner_codes[keep], "order": entries["order"].to_numpy()[keep],
                             "advanced": entries["advanced"].to_numpy()[keep]}).groupby(["owner", "order"])
@@ -114,16 +136,16 @@ def bottlenecks(entries: pd.DataFrame, settings: Settings, team_conversion: pd.D
     rates = rates.reindex(columns=[settings.stage_order[s] for s in settings.open_stages])
     rates.columns = settings.open_stages
     rates.index = [owners[i] for i in rates.index]
-    rates = rates.sort_index()
-    deals.index = [owners[i] for i in deals.index]
     shortfall = (team.reindex(settings.open_stages) - rates).to_numpy(dtype=float)  # NaN: no deal in the stage
     filled = np.where(np.isnan(shortfall), -np.inf, shortfall)
     worst = filled.argmax(axis=1) if len(filled) else np.empty(0, dtype=int)  # the first stage in order on a tie
-    out = []
+    unclear = {lang: text("bottleneck.unclear", lang) for lang in ("nl", "en")}
+    judged = {}
     for i, owner in enumerate(rates.index):
-        if not np.isfinite(filled[i, worst[i]]) or filled[i, worst[i]] <= 0:
-            point = {lang: text("bottleneck.none", lang) for lang in ("nl", "en")}
-            out.append(Bottleneck(owner, int(deals[owner]), None, None, None, point))
+        largest = filled[i, worst[i]]
+        gap = _points(largest) if np.isfinite(largest) else None
+        if gap is None or gap <= 0 or gap < settings.bottleneck.min_gap_points:
+            judged[owner] = Bottleneck(owner, int(deals[owner]), None, None, None, dict(unclear), gap, "small_gap")
             continue
         stage = settings.open_stages[worst[i]]
         rep_rate, team_rate = float(rates.iat[i, worst[i]]), float(team[stage])
@@ -132,8 +154,10 @@ def bottlenecks(entries: pd.DataFrame, settings: Settings, team_conversion: pd.D
             hint = settings.hints.get(stage, {}).get(lang) or text("hint.default", lang)
             point[lang] = text("bottleneck", lang, step=_step_label(stage, settings), rep_rate=_pct(rep_rate),
                                team_rate=_pct(team_rate), hint=hint)
-        out.append(Bottleneck(owner, int(deals[owner]), stage, rep_rate, team_rate, point))
-    return out
+        judged[owner] = Bottleneck(owner, int(deals[owner]), stage, rep_rate, team_rate, point, gap)
+    everyone = sorted({*deals.index, *reps})
+    return [judged.get(owner) or Bottleneck(owner, int(deals.get(owner, 0)), None, None, None, dict(unclear),
+                                            None, "few_deals") for owner in everyone]
 
 
 def conversion_to(entries: pd.DataFrame, timeline: Timeline, from_stage: str, to_stage: str | None,

@@ -6,9 +6,15 @@
 * The **team target** is the configured ``team`` value, else the sum of the
   targets of the reps active that month (when per-rep targets exist).
 * **% of target** = value ÷ target; for KPIs where lower is better (deal
-  velocity, in days) = target ÷ value.
-* **Traffic light**: green from ``traffic_light.green`` (default 100%),
-  orange from ``traffic_light.orange`` (80%), else red.
+  velocity, in days) = target ÷ value. Value and target are taken as the pages
+  show them (:func:`shown_value`: whole leads, points, euros and days, retention
+  in whole %), so "90% against a target of 90%" is 100%.
+* **Traffic light**: from the % of target as shown, in whole % (:func:`shown_percent`,
+  half away from zero as Excel shows it): green from ``traffic_light.green``
+  (default 100%), orange from ``traffic_light.orange`` (80%), else red. So a
+  light never contradicts the % printed next to it: 99.5% is shown "100%" and is
+  green; 79.49% is shown "79%" and is red. :func:`status` gives all three, for
+  every light (the five tiles and the per-rep rows).
 * **Suggested target**: the mean of the last ``suggested_targets.months``
   complete months, rounded to two significant figures; a target is flagged
   *far above* when it exceeds ``far_above`` × the best month in that period
@@ -77,15 +83,55 @@ def attainment(value: float | None, target: float | None, kpi: str) -> float | N
     return None if target == 0 else value / target
 
 
-def traffic_light(share: float | None, settings: Settings) -> str | None:
-    """``'green'``, ``'orange'``, ``'red'`` or None (no target or no value, also as NaN)."""
-    if share is None or _nan(share):
+# how many decimals the pages show of each KPI's value and target (retention is a share: 2 = whole %)
+SHOWN_DECIMALS = {"qualified_leads": 0, "action_points": 0, "pipeline_value": 0, "deal_velocity": 0,
+                  "retention": 2}
+
+
+def _half_up(number: float, decimals: int) -> float:
+    """``number`` rounded as Excel shows it: half away from zero, after the float noise (0.995 is 0.99499…)."""
+    scaled = round(number * 10**decimals, 9)
+    return math.copysign(math.floor(abs(scaled) + 0.5), scaled) / 10**decimals
+
+
+def shown_value(kpi: str, value: float | None) -> float | None:
+    """A KPI's value (or target) as the pages show it (:data:`SHOWN_DECIMALS`); None, NaN and ∞ unchanged."""
+    if value is None or _nan(value) or math.isinf(value):
+        return value
+    return _half_up(value, SHOWN_DECIMALS.get(kpi, 0))
+
+
+def shown_percent(share: float | None) -> int | None:
+    """A share of target in whole % as shown (0.995 → 100, 0.7949 → 79); None without a share."""
+    if share is None or _nan(share) or math.isinf(share):
         return None
-    if share >= settings.traffic_light.green:
+    return int(_half_up(share * 100, 0))
+
+
+def traffic_light(share: float | None, settings: Settings) -> str | None:
+    """``'green'``, ``'orange'``, ``'red'`` or None (no target or no value, also as NaN), judged on the
+    whole % that is shown (:func:`shown_percent`), so the light follows the printed %."""
+    percent = shown_percent(share)
+    if percent is None:
+        return None
+    if percent >= round(settings.traffic_light.green * 100, 9):
         return "green"
-    if share >= settings.traffic_light.orange:
+    if percent >= round(settings.traffic_light.orange * 100, 9):
         return "orange"
     return "red"
+
+
+@dataclass(frozen=True)
+class Status:
+    share: float | None  # of target, from value and target as shown (1.0 = on target)
+    percent: int | None  # the share in whole %, as printed
+    light: str | None  # green / orange / red, from ``percent``
+
+
+def status(value: float | None, target: float | None, kpi: str, settings: Settings) -> Status:
+    """% of target and traffic light of one value: the one function behind every light."""
+    share = attainment(shown_value(kpi, value), shown_value(kpi, target), kpi)
+    return Status(share, shown_percent(share), traffic_light(share, settings))
 
 
 @dataclass(frozen=True)

@@ -31,4 +31,6 @@ LABELS: dict[str, dict[str, str]] = {
     "kpi.coverage": {"nl": "Dekking", "en": "Coverage"},
     "kpi.expected_attainment": {"nl": "Verwacht", "en": "Expected"},
     "coverage.reached": {"nl": "doel gehaald", "en": "target reached"},
+    # a rep without a bottleneck that is one (too few deals, or a shortfall under bottleneck.min_gap_points)
+    "bottleneck.unclear": {"nl": "geen duidelijk knelpunt", "en": "no clear bottleneck"},
 }
