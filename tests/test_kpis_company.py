@@ -424,20 +424,20 @@ def test_bottlenecks(report):
     # Anna (D01 D04 D07): Lead 2/2, Intake 3/3, Offerte 2/3 = 67% ≥ team 57%, Onderh 2/2: no shortfall
     anna = b["Anna"]
     assert (anna.deals, anna.stage, anna.rep_rate, anna.team_rate) == (3, None, None, None)
-    assert anna.talking_point == {"nl": "geen duidelijke bottleneck: conversie per fase op of boven het team",
+    assert anna.talking_point == {"nl": "geen duidelijk knelpunt: conversie per fase op of boven het team",
                                   "en": "no clear bottleneck: conversion per stage at or above the team"}
     # Bram (D02 D05 D08): Lead 0/1 vs 2/3 (short 0.67), Intake 1/2 vs 7/8 (0.375), Offerte 1/1 → Lead
     bram = b["Bram"]
     assert (bram.deals, bram.stage, bram.rep_rate) == (3, "Lead", 0.0)
     assert bram.team_rate == approx(2 / 3)
     assert bram.talking_point == {
-        "nl": "Lead → Intake 0% vs team 67%: waar loopt het vast? bespreek concrete deals",
+        "nl": "Lead → Intake 0% tegenover team 67%: waar loopt het vast? bespreek concrete deals",
         "en": "Lead → Intake 0% vs team 67%: where does it get stuck? discuss concrete deals"}
     # Carla (D03 D06 D12): Intake 3/3, Offerte 1/3 vs 4/7 (short 0.24), Onderh 0/1 vs 2/3 (0.67) → Onderh
     carla = b["Carla"]
     assert (carla.deals, carla.stage, carla.rep_rate) == (3, "Onderhandeling", 0.0)
     assert carla.talking_point == {
-        "nl": "Onderhandeling → Gewonnen 0% vs team 67%: prijs of waarde? zit de beslisser aan tafel?",
+        "nl": "Onderhandeling → Gewonnen 0% tegenover team 67%: prijs of waarde? zit de beslisser aan tafel?",
         "en": "Onderhandeling → Gewonnen 0% vs team 67%: price or value? is the decision maker at the table?"}
 
 
