@@ -205,8 +205,8 @@ def check_config(
     """Validate a config file and list every mistake in it."""
     from kpi_xl.config import default_config_path, load_config
 
-    load_config(path)
-    console.print(f"OK: {markup_safe(path or default_config_path())}")
+    learn_language(load_config(path).language)
+    console.print(markup_safe(say("cli.config_ok", path=path or default_config_path())), highlight=False)
 
 
 class Interrupted(BaseException):
@@ -250,7 +250,10 @@ def main() -> None:
                      highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
     except KpiError as err:
-        errors.print(f"[bold red]{say('cli.error')}:[/] {markup_safe(err)}", highlight=False, soft_wrap=True)
+        if not _language and err.language:  # a config that cannot be used, said in the language it asks for
+            learn_language(err.language)
+        said = err.in_language(_language[0] if _language else None)
+        errors.print(f"[bold red]{say('cli.error')}:[/] {markup_safe(said)}", highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
     except OSError as err:  # the disk or the operating system refused (permissions, a locked file): not a bug
         where = f"{err.filename}: " if err.filename else ""

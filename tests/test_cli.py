@@ -78,7 +78,7 @@ def test_clear_errors_and_exit_codes(tmp_path):
     bad = run("refresh", str(book), "--config", str(tmp_path / "bad.yaml"))
     assert bad.returncode == 1 and "line 2, column 1: a list [ ] or { } is not closed" in bad.stderr
     month = run("refresh", str(book), "--month", "oktober")
-    assert month.returncode == 1 and "YYYY-MM" in month.stderr
+    assert month.returncode == 1 and "JJJJ-MM" in month.stderr and "YYYY" not in month.stderr  # the config: nl
     not_excel = tmp_path / "notes.xlsm"
     not_excel.write_text("hello", encoding="utf-8")
     wrong = run("refresh", str(not_excel))

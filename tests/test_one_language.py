@@ -19,12 +19,13 @@ from rich.console import Console
 from kpi_xl.config import default_config_path, load_config
 from kpi_xl.config.mistakes import describe
 from kpi_xl.config.settings import Settings
+from kpi_xl.errors import KpiError
 from kpi_xl.messages import counted, text
 from kpi_xl.month import compute
 from kpi_xl.report.console import print_report, problems_line
 from kpi_xl.report.numbers import euros, number, percent, signed
 from tests import company as co
-from tests.workbooks import demo_workbook
+from tests.workbooks import demo_workbook, run_cli
 
 # English words that must not appear in Dutch output, and Dutch words that must not appear in English output
 NOT_IN_DUTCH = ("vs", "call", "email", "target", "problems", "month", "workbook", "refreshing", "checking",
@@ -171,6 +172,32 @@ def test_a_mistake_pydantic_words_is_not_said_in_english_to_a_dutch_director():
     assert describe(error, "en", Settings) == ["targets.start: must be a valid date, got 'morgen'"]
 
 
+@pytest.mark.parametrize(("config", "said"), [
+    ("language: en\nstages: 5\n", "Error: {path}: 1 mistake in the config\n  - stages: must be a list"),
+    ("language: nl\nstages: 5\n", "Fout: {path}: 1 fout in de config\n  - stages: moet een lijst zijn"),
+    ("language: en\nstages: [\n", "Error: {path} line 3, column 1: a list [ ] or { } is not closed"),
+    # YAML that cannot be read and names no language: both, the command's own word too
+    ("stages: [\n", "Fout / Error: {path} regel 2, kolom 1: een lijst [ ] of { } wordt niet gesloten"),
+])
+def test_a_config_mistake_and_the_word_before_it_in_one_language(tmp_path, monkeypatch, config, said):
+    path = tmp_path / "kpi.yaml"
+    path.write_text(config, encoding="utf-8")
+    code, stderr = run_cli(monkeypatch, ["check-config", str(path)])
+    assert code == 1
+    assert " ".join(stderr.split()).startswith(" ".join(said.replace("{path}", str(path)).split())), stderr
+
+
+def test_a_coded_error_is_said_in_the_language_the_caller_knows():
+    err = KpiError.coded("month_not_a_month", value="oktober")  # raised where no config is known: both
+    assert str(err) == ("'oktober' is geen maand; schrijf hem als JJJJ-MM, bijvoorbeeld 2026-10 / "
+                        "'oktober' is not a month; write it as YYYY-MM, for example 2026-10")
+    assert err.in_language("en") == "'oktober' is not a month; write it as YYYY-MM, for example 2026-10"
+    assert err.in_language("nl") == "'oktober' is geen maand; schrijf hem als JJJJ-MM, bijvoorbeeld 2026-10"
+    assert err.in_language(None) == str(err)
+    plain = KpiError("Workbook not found: x.xlsm")  # not raised by code: as it was raised
+    assert plain.in_language("nl") == "Workbook not found: x.xlsm"
+
+
 def test_the_bottleneck_talking_point_has_no_english_in_dutch():
     assert text("bottleneck", "nl", step="Lead → Intake", rep_rate="0%", team_rate="67%", hint="x") == (
         "Lead → Intake 0% tegenover team 67%: x")
@@ -207,6 +234,11 @@ def test_demo_and_check_speak_one_language(tmp_path, language):
     assert not OTHER_STYLE[language].findall(said), said
     title = "De vijf KPI's" if language == "nl" else "The five KPIs"
     assert title in said and ("Werkmap:" if language == "nl" else "Workbook:") in said
+    wrong_month = run("refresh", str(tmp_path / "demo.xlsm"), "--month", "oktober", "--config", str(config))
+    assert wrong_month.returncode == 1
+    assert " ".join(wrong_month.stderr.split()) == (
+        "Fout: 'oktober' is geen maand; schrijf hem als JJJJ-MM, bijvoorbeeld 2026-10" if language == "nl" else
+        "Error: 'oktober' is not a month; write it as YYYY-MM, for example 2026-10")
 
     messy = demo_workbook(tmp_path / "messy.xlsm", messy=True, settings=load_config(config))
     check = run("check", str(messy), "--config", str(config))
