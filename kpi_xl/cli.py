@@ -16,7 +16,8 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from kpi_xl.errors import KpiError
+from kpi_xl.errors import ConfigError, KpiError
+from kpi_xl.messages import both_languages, text
 from kpi_xl.report.console_text import for_terminal, markup_safe
 
 app = typer.Typer(
@@ -41,13 +42,42 @@ MonthOption = Annotated[
 ]
 
 
+_language: list[str] = []  # the config's language once a command has read the config (nothing said before)
+
+
+def learn_language(language: str) -> str:
+    """From here on the command speaks ``language`` (the config's): every word, every number."""
+    _language[:] = [language]
+    return language
+
+
+def say(code: str, /, **params) -> str:
+    """The message in the config's language; in Dutch and English while the config is not read yet."""
+    return text(code, _language[0], **params) if _language else both_languages(code, **params)
+
+
+def language_beside(workbook: Path) -> str | None:
+    """The language of the config a command without ``--config`` would use (kpi.yaml next to the workbook,
+    else the packaged one); None when it cannot be read (the command then says everything in both)."""
+    from kpi_xl.config import load_config
+    from kpi_xl.workbook.refresh import find_config
+
+    try:
+        return learn_language(load_config(find_config(workbook)).language)
+    except (ConfigError, OSError):
+        return None
+
+
 @contextmanager
-def step(text: str):
+def step(said: str):
     """A spinner for a step that may take more than a second, then its duration."""
+    from kpi_xl.report.numbers import number
+
     start = time.perf_counter()
-    with console.status(markup_safe(text) + "…"):
+    with console.status(markup_safe(said) + "…"):
         yield
-    console.print(f"[green]✓[/] {markup_safe(text)} [dim]({time.perf_counter() - start:.1f} s)[/]", highlight=False)
+    seconds = number(time.perf_counter() - start, _language[0] if _language else "en", 1)
+    console.print(f"[green]✓[/] {markup_safe(said)} [dim]({seconds} s)[/]", highlight=False)
 
 
 @app.command()
@@ -56,8 +86,9 @@ def new(path: WorkbookArg,
     """Create a new workbook: a fresh copy of the template."""
     from kpi_xl.workbook.new import new_workbook
 
+    language_beside(path)
     new_workbook(path, overwrite=force)
-    console.print(f"Nieuwe werkmap / new workbook: {markup_safe(path)}")
+    console.print(markup_safe(say("cli.new_workbook", path=path)), highlight=False)
 
 
 @app.command()
@@ -76,27 +107,30 @@ def demo(
     from kpi_xl.workbook.refresh import find_config, refresh_file
 
     settings = load_config(find_config(path, config))
-    with step("Voorbeeldbedrijf maken / building the sample company"):
+    learn_language(settings.language)
+    with step(say("cli.step.sample")):
         company = generate(seed=seed)
         new_workbook(path, overwrite=True)
         fill_tables(path, company.rows(), settings)
-    with step("Vernieuwen / refreshing"):
+    with step(say("cli.step.refresh", name=path.name)):
         result = refresh_file(path, month=month, config=config)
     print_report(result.report, console)
-    console.print(f"Werkmap / workbook: {markup_safe(path)}")
+    console.print(markup_safe(say("cli.workbook", path=path)), highlight=False)
 
 
 @app.command()
 def refresh(path: WorkbookArg, month: MonthOption = None, config: ConfigOption = None) -> None:
     """Refresh Dashboard, History and Checks of a workbook (data sheets are never written)."""
+    from kpi_xl.config import load_config
     from kpi_xl.report.console import print_report
-    from kpi_xl.workbook.refresh import refresh_file
+    from kpi_xl.workbook.refresh import find_config, refresh_file
 
-    with step(f"Vernieuwen / refreshing {path.name}"):
+    learn_language(load_config(find_config(path, config)).language)  # the refresh reads it again, then writes
+    with step(say("cli.step.refresh", name=path.name)):
         result = refresh_file(path, month=month, config=config)
     _written.append(path)  # from here on, an interruption no longer leaves the workbook as it was
     print_report(result.report, console)
-    console.print(f"config: {markup_safe(result.config_path)}", style="dim")
+    console.print(markup_safe(say("cli.config_used", path=result.config_path)), style="dim", highlight=False)
 
 
 @app.command()
@@ -108,12 +142,13 @@ def check(path: WorkbookArg, config: ConfigOption = None) -> None:
 
     config_path = find_config(path, config)
     settings = load_config(config_path)
-    with step(f"Controleren / checking {path.name}"):
+    learn_language(settings.language)
+    with step(say("cli.step.check", name=path.name)):
         tables, _ = load_tables(path, settings)
         problems = data_problems(prepare(tables, settings))
-    console.print(f"config OK: {markup_safe(config_path)}", highlight=False)
+    console.print(markup_safe(say("cli.config_ok", path=config_path)), highlight=False)
     if not problems:
-        console.print("Geen dataproblemen / no data problems.")
+        console.print(say("check.none"), highlight=False)
         return
     print_problems(problems, settings.language)
     raise typer.Exit(1)
@@ -126,23 +161,25 @@ def print_problems(problems: list, language: str) -> None:
     """Counts per table, column and kind of problem first, then the first problems one by one (a million
     bad cells print in a moment, and the counts say where they are)."""
     from kpi_xl.errors import problem_kinds
-    from kpi_xl.messages import text
+    from kpi_xl.report.console import problems_line
+    from kpi_xl.report.numbers import number
 
-    console.print("Per tabel, kolom en soort probleem / per table, column and kind of problem:")
+    console.print(text("check.per_kind", language), highlight=False)
     for kind in problem_kinds(problems):
         where = kind.table + (f", {text('column', language)} '{kind.column}'" if kind.column else "")
         first = kind.first
         example = f"{text('row', language)} {first.row}: " if first.row is not None else ""
-        console.print(for_terminal(f"{kind.count:>10,}  {where}: {example}{first.reason(language)}"),
+        count = number(kind.count, language)
+        console.print(for_terminal(f"{count:>10}  {where}: {example}{first.reason(language)}"),
                       highlight=False, markup=False, soft_wrap=True)
     shown = problems[:CHECK_SHOWN]
-    console.print(f"De eerste {len(shown)} / the first {len(shown)}:")
+    console.print(text("check.first", language, count=number(len(shown), language)), highlight=False)
     console.print("\n".join(for_terminal(problem.message(language)) for problem in shown), highlight=False,
                   markup=False, soft_wrap=True)
     if len(problems) > len(shown):
-        console.print(f"… en nog {len(problems) - len(shown):,} / and {len(problems) - len(shown):,} more "
-                      "(Checks lists them after a refresh)", highlight=False)
-    console.print(f"{len(problems):,} dataproblemen / data problems", highlight=False)
+        console.print(text("check.more", language, count=number(len(problems) - len(shown), language)),
+                      highlight=False)
+    console.print(problems_line(len(problems), language), highlight=False)
 
 
 @app.command()
@@ -153,11 +190,12 @@ def export(path: WorkbookArg,
     """Export the Dashboard (as PDF, through LibreOffice)."""
     from kpi_xl.workbook.export import dashboard_pdf
 
+    language_beside(path)
     if not pdf:
-        raise KpiError("Say what to export, e.g. --pdf")
-    with step("PDF maken / exporting PDF"):
+        raise KpiError(say("cli.export_what"))
+    with step(say("cli.step.pdf")):
         target = dashboard_pdf(path, out)
-    console.print(f"PDF: {markup_safe(target)}")
+    console.print(f"PDF: {markup_safe(target)}", highlight=False)
 
 
 @app.command("check-config")
@@ -167,8 +205,8 @@ def check_config(
     """Validate a config file and list every mistake in it."""
     from kpi_xl.config import default_config_path, load_config
 
-    load_config(path)
-    console.print(f"OK: {markup_safe(path or default_config_path())}")
+    learn_language(load_config(path).language)
+    console.print(markup_safe(say("cli.config_ok", path=path or default_config_path())), highlight=False)
 
 
 class Interrupted(BaseException):
@@ -192,6 +230,7 @@ STOP_SIGNALS = tuple(s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None)
 
 def main() -> None:
     """Entry point: user-fixable errors become a message and exit code 1, never a traceback."""
+    _language.clear()  # a second call in one process starts as unknowing as the first
     try:
         previous = {number: signal.signal(number, _interrupt) for number in STOP_SIGNALS}
     except ValueError:  # not the main thread (an embedding host): signals stay as they are
@@ -199,25 +238,27 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except Interrupted as stop:
-        said = ("Onderbroken; de werkmap is al vernieuwd / Interrupted; the workbook was already refreshed"
-                if _written else "Onderbroken; de werkmap is ongewijzigd / Interrupted; the workbook is unchanged")
-        errors.print(said, highlight=False)
+        said = say("cli.interrupted_written" if _written else "cli.interrupted_unchanged")
+        errors.print(markup_safe(said), highlight=False)
         raise SystemExit(128 + stop.signum) from None
     except typer.TyperException as err:  # the command line itself: a folder for a file, an unknown option
         if type(err).__name__ == "NoArgsIsHelpError":  # the help was shown
             raise SystemExit(err.exit_code) from None
         context = getattr(err, "ctx", None)
         command = f"kpi-xl {context.info_name}" if context is not None and context.parent is not None else "kpi-xl"
-        errors.print(f"[bold red]Fout / Error:[/] {markup_safe(err.format_message())} ({command} --help)",
+        errors.print(f"[bold red]{say('cli.error')}:[/] {markup_safe(err.format_message())} ({command} --help)",
                      highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
     except KpiError as err:
-        errors.print(f"[bold red]Fout / Error:[/] {markup_safe(err)}", highlight=False, soft_wrap=True)
+        if not _language and err.language:  # a config that cannot be used, said in the language it asks for
+            learn_language(err.language)
+        said = err.in_language(_language[0] if _language else None)
+        errors.print(f"[bold red]{say('cli.error')}:[/] {markup_safe(said)}", highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
     except OSError as err:  # the disk or the operating system refused (permissions, a locked file): not a bug
         where = f"{err.filename}: " if err.filename else ""
-        errors.print(f"[bold red]Fout / Error:[/] {markup_safe(f'{where}{err.strerror or err}')}; "
-                     "the workbook was not changed", highlight=False, soft_wrap=True)
+        errors.print(f"[bold red]{say('cli.error')}:[/] {markup_safe(f'{where}{err.strerror or err}')}; "
+                     f"{say('cli.not_changed')}", highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
     finally:
         for number, handler in previous.items():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kpi_xl.messages import text
+from kpi_xl.messages import both_languages, text
 
 
 class KpiError(Exception):
@@ -22,6 +22,23 @@ class KpiError(Exception):
         full = message if not self.details else message + "\n" + "\n".join(f"  - {d}" for d in self.details)
         super().__init__(full)
         self.headline = message
+        self.code: str | None = None
+        self.params: dict[str, Any] = {}
+        self.language: str | None = None  # the one language the message is said in (None: both, or unknown)
+
+    @classmethod
+    def coded(cls, code: str, /, **params: Any) -> KpiError:
+        """The message ``code`` in Dutch and English (where it is raised, the language is not known), kept
+        by code so that a caller who knows the config's language can say it in that one: :meth:`in_language`."""
+        err = cls(both_languages(code, **params))
+        err.code, err.params = code, params
+        return err
+
+    def in_language(self, language: str | None) -> str:
+        """The message in ``language`` when it was raised by code; else as it was raised."""
+        if self.code is None or language is None or language == self.language:
+            return str(self)
+        return text(self.code, language, **self.params)
 
 
 class ConfigError(KpiError):

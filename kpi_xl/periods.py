@@ -33,10 +33,10 @@ def parse_month(value: object) -> pd.Period:
         else:
             match = re.fullmatch(r"(\d{1,2})[-/](\d{4})", text)
             if not match:
-                raise KpiError(f"'{value}' is not a month; write it as YYYY-MM, for example 2026-10")
+                raise KpiError.coded("month_not_a_month", value=value)
             month, year = int(match.group(1)), int(match.group(2))
         if not 1 <= month <= 12:
-            raise KpiError(f"'{value}' is not a month; write it as YYYY-MM, for example 2026-10")
+            raise KpiError.coded("month_not_a_month", value=value)
     if not FIRST_MONTH <= (year, month) <= LAST_MONTH:
         raise KpiError(f"{year:04d}-{month:02d}: de maand moet tussen 1900-01 en 2262-03 liggen / "
                        "the month must lie between 1900-01 and 2262-03")

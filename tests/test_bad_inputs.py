@@ -654,13 +654,13 @@ def test_check_prints_counts_per_kind_first_then_the_first_rows(tmp_path):
                            text=True, timeout=120, check=False)
     assert check.returncode == 1 and "Traceback" not in check.stdout + check.stderr
     lines = check.stdout.splitlines()
-    counts = lines.index("Per tabel, kolom en soort probleem / per table, column and kind of problem:")
-    assert lines[counts + 1] == (f"    12,000  Activities, kolom 'date': rij {first_bad}: {BAD_DATE}; {LEFT_OUT}")
+    counts = lines.index("Per tabel, kolom en soort probleem:")  # the packaged config says nl
+    assert lines[counts + 1] == (f"    12.000  Activities, kolom 'date': rij {first_bad}: {BAD_DATE}; {LEFT_OUT}")
     assert f"Activities, rij {first_bad}, kolom 'date' ('gisteren'): {BAD_DATE}; {LEFT_OUT}" in lines
     assert f"Activities, rij {first_bad + 199}, kolom 'date'" in check.stdout
     assert f"Activities, rij {first_bad + 200}, kolom 'date'" not in check.stdout
-    assert "… en nog 11,800 / and 11,800 more (Checks lists them after a refresh)" in check.stdout
-    assert "12,000 dataproblemen / data problems" in check.stdout
+    assert "… en nog 11.800 (na een vernieuwing staan ze op het blad Checks)" in check.stdout
+    assert "12.000 dataproblemen" in check.stdout and "data problems" not in check.stdout
     report = refresh_file(path, month=MONTH, now=NOW, today=TODAY).report
     assert len(report.problems) == 12_000
     checks = _checks_rows(path)

@@ -434,13 +434,13 @@ def test_bottlenecks(report):
     assert bram.clear and bram.gap_points == approx(200 / 3)  # 67 points ≥ min_gap_points 10
     assert bram.team_rate == approx(2 / 3)
     assert bram.talking_point == {
-        "nl": "Lead → Intake 0% vs team 67%: waar loopt het vast? bespreek concrete deals",
+        "nl": "Lead → Intake 0% tegenover team 67%: waar loopt het vast? bespreek concrete deals",
         "en": "Lead → Intake 0% vs team 67%: where does it get stuck? discuss concrete deals"}
     # Carla (D03 D06 D12): Intake 3/3, Offerte 1/3 vs 4/7 (short 0.24), Onderh 0/1 vs 2/3 (0.67) → Onderh
     carla = b["Carla"]
     assert (carla.deals, carla.stage, carla.rep_rate) == (3, "Onderhandeling", 0.0)
     assert carla.talking_point == {
-        "nl": "Onderhandeling → Gewonnen 0% vs team 67%: prijs of waarde? zit de beslisser aan tafel?",
+        "nl": "Onderhandeling → Gewonnen 0% tegenover team 67%: prijs of waarde? zit de beslisser aan tafel?",
         "en": "Onderhandeling → Gewonnen 0% vs team 67%: price or value? is the decision maker at the table?"}
 
 

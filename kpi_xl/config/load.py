@@ -82,29 +82,40 @@ def parse_config(source_text: str | dict, source: str = "config") -> Settings:
         try:
             data = yaml.load(source_text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
         except yaml.YAMLError as err:
-            raise ConfigError(yaml_problem(err, source, source_text, language_in_text(source_text))) from None
+            said_in = language_in_text(source_text)
+            raise _in(said_in, ConfigError(yaml_problem(err, source, source_text, said_in))) from None
         except RecursionError:
-            raise ConfigError(say("config.too_deep", language_in_text(source_text), source=source)) from None
+            said_in = language_in_text(source_text)
+            raise _in(said_in, ConfigError(say("config.too_deep", said_in, source=source))) from None
     lang = language_of(data)
     if data is None:
-        raise ConfigError(say("config.empty", language_in_text(str(source_text)), source=source))
+        said_in = language_in_text(str(source_text))
+        raise _in(said_in, ConfigError(say("config.empty", said_in, source=source)))
     if not isinstance(data, dict):
-        raise ConfigError(say("config.not_mapping", language_in_text(str(source_text)), source=source,
-                              kind=type(data).__name__))
+        said_in = language_in_text(str(source_text))
+        raise _in(said_in, ConfigError(say("config.not_mapping", said_in, source=source,
+                                           kind=type(data).__name__)))
     count, broken = _count_values(data, MAX_CONFIG_VALUES)
     if count > MAX_CONFIG_VALUES:
-        raise ConfigError(text("config.too_many_values", lang, source=source, limit=f"{MAX_CONFIG_VALUES:,}"))
+        raise _in(lang, ConfigError(text("config.too_many_values", lang, source=source,
+                                         limit=f"{MAX_CONFIG_VALUES:,}")))
     if broken is not None:  # "\ud800" in quotes: no character at all; no file or terminal can show it
         shown = broken.encode("utf-8", "backslashreplace").decode("utf-8")
-        raise ConfigError(text("config.not_a_character", lang, source=source, text=shown[:60]))
+        raise _in(lang, ConfigError(text("config.not_a_character", lang, source=source, text=shown[:60])))
     try:
         return Settings.model_validate(data)
     except ValidationError as err:
         details = [line for e in err.errors() for line in describe(e, lang, Settings)]
         code = "config.mistake" if len(details) == 1 else "config.mistakes"
-        raise ConfigError(text(code, lang, source=source, count=len(details)), details) from None
+        raise _in(lang, ConfigError(text(code, lang, source=source, count=len(details)), details)) from None
     except RecursionError:
-        raise ConfigError(text("config.too_deep", lang, source=source)) from None
+        raise _in(lang, ConfigError(text("config.too_deep", lang, source=source))) from None
+
+
+def _in(language: str | None, err: ConfigError) -> ConfigError:
+    """``err``, marked as said in ``language`` (None: in both), so the command's own words around it match."""
+    err.language = language
+    return err
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -186,9 +186,10 @@ def describe(error: dict, lang: str, root: type[BaseModel]) -> list[str]:
         message = text("cfg.at_least", lang, limit=ctx.get("ge", ctx.get("gt")))
     elif kind in ("less_than_equal", "less_than"):
         message = text("cfg.at_most", lang, limit=ctx.get("le", ctx.get("lt")))
-    else:  # a pydantic message not worded here: its English, in the config's words
-        message = re.sub(r"^(Value error|Assertion failed), ", "", error["msg"])
-        message = message.replace("Input should be", "must be").replace("input should be", "must be")
+    else:  # a pydantic message not worded here: its English in English, its kind named in Dutch
+        detail = re.sub(r"^(Value error|Assertion failed), ", "", error["msg"])
+        detail = detail.replace("Input should be", "must be").replace("input should be", "must be")
+        message = text("cfg.invalid", lang, detail=detail if lang == "en" else kind)
     shown = _show(value, lang)
     if show_value and shown is not None:
         return [f"{path}: {text('cfg.got', lang, message=message, value=shown)}"]

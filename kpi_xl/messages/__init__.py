@@ -8,6 +8,7 @@ and a worksheet cell say the same thing in the config's language.
 from __future__ import annotations
 
 from kpi_xl.messages.config import CONFIG_MESSAGES
+from kpi_xl.messages.console import CONSOLE_MESSAGES
 from kpi_xl.messages.labels import LABELS
 from kpi_xl.messages.month import MONTH_MESSAGES
 from kpi_xl.messages.tables import TABLE_MESSAGES
@@ -19,6 +20,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     **TABLE_MESSAGES,
     **WORKBOOK_MESSAGES,
     **CONFIG_MESSAGES,
+    **CONSOLE_MESSAGES,
     **MONTH_MESSAGES,
     **LABELS,
 }
@@ -31,6 +33,14 @@ def text(code: str, language: str = "en", /, **params) -> str:
         raise KeyError(f"no message {code!r}")
     template = entry.get(language) or entry["en"]
     return template.format(**params) if params else template
+
+
+def counted(code: str, count: int, language: str = "en", /, **params) -> str:
+    """``code.one`` for a count of 1, else ``code.many``: "1 dataprobleem", "3 dataproblemen". ``{count}``
+    in the text is filled with ``params['count']`` when given (a number written in the language's style),
+    else with ``count`` itself."""
+    params.setdefault("count", count)
+    return text(f"{code}.one" if count == 1 else f"{code}.many", language, **params)
 
 
 def both_languages(code: str, /, **params) -> str:

@@ -159,6 +159,10 @@ CONFIG_MESSAGES: dict[str, dict[str, str]] = {
         "nl": "moet één waarde zijn (tekst, getal of datum), geen lijst of naam: waarde",
         "en": "must be one value (text, number or date), not a list or a mapping",
     },
+    "cfg.invalid": {
+        "nl": "deze waarde kan hier niet gebruikt worden ({detail})",
+        "en": "{detail}",
+    },
     "cfg.test_needs": {"nl": "toets '{test}' heeft {names} nodig", "en": "test '{test}' needs {names}"},
     "cfg.and": {"nl": "en", "en": "and"},
     "cfg.test_needs_number": {

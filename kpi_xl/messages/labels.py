@@ -16,11 +16,11 @@ LABELS: dict[str, dict[str, str]] = {
     "kpi.retention": {"nl": "Klantbehoud", "en": "Customer retention"},
     # bottleneck
     "bottleneck": {
-        "nl": "{step} {rep_rate} vs team {team_rate}: {hint}",
+        "nl": "{step} {rep_rate} tegenover team {team_rate}: {hint}",
         "en": "{step} {rep_rate} vs team {team_rate}: {hint}",
     },
     "bottleneck.none": {
-        "nl": "geen duidelijke bottleneck: conversie per fase op of boven het team",
+        "nl": "geen duidelijk knelpunt: conversie per fase op of boven het team",
         "en": "no clear bottleneck: conversion per stage at or above the team",
     },
     "hint.default": {

@@ -1,59 +1,67 @@
-"""The month's KPIs as text for the terminal (rendered with rich), from a :class:`MonthReport`."""
+"""The month's KPIs as text for the terminal (rendered with rich), from a :class:`MonthReport`.
+
+Every word in the report's language (the config's ``language``), every number in that language's style
+(:mod:`kpi_xl.report.numbers`): ``3.909`` and ``46,3`` in Dutch, ``3,909`` and ``46.3`` in English.
+"""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
 
+from kpi_xl.messages import counted, text
 from kpi_xl.month import MonthReport, Tile
 from kpi_xl.report.console_text import markup_safe
+from kpi_xl.report.numbers import euros, number, percent
 
 LIGHT_STYLE = {"green": "green", "orange": "dark_orange", "red": "red"}
-HEADINGS = {
-    "nl": ("KPI", "Waarde", "Doel", "% doel", "Vorige maand", "Voorstel doel"),
-    "en": ("KPI", "Value", "Target", "% target", "Previous month", "Suggested target"),
-}
-TITLE = {"nl": "De vijf KPI's — {month} (peildatum {as_of})", "en": "The five KPIs — {month} (as of {as_of})"}
+HEADINGS = ("console.kpi", "console.value", "console.target", "console.share", "console.previous",
+            "console.suggested")
 
 
-def format_value(kpi: str, value: float | None) -> str:
-    """One KPI value the way the Dashboard shows it (euros, days, percent or a count)."""
-    if value is None:
-        return "—"
+def format_value(kpi: str, value: float | None, language: str) -> str:
+    """One KPI value the way the Dashboard shows it (euros, days with one decimal, percent or a count)."""
     if kpi == "pipeline_value":
-        return "€ " + f"{value:,.0f}".replace(",", ".")
+        return euros(value, language)
     if kpi == "retention":
-        return f"{value * 100:.1f}%"
+        return percent(value, language, 1)
     if kpi == "deal_velocity":
-        return f"{value:.1f}"
-    return f"{value:,.0f}".replace(",", ".")
+        return number(value, language, 1)
+    return number(value, language)
 
 
 def tiles_table(report: MonthReport) -> Table:
     lang = report.language
-    table = Table(title=markup_safe(TITLE[lang].format(month=report.month, as_of=report.as_of.date())),
-                  title_justify="left")
-    for i, heading in enumerate(HEADINGS[lang]):
-        table.add_column(heading, justify="left" if i == 0 else "right")
+    title = text("console.title", lang, month=report.month, as_of=report.as_of.date())
+    table = Table(title=markup_safe(title), title_justify="left")
+    for i, heading in enumerate(HEADINGS):
+        table.add_column(text(heading, lang), justify="left" if i == 0 else "right")
     for tile in report.tiles.values():
-        table.add_row(*_cells(tile))
+        table.add_row(*_cells(tile, lang))
     return table
 
 
-def _cells(tile: Tile) -> list[str]:
-    share = "—" if tile.share is None else f"{tile.share * 100:.0f}%"
+def _cells(tile: Tile, lang: str) -> list[str]:
+    share = percent(tile.share, lang, 0)
     style = LIGHT_STYLE.get(tile.light or "", "")
-    suggested = format_value(tile.kpi, tile.suggested.value)
+    suggested = format_value(tile.kpi, tile.suggested.value, lang)
     if tile.suggested.far_off:
         suggested += " !"
-    return [markup_safe(tile.label), format_value(tile.kpi, tile.value), format_value(tile.kpi, tile.target),
-            f"[{style}]{share}[/]" if style else share, format_value(tile.kpi, tile.previous), suggested]
+    return [markup_safe(tile.label), format_value(tile.kpi, tile.value, lang),
+            format_value(tile.kpi, tile.target, lang), f"[{style}]{share}[/]" if style else share,
+            format_value(tile.kpi, tile.previous, lang), suggested]
+
+
+def problems_line(count: int, language: str) -> str:
+    """``1 dataprobleem``, ``1.234 dataproblemen``; ``1 data problem``, ``1,234 data problems``."""
+    return counted("problems", count, language, count=number(count, language))
 
 
 def print_report(report: MonthReport, console: Console | None = None) -> None:
     console = console or Console()
     console.print(tiles_table(report))
     lang = report.language
+    if any(tile.suggested.far_off for tile in report.tiles.values()):
+        console.print(text("console.far_off", lang), highlight=False)
     if report.problems:
-        label = "dataproblemen" if lang == "nl" else "data problems"
-        console.print(f"{len(report.problems)} {label}")
+        console.print(problems_line(len(report.problems), lang), highlight=False)

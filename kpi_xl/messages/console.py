@@ -1,0 +1,46 @@
+"""What the ``kpi-xl`` command says in the terminal: its steps, the KPI table's headings, the check's lines.
+
+Said in the config's language once the config is read; a code that is said before (a broken config, an
+interruption before the config was read) goes through ``both_languages``.
+"""
+
+CONSOLE_MESSAGES: dict[str, dict[str, str]] = {
+    # the steps, each with a spinner and then its duration
+    "cli.step.sample": {"nl": "Voorbeeldbedrijf maken", "en": "Building the sample company"},
+    "cli.step.refresh": {"nl": "Vernieuwen {name}", "en": "Refreshing {name}"},
+    "cli.step.check": {"nl": "Controleren {name}", "en": "Checking {name}"},
+    "cli.step.pdf": {"nl": "PDF maken", "en": "Exporting PDF"},
+    "cli.seconds": {"nl": "{seconds} s", "en": "{seconds} s"},
+    # after a step
+    "cli.new_workbook": {"nl": "Nieuwe werkmap: {path}", "en": "New workbook: {path}"},
+    "cli.workbook": {"nl": "Werkmap: {path}", "en": "Workbook: {path}"},
+    "cli.config_used": {"nl": "configuratie: {path}", "en": "config: {path}"},
+    "cli.config_ok": {"nl": "configuratie in orde: {path}", "en": "config OK: {path}"},
+    "cli.export_what": {"nl": "Zeg wat er geëxporteerd moet worden, bijvoorbeeld --pdf",
+                        "en": "Say what to export, e.g. --pdf"},
+    "cli.error": {"nl": "Fout", "en": "Error"},
+    "cli.not_changed": {"nl": "de werkmap is niet gewijzigd", "en": "the workbook was not changed"},
+    "cli.interrupted_unchanged": {"nl": "Onderbroken; de werkmap is ongewijzigd",
+                                  "en": "Interrupted; the workbook is unchanged"},
+    "cli.interrupted_written": {"nl": "Onderbroken; de werkmap is al vernieuwd",
+                                "en": "Interrupted; the workbook was already refreshed"},
+    # kpi-xl check
+    "check.none": {"nl": "Geen dataproblemen.", "en": "No data problems."},
+    "check.per_kind": {"nl": "Per tabel, kolom en soort probleem:", "en": "Per table, column and kind of problem:"},
+    "check.first": {"nl": "De eerste {count}:", "en": "The first {count}:"},
+    "check.more": {"nl": "… en nog {count} (na een vernieuwing staan ze op het blad Checks)",
+                   "en": "… and {count} more (Checks lists them after a refresh)"},
+    "problems.one": {"nl": "{count} dataprobleem", "en": "{count} data problem"},
+    "problems.many": {"nl": "{count} dataproblemen", "en": "{count} data problems"},
+    # the table of the five KPIs
+    "console.title": {"nl": "De vijf KPI's — {month} (peildatum {as_of})",
+                      "en": "The five KPIs — {month} (as of {as_of})"},
+    "console.kpi": {"nl": "KPI", "en": "KPI"},
+    "console.value": {"nl": "Waarde", "en": "Value"},
+    "console.target": {"nl": "Doel", "en": "Target"},
+    "console.share": {"nl": "% doel", "en": "% of target"},
+    "console.previous": {"nl": "Vorige maand", "en": "Previous month"},
+    "console.suggested": {"nl": "Voorstel doel", "en": "Suggested target"},
+    "console.far_off": {"nl": "! = het doel ligt ver buiten wat de afgelopen maanden gehaald is",
+                        "en": "! = the target is far beyond anything reached in recent months"},
+}
