@@ -13,23 +13,31 @@ months and config) always gives the same company.
 What the company looks like (``scale=1``):
 
 * **Reps**: 8 Dutch account managers (more for bigger sizes: one per 2,500
-  activities), with different productivity; one joins a few months into the
-  history (a new hire).
-* **Leads** (~2,000): created on working days, slightly growing over time,
+  activities), with productivity evenly spread from 0.65 to 1.35 (the first rep
+  the most productive), so some reach their action target and some do not; one
+  joins a few months into the history (a new hire).
+* **Leads** (~2,000): created on working days, growing slowly (8% over the history),
   quieter in the summer and at Christmas; ~6% without owner; source, company
   and a profile (industry, employees, region, budget) with a few blanks; the
   ``qualified`` column is mostly blank with a few manual ``ja``/``nee``.
 * **Deals** (~600): most come from a lead (same owner), some are upsell deals
-  of existing customers. Each enters the configured stages in order with
-  gamma-distributed gaps (first contact → won takes about 50 days); some skip
+  of existing customers, and about a tenth were opened before the first month
+  and are still open on its first day (the pipeline the data starts with; their
+  lead is older than the Leads table). Each enters the configured stages in order
+  with gamma-distributed gaps (first contact → won takes about 50 days); some skip
   the first stage, Intake or the last open stage; for ~4% of the closed deals
-  only ``closed`` is filled, not the won / lost stage column. About 30% won, 30% lost and
-  the rest open at the end of the data; part of the open deals has stalled
-  (no activity and no stage change for weeks: *sleeping deals*).
+  only ``closed`` is filled, not the won / lost stage column. Every deal ends:
+  won, lost while worked, or lost after it stalled (no activity and no stage
+  change for 5 to 24 weeks, a *sleeping deal* until it is written off); the end
+  of the data leaves the young ones open (~15%), so the pipeline is about as
+  large in the first month as in the last.
 * **Customers** (~150): an existing base (customer for years) plus customers
   won from the deals, with yearly ``revenue``, a profile that leans to ICT and
   business services in the Randstad (so look-alike scores mean something),
-  ``until`` for ~15% (churn), ``last_contact`` for about half.
+  ``until`` for ~15% (churn in the year before the data and during it, about a
+  tenth a year), ``last_contact`` for about half. The reps turn the leads that
+  fit that profile into deals first, so the open leads that still look like the
+  best customers are a varied few.
 * **Activities** (~20,000): call, voicemail, e-mail, LinkedIn, intake and
   meeting, written as the config names them or with Dutch aliases
   (``telefoon``, ``bellen``, ``mail``, ``afspraak``, ...). About a third
@@ -64,7 +72,7 @@ import pandas as pd
 
 from kpi_xl.config import Settings
 from kpi_xl.sample.company import SampleCompany
-from kpi_xl.sample.vocabulary import ACTIVITIES_PER_REP, DEMO, REP_NAMES
+from kpi_xl.sample.vocabulary import ACTIVITIES_PER_REP, DEMO, PRESTART_SHARE, REP_NAMES
 from kpi_xl.sample.world import _World
 
 
@@ -111,10 +119,12 @@ def generate(
 
     world.make_reps(n_reps)
     lead_frame, lead_info = world.make_leads(n_leads)
-    deal_a = world.make_lead_deals(lead_info, n_deals - int(round(n_deals * 0.12)) if n_customers else n_deals)
+    n_new = n_deals - int(round(n_deals * 0.12)) if n_customers else n_deals
+    deal_pre = world.make_prestart_deals(int(round(n_new * PRESTART_SHARE)))
+    deal_a = world.make_lead_deals(lead_info, n_new - len(deal_pre["created"]))
     customer_frame, customer_info = world.make_customers(n_customers, lead_info, deal_a)
-    deal_b = world.make_upsell_deals(customer_info, n_deals - len(deal_a["created"]))
-    deal_frame, stage_frame, deal_info = world.finish_deals(deal_a, deal_b, lead_info, customer_info)
+    deal_b = world.make_upsell_deals(customer_info, n_deals - len(deal_pre["created"]) - len(deal_a["created"]))
+    deal_frame, stage_frame, deal_info = world.finish_deals([deal_pre, deal_a, deal_b], lead_info, customer_info)
     activity_frame, labels = world.make_activities(n_acts, lead_info, deal_info, customer_info)
     reentries = world.make_reentries(deal_info)
 

@@ -74,23 +74,30 @@ class _ActivitySteps:
         n_free = n - n_deal - n_lead - n_customer
         parts = []  # (days, rep, kind, lead row, deal row, customer row)
 
-        if n_deal:
+        worked_from = np.maximum(deal["created"], self.start)  # a deal opened before the data: from its first day
+        worked = deal["until"] - worked_from + 1
+        if n_deal and (worked > 0).any():
             # about as many activities for a long deal as for a short one: long ones are worked less often
-            length = np.minimum(np.maximum(deal["until"] - deal["created"], 0), 90) + 5.0
+            length = np.where(worked > 0, np.minimum(worked, 90) + 5.0, 0.0)
             src = rng.choice(len(length), size=n_deal, p=length / length.sum())
-            lo, hi = deal["created"][src], deal["until"][src]
+            lo, hi = worked_from[src], deal["until"][src]
             days = _workday(rng, _uniform_days(rng, lo, hi), lo, hi)
             src, days = self._recent_deal_activity(deal, src, days)
             parts.append((days, deal["rep"][src], 0, deal["lead"][src], src, deal["customer"][src]))
+        else:
+            n_free += n_deal
 
         if n_lead:
-            # follow-up of a lead: its first weeks (as many as the data still has)
-            window = np.minimum(lead["created"] + LEAD_FOLLOW_UP_DAYS, self.end) - lead["created"] + 1
-            src = rng.choice(len(window), size=n_lead, p=window / window.sum())
-            lo = lead["created"][src]
-            hi = np.minimum(lo + LEAD_FOLLOW_UP_DAYS, self.end)
-            days = _workday(rng, _uniform_days(rng, lo, hi), lo, hi)
-            rep = lead["rep"][src].copy()
+            # follow-up of a lead in its first weeks: a working day first, then a lead created in the weeks
+            # before it; early in the data part of that follow-up is on leads older than the data (no lead_id)
+            days = np.sort(self.random_days(n_lead))  # (sorted: the look-ups below run in order)
+            created = lead["created"]  # sorted
+            lo_row = np.searchsorted(created, days - LEAD_FOLLOW_UP_DAYS, side="left")
+            hi_row = np.searchsorted(created, days, side="right")
+            src = lo_row + np.floor(rng.random(n_lead) * (hi_row - lo_row)).astype("int64")
+            in_data = (days - self.start + 1) / (LEAD_FOLLOW_UP_DAYS + 1)
+            src = np.where((hi_row > lo_row) & (rng.random(n_lead) < in_data), src, -1)
+            rep = np.where(src >= 0, lead["rep"][np.maximum(src, 0)], -1)
             none = rep < 0
             rep[none] = self.pick_reps(days[none])
             no = np.full(n_lead, -1, dtype="int64")

@@ -23,7 +23,7 @@ class _CustomerSteps:
         rng = self.rng
         k = len(self.open_stages)
         won_day = deals["days"][:, k] if len(deals["created"]) else np.zeros(0, dtype="int64")
-        won = np.flatnonzero(won_day != NO_DAY)
+        won = np.flatnonzero((won_day != NO_DAY) & (deals["lead"] >= 0))
         _, first = np.unique(deals["lead"][won], return_index=True)  # one customer per lead
         won = won[np.sort(first)]
         n_new = min(len(won), int(round(n * 0.3)))
@@ -43,10 +43,11 @@ class _CustomerSteps:
         order = np.argsort(since, kind="stable")
         since, industry, employees, region = since[order], industry[order], employees[order], region[order]
         company, rep, lead_ids = company[order], rep[order], lead_ids[order]
-        # churn: ~15% end during the history, at least two months after they started
-        lo = np.maximum(since + 60, self.start)
+        # churn: ~18% end in the year before the history or during it, at least two months after they started
+        # (a going concern loses about a tenth of its customers a year, before the data as well)
+        lo = np.maximum(since + 60, self.start - 365)
         can = lo <= self.end
-        churn = can & (rng.random(n) < 0.15 / max(can.mean(), 1e-9) if n else np.zeros(0, dtype=bool))
+        churn = can & (rng.random(n) < 0.18 / max(can.mean(), 1e-9) if n else np.zeros(0, dtype=bool))
         until = np.full(n, NO_DAY, dtype="int64")
         until[churn] = _workday(rng, _uniform_days(rng, lo[churn], np.full(churn.sum(), self.end)), lo[churn],
                                 self.end, keep=0.0)

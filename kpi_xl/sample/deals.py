@@ -7,14 +7,24 @@ import numpy as np
 import pandas as pd
 
 from kpi_xl.sample.columns import _ids, _obj, _to_datetime
-from kpi_xl.sample.draws import _choice, _forward_workday, _gamma_days, _uniform_days, _weighted_sample, _workday
+from kpi_xl.sample.draws import (
+    _choice,
+    _forward_workday,
+    _gamma_days,
+    _uniform_days,
+    _weekday,
+    _weighted_sample,
+    _workday,
+)
 from kpi_xl.sample.vocabulary import (
     CLOSED_ONLY_SHARE,
     FATE_P,
     LOST_REASON_P,
     LOST_REASONS,
     NO_DAY,
-    STALLED_SHARE,
+    PRESTART_MAX_AGE,
+    PRESTART_SHARE,
+    STALL_DAYS,
     UPSELL_FATE_P,
 )
 
@@ -27,22 +37,26 @@ class _DealSteps:
     (``random_days``) and the reps (``rep_names``, ``rep_join``, ``pick_reps``).
     """
 
-    def _stages(self, created: np.ndarray, fate_p) -> dict:
-        """Stage entry days per deal (columns: open stages..., won, lost; ``NO_DAY`` = not entered)."""
+    def _stage_plan(self, created: np.ndarray, fate_p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Stage entry days per deal as it will run, not yet cut off by the end of the data.
+
+        Columns: open stages..., won, lost; returns (days, entered, fate) with fate 0 won, 1 lost while
+        worked, 2 lost after it stalled (written off ``STALL_DAYS`` after its last stage change).
+        """
         rng = self.rng
         n, k = len(created), len(self.open_stages)
-        fate = rng.choice(3, size=n, p=fate_p)  # 0 won, 1 lost, 2 stays open
+        fate = rng.choice(3, size=n, p=fate_p)
         lost_reach = np.array([0.25, 0.30, 0.30, 0.15][:k] + [0.15] * max(0, k - 4))
-        open_reach = np.array([0.30, 0.25, 0.30, 0.15][:k] + [0.15] * max(0, k - 4))
+        stall_reach = np.array([0.30, 0.25, 0.30, 0.15][:k] + [0.15] * max(0, k - 4))
         reach = np.full(n, k - 1)
-        lost, still = fate == 1, fate == 2
+        lost, stalled = fate == 1, fate == 2
         reach[lost] = rng.choice(k, size=int(lost.sum()), p=lost_reach / lost_reach.sum())
-        reach[still] = rng.choice(k, size=int(still.sum()), p=open_reach / open_reach.sum())
+        reach[stalled] = rng.choice(k, size=int(stalled.sum()), p=stall_reach / stall_reach.sum())
         cols = np.arange(k + 2)
         include = np.zeros((n, k + 2), dtype=bool)
         include[:, :k] = cols[None, :k] <= reach[:, None]
         include[:, k] = fate == 0
-        include[:, k + 1] = fate == 1
+        include[:, k + 1] = fate != 0
         # skipped stages: the first (an inbound deal starts at Intake), another one now and then,
         # and the last open stage for some won deals (straight from the quote to signed)
         for j in range(k):
@@ -52,6 +66,7 @@ class _DealSteps:
         mean_gap = [0.0] + [8.0, 14.0, 16.0, 18.0, 18.0][: max(0, k - 1)] + [12.0] * max(0, k - 6)
         mean_gap = np.array(mean_gap[:k] + [13.0, 21.0])
         gaps = _gamma_days(rng, mean_gap[None, :], (n, k + 2))
+        gaps[:, k + 1] = np.where(stalled, rng.uniform(*STALL_DAYS, n), gaps[:, k + 1])
         gaps[:, 0] = 0
         gaps[~include] = 0
         first = np.argmax(include, axis=1)
@@ -59,11 +74,36 @@ class _DealSteps:
         days = created[:, None] + np.round(np.cumsum(gaps, axis=1)).astype("int64")
         days = _forward_workday(days)
         days[np.arange(n), first] = created  # (a deal created on the last Saturday stays in the data)
-        include &= days <= self.end  # the end of the data cuts young deals off
+        return days, include, fate
+
+    def _stages(self, created: np.ndarray, fate_p, plan=None) -> dict:
+        """Stage entry days per deal as the data shows them (``NO_DAY`` = not entered by the end of the data)."""
+        days, include, fate = self._stage_plan(created, fate_p) if plan is None else plan
+        k = len(self.open_stages)
+        include = include & (days <= self.end)  # the end of the data cuts young deals off
         days = np.where(include, days, NO_DAY)
         current = (k + 1) - np.argmax(include[:, ::-1], axis=1)
-        stalled = (fate == 2) & (rng.random(n) < STALLED_SHARE)
-        return {"days": days, "current": current, "fate": fate, "stalled": stalled}
+        return {"days": days, "current": current, "fate": fate, "stalled": fate == 2}
+
+    def _prestart_plan(self, n: int):
+        """``n`` deals opened before the first month and still open on its first day (a going concern).
+
+        Among deals that ran through the first day, long ones are more likely (length-biased), and each was
+        opened a whole number of weeks (at most ``PRESTART_MAX_AGE`` days) before the end of its run.
+        """
+        rng = self.rng
+        candidates = 3 * n
+        monday = self.start + (7 - _weekday(np.array([self.start]))[0]) % 7  # the first Monday in the data
+        opened = monday + rng.integers(0, 5, candidates)  # a working day of that week, moved back below
+        days, include, fate = self._stage_plan(opened, FATE_P)
+        length = np.where(include, days, np.iinfo(np.int64).min).max(axis=1) - opened
+        # moved back 2 or more whole weeks (so opened before the first day) and less than its run (so still
+        # open after it)
+        weeks = np.minimum(length - 1, PRESTART_MAX_AGE) // 7
+        pick = _weighted_sample(rng, np.maximum(weeks - 1, 0).astype(float), n)
+        pick = pick[weeks[pick] >= 2]
+        age = 7 * (2 + np.floor(rng.random(len(pick)) * (weeks[pick] - 1)).astype("int64"))
+        return opened[pick] - age, (days[pick] - age[:, None], include[pick], fate[pick])
 
     def _values(self, employees: np.ndarray, base: float) -> np.ndarray:
         rng = self.rng
@@ -85,9 +125,20 @@ class _DealSteps:
         rep = lead["rep"][src].copy()
         none = rep < 0
         rep[none] = self.pick_reps(created[none])
-        stages = self._stages(created, FATE_P)
-        return {"lead": src, "customer": np.full(n, -1), "created": created, "rep": rep,
-                "value": self._values(lead["employees"][src], 6_500.0), **stages}
+        deals = {"lead": src, "customer": np.full(n, -1), "created": created, "rep": rep,
+                 "value": self._values(lead["employees"][src], 6_500.0), **self._stages(created, FATE_P)}
+        return deals
+
+    def make_prestart_deals(self, n: int) -> dict:
+        """New business opened before the first month, still open on its first day: the pipeline the data
+        starts with. Its lead is older than the Leads table (no ``lead_id``)."""
+        if n <= 0:
+            return self._empty_deals()
+        created, plan = self._prestart_plan(n)
+        m = len(created)
+        return {"lead": np.full(m, -1), "customer": np.full(m, -1), "created": created,
+                "rep": self.pick_reps(created), "value": self._values(np.full(m, np.nan), 6_500.0),
+                **self._stages(created, FATE_P, plan)}
 
     def _empty_deals(self) -> dict:
         k = len(self.columns)
@@ -109,9 +160,9 @@ class _DealSteps:
         return {"lead": np.full(n, -1), "customer": src, "created": created, "rep": customer["rep"][src],
                 "value": self._values(customer["employees"][src], 4_000.0), **stages}
 
-    def finish_deals(self, a: dict, b: dict, lead: dict, customer: dict):
+    def finish_deals(self, parts: list[dict], lead: dict, customer: dict):
         rng = self.rng
-        d = {key: np.concatenate([a[key], b[key]]) for key in a}
+        d = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
         order = np.argsort(d["created"], kind="stable")
         d = {key: value[order] for key, value in d.items()}
         n, k = len(d["created"]), len(self.open_stages)
@@ -151,11 +202,11 @@ class _DealSteps:
         shown[only_closed, k:] = NO_DAY
         stage_frame = pd.DataFrame({stage: _to_datetime(shown[:, by_name[stage]])
                                     for stage in self.settings.stage_names})
-        # the last day the deal is worked on: closed, today, or shortly after its last movement (stalled)
-        last_move = days.max(axis=1)
+        # the last day the deal is worked on: closed, today, or shortly after its last stage change (stalled)
+        last_move = days[:, :k].max(axis=1)
         is_open = closed == NO_DAY
         quiet = last_move + rng.integers(0, 10, n)
-        until = np.where(is_open, np.where(d["stalled"], np.minimum(quiet, self.end), self.end), closed)
+        until = np.where(d["stalled"], np.minimum(quiet, self.end), np.where(is_open, self.end, closed))
         info = {"ids": ids, "created": d["created"], "rep": d["rep"], "lead": d["lead"], "customer": d["customer"],
                 "until": until, "open": is_open, "stalled": d["stalled"] & is_open, "days": days}
         return frame, stage_frame, info

@@ -34,7 +34,7 @@ class _LeadSteps:
         rng = self.rng
         industry = _choice(rng, INDUSTRIES, n, CUSTOMER_INDUSTRY_P if customers else LEAD_INDUSTRY_P)
         region = _choice(rng, REGIONS, n, CUSTOMER_REGION_P if customers else LEAD_REGION_P)
-        mu, sigma = (np.log(60), 0.9) if customers else (np.log(35), 1.3)
+        mu, sigma = (np.log(60), 0.9) if customers else (np.log(18), 1.1)  # leads: mostly small businesses
         employees = np.clip(np.round(rng.lognormal(mu, sigma, n)), 1, 25_000).astype("float64")
         return industry, employees, region
 
@@ -69,7 +69,11 @@ class _LeadSteps:
             "region": _obj(_blank(rng, region, 0.02)),
             "budget": _blank(rng, budget, 0.45),
         })
-        fit = (np.isin(industry, ["ICT", "Zakelijke dienstverlening", "Industrie", "Groothandel"]) * 1.5 + 0.5)
+        # how well a lead fits the customers: the reps turn such leads into deals first (so the open leads
+        # that still look like the best customers are a varied few, not dozens of one profile)
+        fit = (np.where(np.isin(industry, ["ICT", "Zakelijke dienstverlening", "Industrie", "Groothandel"]), 2.0, 0.5)
+               * np.where(np.isin(region, ["Noord-Holland", "Zuid-Holland", "Utrecht"]), 2.0, 0.7)
+               * np.select([employees < 10, employees < 50, employees < 250], [0.5, 1.2, 2.5], 0.8))
         info = {"ids": frame["lead_id"].to_numpy(dtype=object), "created": created,
                 "rep": np.where(unassigned, -1, rep),
                 "industry": industry, "employees": employees, "region": region,

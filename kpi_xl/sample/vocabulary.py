@@ -35,11 +35,11 @@ COMPANY_FORM = ("B.V.", "B.V.", "B.V.", "B.V.", "N.V.", "& Zn.", "V.O.F.", "Hold
 
 INDUSTRIES = ("ICT", "Zakelijke dienstverlening", "Industrie", "Groothandel", "Bouw", "Zorg", "Retail",
               "Logistiek", "Overheid", "Horeca")
-LEAD_INDUSTRY_P = (0.18, 0.17, 0.13, 0.10, 0.10, 0.08, 0.09, 0.07, 0.04, 0.04)
+LEAD_INDUSTRY_P = (0.15, 0.15, 0.13, 0.10, 0.11, 0.09, 0.10, 0.07, 0.05, 0.05)
 CUSTOMER_INDUSTRY_P = (0.31, 0.26, 0.15, 0.12, 0.06, 0.04, 0.03, 0.02, 0.01, 0.00)
 REGIONS = ("Noord-Holland", "Zuid-Holland", "Utrecht", "Noord-Brabant", "Gelderland", "Overijssel", "Limburg",
            "Groningen", "Friesland", "Drenthe", "Flevoland", "Zeeland")
-LEAD_REGION_P = (0.19, 0.19, 0.11, 0.14, 0.11, 0.06, 0.05, 0.04, 0.03, 0.03, 0.03, 0.02)
+LEAD_REGION_P = (0.16, 0.17, 0.11, 0.14, 0.12, 0.07, 0.06, 0.05, 0.04, 0.03, 0.03, 0.02)
 CUSTOMER_REGION_P = (0.27, 0.24, 0.16, 0.12, 0.08, 0.04, 0.03, 0.02, 0.01, 0.01, 0.01, 0.01)
 SOURCES = ("Website", "Referral", "Event", "LinkedIn", "Koude acquisitie", "Beurs", "Partner")
 SOURCE_P = (0.30, 0.15, 0.10, 0.20, 0.14, 0.05, 0.06)
@@ -100,9 +100,12 @@ NO_DAY = np.iinfo(np.int64).min  # "no date" in the integer day arrays (days sin
 DEMO = {"leads": 2_000, "activities": 20_000, "deals": 600, "customers": 150}
 ACTIVITIES_PER_REP = 2_500
 
-# Deals: the share that ends won / lost / stays open, before the end of the data cuts the young ones off.
-FATE_P = (0.37, 0.36, 0.27)
-UPSELL_FATE_P = (0.50, 0.25, 0.25)
-STALLED_SHARE = 0.3  # of the deals that stay open: no activity after their last stage change
+# Deals: every deal ends, won / lost while worked / lost after it stalled (no activity and no stage change
+# for weeks to months: a sleeping deal, until it is written off); the end of the data cuts the young ones off.
+FATE_P = (0.40, 0.35, 0.25)
+UPSELL_FATE_P = (0.55, 0.25, 0.20)
+STALL_DAYS = (35, 170)  # a stalled deal is written off (lost) this many days after its last stage change
+PRESTART_SHARE = 0.13  # of the new-business deals: opened before the first month, still open on its first day
+PRESTART_MAX_AGE = 120  # days before the first month such a deal was opened, at most
 LEAD_FOLLOW_UP_DAYS = 60  # activities on a lead fall in its first two months
 CLOSED_ONLY_SHARE = 0.04  # of the won / lost deals: the won / lost stage column is blank, ``closed`` is filled

@@ -38,7 +38,7 @@ class _World(_LeadSteps, _DealSteps, _CustomerSteps, _ActivitySteps):
         w = w * np.where((month == 7) | (month == 8), 0.7, 1.0)
         w = w * np.where((month == 12) & (day_of_month >= 22), 0.35, 1.0)
         w = w * np.where((month == 1) & (day_of_month <= 2), 0.2, 1.0)
-        trend = 1.0 + 0.3 * (days - days[0]) / max(1, days[-1] - days[0])
+        trend = 1.0 + 0.08 * (days - days[0]) / max(1, days[-1] - days[0])  # a going concern: slow growth
         w = w * trend
         return w / w.sum()
 
@@ -59,7 +59,10 @@ class _World(_LeadSteps, _DealSteps, _CustomerSteps, _ActivitySteps):
                 extra.append(f"{pool[order[len(extra) % len(pool)]]} {len(extra) // len(pool) + 2}")
             names += extra
         self.rep_names = np.array(names, dtype=object)
-        self.rep_weight = rng.uniform(0.5, 1.5, size=n)
+        # productivity evenly spread (some reps on target, some not) in a random order, except that the first
+        # rep is the most productive (the packaged config gives Sanne de Vries a higher action target)
+        weight = np.linspace(1.35, 0.65, n)
+        self.rep_weight = np.concatenate([weight[:1], weight[1:][rng.permutation(n - 1)]])
         # one new hire in the demo team; a tenth of a bigger team joined during the history
         span = self.end - self.start
         join = np.full(n, self.start, dtype="int64")
