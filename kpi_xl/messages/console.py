@@ -10,7 +10,6 @@ CONSOLE_MESSAGES: dict[str, dict[str, str]] = {
     "cli.step.refresh": {"nl": "Vernieuwen {name}", "en": "Refreshing {name}"},
     "cli.step.check": {"nl": "Controleren {name}", "en": "Checking {name}"},
     "cli.step.pdf": {"nl": "PDF maken", "en": "Exporting PDF"},
-    "cli.seconds": {"nl": "{seconds} s", "en": "{seconds} s"},
     # after a step
     "cli.new_workbook": {"nl": "Nieuwe werkmap: {path}", "en": "New workbook: {path}"},
     "cli.workbook": {"nl": "Werkmap: {path}", "en": "Workbook: {path}"},
