@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -58,8 +59,69 @@ def _original(table: str, row: int, column: str):
     return ROWS[table][row][COL[table][column]]
 
 
+# The sample company changes now and then (issue 12): a case that needs a row with some property (an
+# open deal, a lost deal with its date, a customer with a start date...) finds it in the sample's data by
+# that property, and takes the dates it expects from that row, instead of trusting a fixed row number.
+_MONTH_START = dt.datetime.strptime(MONTH, "%Y-%m")
+_MONTH_END = (_MONTH_START + dt.timedelta(days=32)).replace(day=1)  # first day after MONTH
+
+
+def _cell(table: str, line: list, column: str):
+    return line[COL[table][column]]
+
+
+def _is_open(line: list) -> bool:
+    """A deal still open at the end of MONTH: an open stage, no end date, created before the month ends."""
+    cell = lambda column: _cell("Deals", line, column)  # noqa: E731
+    created = cell("created")
+    return (cell("stage") in SETTINGS.open_stages and cell("closed") is None
+            and cell(SETTINGS.won) is None and cell(SETTINGS.lost) is None
+            and isinstance(created, dt.datetime) and created < _MONTH_END)
+
+
+def _is_won(line: list) -> bool:
+    """A won deal with its won date in the won stage column and in closed."""
+    cell = lambda column: _cell("Deals", line, column)  # noqa: E731
+    return (cell("stage") == SETTINGS.won and isinstance(cell("closed"), dt.datetime)
+            and isinstance(cell(SETTINGS.won), dt.datetime) and cell(SETTINGS.lost) is None)
+
+
+def _is_lost(line: list) -> bool:
+    """A lost deal with its lost date in the lost stage column and in closed."""
+    cell = lambda column: _cell("Deals", line, column)  # noqa: E731
+    return (cell("stage") == SETTINGS.lost and isinstance(cell("closed"), dt.datetime)
+            and isinstance(cell(SETTINGS.lost), dt.datetime) and cell(SETTINGS.won) is None)
+
+
+def _intake_then_offerte(line: list) -> bool:
+    intake, offerte = _cell("Deals", line, "Intake"), _cell("Deals", line, "Offerte")
+    return isinstance(intake, dt.datetime) and isinstance(offerte, dt.datetime) and intake <= offerte
+
+
+def _rows_where(table: str, test, skip=()) -> list[int]:
+    """The data rows (1 = first under the header) of the sample's table that pass the test, in order."""
+    return [i for i, line in enumerate(ROWS[table][1:], 1) if i not in skip and test(line)]
+
+
+def _first_row(table: str, test, what: str, skip=()) -> int:
+    rows = _rows_where(table, test, skip)
+    if not rows:
+        raise LookupError(f"the sample (seed 7, scale 0.1) has no row in {table} with {what}")
+    return rows[0]
+
+
 def _serial(day: dt.datetime) -> int:
     return (day - dt.datetime(1899, 12, 30)).days
+
+
+@dataclass
+class Find:
+    """A row found by its property, for a case that needs one: the first row of the sample's table that
+    passes ``test`` and no other case uses; ``fill`` gives the case's fields that follow from that row."""
+
+    what: str  # the property, in words, for the message when the sample has no such row
+    test: Callable[[list], bool]
+    fill: Callable[[list], dict] = lambda line: {}
 
 
 @dataclass
@@ -68,7 +130,7 @@ class Case:
 
     id: str
     table: str
-    row: int  # data row (1 = first row under the header); its Excel row is row + 1
+    row: int | Find  # data row (1 = first row under the header); its Excel row is row + 1
     column: str
     value: object  # the new value, or a function of the original value
     reason: str | None  # Dutch reason the user reads; None = the value is understood, nothing to report
@@ -133,11 +195,12 @@ CASES = [
     Case("number-word", "Leads", 14, "employees", "veel", "geen geldig getal"),
     Case("bool-maybe", "Leads", 13, "qualified", "misschien", "gebruik ja/nee (of leeg laten)"),
     # nothing left out of a KPI without a line on Checks (issue 10): empty amounts, amounts too big to add up
-    Case("money-empty-open-deal", "Deals", 24, "value", None,
+    Case("money-empty-open-deal", "Deals", Find("a deal open at the end of the month", _is_open), "value", None,
          "bedrag ontbreekt; de deal telt mee als open deal, maar niet in de pijplijnwaarde"),
-    Case("money-empty-won-deal", "Deals", 18, "value", None,
+    Case("money-empty-won-deal", "Deals", Find("a won deal", _is_won), "value", None,
          "bedrag ontbreekt; de deal telt mee als gewonnen, maar niet in de gewonnen omzet"),
-    Case("money-empty-lost-deal", "Deals", 19, "value", None, None),  # a lost deal's amount is used nowhere
+    Case("money-empty-lost-deal", "Deals", Find("a lost deal with its lost date", _is_lost), "value", None,
+         None),  # a lost deal's amount is used nowhere
     Case("money-1.7e308", "Deals", 25, "value", 1.7e308,
          f"bedrag is groter dan 1,000,000,000,000,000; controleer het getal; {AMOUNTS}"),
     Case("money-minus-1.7e308", "Deals", 28, "value", -1.7e308, f"bedrag is negatief; {AMOUNTS}"),
@@ -154,10 +217,14 @@ CASES = [
          "fase ontbreekt en de deal heeft geen fasedatum; de deal telt als open in fase 'Lead'",
          more={**NO_OPEN_STAGES, "Gewonnen": None, "Verloren": None}),
     # won before the first contact: one rule whether the won date comes from the won stage or from closed
-    Case("won-stage-date-before-created", "Deals", 33, "created", dt.datetime(2026, 7, 1), WON_BEFORE,
-         more=NO_OPEN_STAGES, row_level=True),
-    Case("won-closed-before-created", "Deals", 27, "created", dt.datetime(2026, 6, 1), WON_BEFORE,
-         more=NO_OPEN_STAGES, row_level=True),
+    Case("won-stage-date-before-created", "Deals",
+         Find("a won deal", _is_won,
+              lambda line: {"value": _cell("Deals", line, SETTINGS.won) + dt.timedelta(days=7)}),
+         "created", None, WON_BEFORE, more=NO_OPEN_STAGES, row_level=True),
+    # (the won stage date is emptied: the won date comes from closed)
+    Case("won-closed-before-created", "Deals",
+         Find("a won deal", _is_won, lambda line: {"value": _cell("Deals", line, "closed") + dt.timedelta(days=10)}),
+         "created", None, WON_BEFORE, more={**NO_OPEN_STAGES, "Gewonnen": None}, row_level=True),
     # Excel error values typed or pasted as text, in every kind of column
     Case("error-na-owner", "Leads", 12, "owner", "#N/A", "Excel-foutwaarde #N/A; corrigeer de formule of waarde"),
     Case("error-ref-id", "Deals", 3, "deal_id", "#REF!",
@@ -187,14 +254,24 @@ CASES = [
          "Verloren); de deal telt niet mee in fase-KPI's"),
     Case("activity-type-unknown", "Activities", 6, "type", "postduif",
          "activiteitstype 'postduif' staat niet in de config; telt als 0 punten"),
-    Case("stage-dates-out-of-order", "Deals", 4, "Offerte", dt.datetime(2025, 10, 1),
-         "fasedatum 'Offerte' ligt vóór fase 'Intake' (2025-10-17); de doorlooptijden die negatief zouden worden "
-         "tellen niet mee"),
-    Case("won-without-date", "Deals", 12, "stage", "Gewonnen",
+    Case("stage-dates-out-of-order", "Deals",
+         Find("dates in stages Intake and Offerte, in that order", _intake_then_offerte,
+              lambda line: {"value": _cell("Deals", line, "Intake") - dt.timedelta(days=16),
+                            "reason": f"fasedatum 'Offerte' ligt vóór fase 'Intake' "
+                                      f"({_cell('Deals', line, 'Intake'):%Y-%m-%d}); de doorlooptijden die negatief "
+                                      "zouden worden tellen niet mee"}),
+         "Offerte", None, None),
+    Case("won-without-date", "Deals", Find("a deal open at the end of the month", _is_open), "stage", "Gewonnen",
          "deal staat op 'Gewonnen' maar heeft geen datum (kolom 'Gewonnen' of 'closed'); de deal telt niet mee",
          more={"closed": None, "Gewonnen": None}, row_level=True),
-    Case("until-before-since", "Customers", 6, "until", dt.datetime(2019, 1, 1),
-         "einddatum ligt vóór de startdatum (2022-10-04); de rij telt niet mee"),
+    Case("until-before-since", "Customers",
+         Find("a customer since after 2019-01-01, without an end date",
+              lambda line: isinstance(_cell("Customers", line, "since"), dt.datetime)
+              and _cell("Customers", line, "since") > dt.datetime(2019, 1, 1)
+              and _cell("Customers", line, "until") is None,
+              lambda line: {"reason": "einddatum ligt vóór de startdatum "
+                                      f"({_cell('Customers', line, 'since'):%Y-%m-%d}); de rij telt niet mee"}),
+         "until", dt.datetime(2019, 1, 1), None),
     # long text, other scripts and emoji: kept as they are
     Case("text-32767", "Leads", 17, "company", "x" * 32_767, None),
     Case("text-32767-unknown-type", "Activities", 9, "type", "y" * 32_767,
@@ -202,6 +279,25 @@ CASES = [
     Case("non-latin-owner", "Deals", 14, "owner", "Ярослав 王小明 🚀", None),
     Case("emoji-company", "Customers", 7, "company", "Zoë's Café ☕ مقهى", None),
 ]
+
+
+def _place(cases: list[Case]) -> list[Case]:
+    """Give each case that finds its row the first fitting row no other case uses (one workbook holds all)."""
+    taken = {(c.table, c.row) for c in cases if not isinstance(c.row, Find)}
+    taken |= {(table, 1) for table in ROWS}  # the first rows stay as they are: the duplicate-* cases copy their ids
+    for case in cases:
+        if isinstance(case.row, Find):
+            find = case.row
+            row = _first_row(case.table, find.test, f"{find.what} (for case {case.id})",
+                             skip={r for t, r in taken if t == case.table})
+            taken.add((case.table, row))
+            case.row = row
+            for name, value in find.fill(ROWS[case.table][row]).items():
+                setattr(case, name, value)
+    return cases
+
+
+CASES = _place(CASES)
 
 
 def _ids(cases):
@@ -336,12 +432,29 @@ def test_a_table_with_only_its_header(table, clean, tmp_path):
 
 
 def test_tables_with_one_row_each(tmp_path):
-    rows = {table: copy.deepcopy(r[:2]) for table, r in ROWS.items()}
+    # the first lead and customer; the first activity and deal of that lead's month that link to nothing else
+    lead, customer = ROWS["Leads"][1], ROWS["Customers"][1]
+    first = _cell("Leads", lead, "created")
+    month = f"{first:%Y-%m}"
+    in_month = lambda day: isinstance(day, dt.datetime) and f"{day:%Y-%m}" == month  # noqa: E731
+    deal = ROWS["Deals"][_first_row(
+        "Deals", lambda line: in_month(_cell("Deals", line, "created"))
+        and _cell("Deals", line, "customer_id") in (None, _cell("Customers", customer, "customer_id")),
+        f"a deal created in {month}")]
+    links = {"lead_id": _cell("Leads", lead, "lead_id"), "deal_id": _cell("Deals", deal, "deal_id"),
+             "customer_id": _cell("Customers", customer, "customer_id")}
+    activity = ROWS["Activities"][_first_row(
+        "Activities", lambda line: in_month(_cell("Activities", line, "date"))
+        and all(_cell("Activities", line, k) in (None, v) for k, v in links.items() if k in COL["Activities"]),
+        f"an activity in {month} that links to nothing else")]
+    one = {"Leads": lead, "Activities": activity, "Deals": deal, "Customers": customer}
+    rows = {table: copy.deepcopy([r[0], one[table]]) for table, r in ROWS.items()}
     path = _workbook(tmp_path / "one.xlsm", rows)
-    # the one lead, activity and deal are dated 2025-09: a later month is outside the data and refused
-    with pytest.raises(KpiError, match="choose a month from 2025-09 to 2025-09"):
+    # the one lead, activity and deal are dated in one month: a later month is outside the data and refused
+    assert month < MONTH
+    with pytest.raises(KpiError, match=f"choose a month from {month} to {month}"):
         refresh_file(path, month=MONTH, now=NOW, today=TODAY)
-    report = refresh_file(path, month="2025-09", now=NOW, today=TODAY).report
+    report = refresh_file(path, month=month, now=NOW, today=TODAY).report
     assert report.problems == []
     assert report.tiles["action_points"].value is not None
 
@@ -446,12 +559,13 @@ def test_a_formula_instead_of_a_value(small, clean, tmp_path):
     """A formula Excel has calculated is read as its value; one never calculated has no value to read."""
     path = tmp_path / "formula.xlsm"
     shutil.copyfile(small, path)
-    value = _original("Deals", 2, "value")
-    _edit(path, lambda book: book["Deals"].cell(3, _position(book, "Deals", "value") + 1, f"={value}/2*2"))
+    row = _first_row("Deals", _is_open, "a deal open at the end of the month")
+    value = _original("Deals", row, "value")
+    _edit(path, lambda book: book["Deals"].cell(row + 1, _position(book, "Deals", "value") + 1, f"={value}/2*2"))
     report = refresh_file(path, month=MONTH, now=NOW, today=TODAY).report
     # openpyxl stores no calculated value: the readers see an empty cell; it is listed, never read as empty
     assert [p.message("nl") for p in report.problems] == [
-        f"Deals, rij 3, kolom 'value' ('={value}/2*2'): formule zonder berekende waarde (zo schrijven scripts "
+        f"Deals, rij {row + 1}, kolom 'value' ('={value}/2*2'): formule zonder berekende waarde (zo schrijven scripts "
         "ze); open de werkmap in Excel en sla hem op, zodat Excel de formule berekent; de rij telt niet mee in "
         "de bedragen"]
     assert report.tiles["qualified_leads"].value == clean[1].tiles["qualified_leads"].value
@@ -583,11 +697,12 @@ def test_amounts_that_would_overflow_a_sum_are_listed_and_left_out():
     """Two open deals of 1.7e308 would add up to inf: both listed, the pipeline is the sum of the others."""
     rows = copy.deepcopy(ROWS)
     clean_report = compute(read_tables(copy.deepcopy(ROWS), SETTINGS), SETTINGS, month=MONTH, today=TODAY)
-    open_rows = [24, 31]  # Offerte and Onderhandeling at the end of October
+    open_rows = _rows_where("Deals", _is_open)[:2]  # the first two deals still open at the end of the month
+    assert len(open_rows) == 2, open_rows
     for row in open_rows:
         rows["Deals"][row][COL["Deals"]["value"]] = 1.7e308
     report = compute(read_tables(rows, SETTINGS), SETTINGS, month=MONTH, today=TODAY)
-    assert sorted((p.row, p.code) for p in report.problems) == [(25, "amount_too_large"), (32, "amount_too_large")]
+    assert sorted((p.row, p.code) for p in report.problems) == [(r + 1, "amount_too_large") for r in open_rows]
     expected = clean_report.pipeline.value - sum(_original("Deals", r, "value") for r in open_rows)
     assert report.pipeline.value == pytest.approx(expected)
     assert report.pipeline.deals == clean_report.pipeline.deals  # still open deals, without an amount
