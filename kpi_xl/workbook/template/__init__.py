@@ -58,8 +58,10 @@ def build(path: str | Path, settings: Settings, vba_project: bytes | None = None
     for name in L.DATA_SHEETS:
         _data_sheet(sheets[name], name, settings, fmt)
     _dashboard(wb, sheets[L.DASHBOARD], settings, fmt, with_button=vba_project is not None)
-    _coaching(sheets[L.COACHING], settings, fmt)
-    _insight_page(wb, sheets[L.INSIGHT], settings, fmt)
+    if L.COACHING in sheets:  # (a test builds the earlier template, without the pages)
+        _coaching(sheets[L.COACHING], settings, fmt)
+    if L.INSIGHT in sheets:
+        _insight_page(wb, sheets[L.INSIGHT], settings, fmt)
     _history(sheets[L.HISTORY], settings, fmt)
     _checks(sheets[L.CHECKS], settings, fmt)
     _help(sheets[L.HELP], settings, fmt)
