@@ -41,7 +41,7 @@ LOOKALIKE_COLS = (3, 4, 5, 6)  # company, lead, score, why (merged G..J)
 WHY_LAST = LAST_COL
 LAST_ROW = LOWER_MORE_ROW
 
-WIDTHS = (19, 6, 13, 24, 14, 8, 14, 7, 10, 8)  # characters: 123 print A4 landscape at about 88% (measured)
+WIDTHS = (19, 6, 13, 24, 13, 8, 14, 7, 10, 9)  # characters: 123 print A4 landscape at about 88% (measured)
 
 LABELS: dict[str, dict[str, str]] = {
     "title": {"nl": "Gesprekspunten per verkoper", "en": "Talking points per rep"},
