@@ -48,12 +48,15 @@ PIPE_HEADER_ROW = SOURCES_HEADER_ROW
 PIPE_FIRST_ROW = SOURCES_FIRST_ROW
 PIPE_KEYS = ("stage", "deals", "value", "weighted", "days_in_stage", "days_so_far")
 
-CHART_ROW = SOURCES_MORE[0] + 2
+CHART_TITLE_ROW = SOURCES_MORE[0] + 1  # the charts' headings: cells, so that they follow the language
+CHART_ROW = CHART_TITLE_ROW + 1
+PIPELINE_CHART_TITLE = (CHART_TITLE_ROW, 0)
+STAGE_TIME_CHART_TITLE = (CHART_TITLE_ROW, RIGHT_COL)
 CHART_ROWS = 12
 LAST_ROW = CHART_ROW + CHART_ROWS - 1
 LAST_COL = RIGHT_COL + len(PIPE_KEYS) - 1
 
-WIDTHS = (32, 10, 13, 6, 2, 15, 9, 10, 10, 9, 9)  # characters: 125 print A4 landscape at about 88% (measured)
+WIDTHS = (32, 10, 13, 6, 2, 15, 9, 10, 9, 11, 10)  # characters: 127 print A4 landscape at about 88% (measured)
 
 LABELS: dict[str, dict[str, str]] = {
     "title": {"nl": "Inzicht — niet voor het beoordelen van medewerkers", "en": "Insight — not for judging people"},
@@ -157,4 +160,6 @@ def cells(report, settings: Settings) -> dict[tuple[int, int], object]:
                   times.at[row.stage, "open_mean"])
         for j, value in enumerate(values):
             out[(PIPE_FIRST_ROW + i, RIGHT_COL + j)] = value
+    out[PIPELINE_CHART_TITLE] = lab("chart_pipeline")
+    out[STAGE_TIME_CHART_TITLE] = lab("chart_stage_time")
     return out

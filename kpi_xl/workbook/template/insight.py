@@ -12,7 +12,6 @@ from kpi_xl.report import layout as L
 from kpi_xl.report.pages import insight as I
 from kpi_xl.workbook.template.charts import _column_px
 from kpi_xl.workbook.template.coaching import HEADER_HEIGHT, LINE_HEIGHT, TITLE_HEIGHT, page_setup
-from kpi_xl.workbook.template.formats import GREY
 
 FIGURE_FORMATS = {"close_ratio": "quiet_pct", "quote_to_close": "quiet_pct", "growth_revenue": "quiet_pct",
                   "growth_leads": "quiet_pct", "sales_velocity": "quiet_euro", "qualification_rate": "quiet_pct",
@@ -49,7 +48,7 @@ def _insight_page(wb, ws, settings: Settings, fmt: dict) -> None:
            ("quiet_text", "quiet_count", "quiet_count"), I.MAX_SOURCES)
     put(*I.SOURCES_MORE, None, fmt["quiet_more"])
     _table(ws, fmt, I.PIPE_TITLE, I.PIPE_HEADER_ROW, I.PIPE_FIRST_ROW, I.RIGHT_COL, PIPE_FORMATS, I.MAX_STAGES)
-    _charts(wb, ws, settings)
+    _charts(wb, ws, settings, fmt)
 
 
 def _table(ws, fmt: dict, title, header_row: int, first_row: int, first_col: int, formats, rows: int) -> None:
@@ -61,7 +60,7 @@ def _table(ws, fmt: dict, title, header_row: int, first_row: int, first_col: int
             ws.write_blank(first_row + i, first_col + j, None, fmt[key])
 
 
-def _charts(wb, ws, settings: Settings) -> None:
+def _charts(wb, ws, settings: Settings, fmt: dict) -> None:
     """Pipeline per stage (left) and days per stage (right), from the pipeline table of this sheet."""
     lang = settings.language
     name = L.INSIGHT
@@ -70,16 +69,19 @@ def _charts(wb, ws, settings: Settings) -> None:
     stage = I.RIGHT_COL
     categories = [name, first, stage, last, stage]
 
-    def series(key: str, colour: str) -> dict:
+    def series(key: str, colour: str) -> dict:  # named by the table's heading: it follows the language
         col = stage + I.PIPE_KEYS.index(key)
-        return {"name": I.label(key, lang), "categories": categories, "values": [name, first, col, last, col],
-                "fill": {"color": colour}}
+        return {"name": [name, I.PIPE_HEADER_ROW, col], "categories": categories,
+                "values": [name, first, col, last, col], "fill": {"color": colour}}
 
-    def chart(kind: str, title: str, parts: list[dict], left: int, right: int, number: str = "General") -> None:
+    def chart(kind: str, title: tuple[int, int], parts: list[dict], left: int, right: int,
+              number: str = "General") -> None:
+        ws.write_string(*title, I.label("chart_pipeline" if title == I.PIPELINE_CHART_TITLE else
+                                        "chart_stage_time", lang), fmt["quiet_section"])
         c = wb.add_chart({"type": kind})
         for part in parts:
             c.add_series(part)
-        c.set_title({"name": title, "name_font": {"size": 11, "bold": True, "color": GREY}})
+        c.set_title({"none": True})  # the heading above it is a cell the refresh writes
         c.set_legend({"position": "bottom", "font": {"size": AXIS_PT}})
         width = sum(_column_px(ws, col) for col in range(left, right + 1)) - 8
         c.set_size({"width": width, "height": I.CHART_ROWS * 20})
@@ -89,9 +91,9 @@ def _charts(wb, ws, settings: Settings) -> None:
         c.set_chartarea({"border": {"none": True}})
         ws.insert_chart(I.CHART_ROW, left, c, {"x_offset": 4, "y_offset": 2, "object_position": 1})
 
-    chart("column", I.label("chart_pipeline", lang), [series("value", "#7F7F7F"), series("weighted", "#BFBFBF")],
+    chart("column", I.PIPELINE_CHART_TITLE, [series("value", "#7F7F7F"), series("weighted", "#BFBFBF")],
           0, I.GAP_COL - 1, number='"€" #,##0')
-    chart("bar", I.label("chart_stage_time", lang), [series("days_in_stage", "#7F7F7F"),
+    chart("bar", I.STAGE_TIME_CHART_TITLE, [series("days_in_stage", "#7F7F7F"),
                                                      series("days_so_far", "#D9D9D9")], I.RIGHT_COL, I.LAST_COL)
 
 
