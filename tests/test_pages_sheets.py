@@ -3,6 +3,7 @@ and added by a refresh (file or Excel button) to a workbook an earlier template 
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 from unittest import mock
@@ -191,3 +192,15 @@ def test_add_missing_pages_with_autospecced_xlwings():
     assert added.page_setup.print_area == f"A1:{L.a1(C.LAST_ROW, C.LAST_COL)}"
     widths = [call.args for call in added.range.call_args_list]
     assert widths == [((1, col + 1),) for col in range(len(C.WIDTHS))]
+
+
+def test_the_pages_keep_their_formatting_where_they_are_empty(refreshed):
+    """A refresh leaves a page's empty cells styled: next month's value there gets its euro or date format."""
+    book, result = refreshed
+    with zipfile.ZipFile(book) as z:
+        layout = package_layout(z)
+        xml = z.read(layout.sheets[L.COACHING]).decode()
+    empty_block = C.FIRST_ROW + (C.MAX_REPS - 1) * C.ROWS_PER_REP  # the demo has 8 reps: block 10 is empty
+    assert (empty_block, C.SLEEP_VALUE) not in result.plan.coaching
+    for cell in ((empty_block, C.SLEEP_VALUE), (C.HEADER_ROW, C.SLEEP_MORE), (C.LOWER_MORE_ROW - 1, C.WHY_LAST)):
+        assert re.search(rf'<c r="{L.a1(*cell)}" s="\d+"', xml), L.a1(*cell)

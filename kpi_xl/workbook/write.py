@@ -39,7 +39,7 @@ __all__ = ["copy_entry", "remove_stale_temp_files", "write_owned_sheets"]
 
 
 def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int], object]],
-                       keep_styled_blanks: Iterable[str] = (L.DASHBOARD,), fail_after: str | None = None,
+                       keep_styled_blanks: Iterable[str] = L.PAGES, fail_after: str | None = None,
                        table_sizes: dict[str, int] | None = None,
                        unchanged_since: Fingerprint | None = None) -> None:
     """Replace the cell data of ``sheets`` in the workbook at ``path``, atomically.
