@@ -22,7 +22,8 @@ from tests.workbooks import NOW, TODAY, demo_workbook, sheet_cells
 class FakeBook:
     """An autospec'd xlwings Book whose sheets and tables hold the rows of a real workbook file."""
 
-    def __init__(self, path):
+    def __init__(self, path, names=(L.DASHBOARD, L.COACHING, L.INSIGHT, *L.DATA_SHEETS, L.HISTORY, L.CHECKS,
+                                    L.HELP)):
         data = read_workbook(path)
         self.book = mock.create_autospec(xw.Book, instance=True)
         self.book.fullname = str(path)
@@ -32,21 +33,35 @@ class FakeBook:
         self.writes: list[tuple[str, tuple, object]] = []
         self.clears: list[tuple[str, tuple]] = []
         self.sheets = {}
-        names = [L.DASHBOARD, *L.DATA_SHEETS, L.HISTORY, L.CHECKS, L.HELP]
+        self.data = data
         for name in names:
-            sheet = mock.create_autospec(xm.Sheet, instance=True)
-            sheet.name = name
-            sheet.tables = self._tables(name, data)
-            sheet.range.side_effect = self._range_factory(name)
-            used = mock.create_autospec(xw.Range, instance=True)
-            used.options.return_value.value = data.history if name == L.HISTORY else None
-            used.clear_contents.side_effect = lambda n=name: self.clears.append((n, ("used_range",)))
-            sheet.used_range = used
-            self.sheets[name] = sheet
+            self.sheets[name] = self._sheet(name)
         collection = mock.create_autospec(xm.Sheets, instance=True)
         collection.__iter__.side_effect = lambda: iter(list(self.sheets.values()))
         collection.__getitem__.side_effect = lambda key: self.sheets[key]
+        collection.add.side_effect = self._add
         self.book.sheets = collection
+
+    def _sheet(self, name):
+        sheet = mock.create_autospec(xm.Sheet, instance=True)
+        sheet.name = name
+        sheet.tables = self._tables(name, self.data)
+        sheet.range.side_effect = self._range_factory(name)
+        used = mock.create_autospec(xw.Range, instance=True)
+        used.options.return_value.value = self.data.history if name == L.HISTORY else None
+        used.clear_contents.side_effect = lambda n=name: self.clears.append((n, ("used_range",)))
+        sheet.used_range = used
+        sheet.page_setup = mock.create_autospec(xm.PageSetup, instance=True)
+        return sheet
+
+    def _add(self, name=None, before=None, after=None):
+        """Sheets.add as Excel does it: the new sheet right after ``after``."""
+        assert before is None and after is not None and after.name in self.sheets
+        order = list(self.sheets)
+        order.insert(order.index(after.name) + 1, name)
+        self.sheets[name] = self._sheet(name)
+        self.sheets = {n: self.sheets[n] for n in order}
+        return self.sheets[name]
 
     def _tables(self, name, data):
         tables = mock.create_autospec(xm.Tables, instance=True)
@@ -114,7 +129,12 @@ def test_the_xlwings_writer_and_the_file_writer_render_the_same_cells(both):
         for pos, value in in_file.items():
             other = in_excel[pos]
             if hasattr(other, "year") and hasattr(value, "year"):
-                assert abs((other - value).total_seconds()) < 1, (sheet, pos)
+                if type(other) is not type(value):  # a date-only cell reads back as a date
+                    other, value = other.date() if hasattr(other, "date") else other, \
+                        value.date() if hasattr(value, "date") else value
+                    assert other == value, (sheet, pos)
+                else:
+                    assert abs((other - value).total_seconds()) < 1, (sheet, pos)
             elif isinstance(value, float) or isinstance(other, float):
                 assert other == pytest.approx(value), (sheet, L.a1(*pos))
             else:

@@ -28,7 +28,7 @@ def test_sheets_in_order_dashboard_first(package):
     files, _ = package
     workbook = files["xl/workbook.xml"].decode()
     names = re.findall(r'<sheet name="([^"]+)"', workbook)
-    assert names == ["Dashboard", "Leads", "Activities", "Deals", "Customers", "History", "Checks", "Uitleg",
+    assert names == ["Dashboard", "Coaching", "Inzicht", "Leads", "Activities", "Deals", "Customers", "History", "Checks", "Uitleg",
                      "xlwings.conf"]
     assert re.search(r'<sheet name="xlwings.conf"[^>]*state="hidden"', workbook)
 
@@ -111,7 +111,10 @@ def test_dashboard_prints_on_one_a4_landscape_page(package):
     assert 'orientation="landscape"' in dashboard and 'paperSize="9"' in dashboard
     assert 'fitToWidth="1"' in dashboard or "fitToPage" in dashboard
     assert "Dashboard!$A$1:$Z$61" in files["xl/workbook.xml"].decode()
-    assert len([n for n in files if n.startswith("xl/charts/chart")]) == 5  # native charts
+    drawing = next(n for n in files if n.startswith("xl/worksheets/_rels/") and n.endswith(
+        parts["Dashboard"].rsplit("/", 1)[1] + ".rels"))
+    drawing = re.search(r'Target="../drawings/([^"]+)"', files[drawing].decode()).group(1)
+    assert files[f"xl/drawings/_rels/{drawing}.rels"].decode().count("/chart\"") == 5  # native charts
 
 
 def test_build_is_reproducible_and_matches_the_committed_template(tmp_path):

@@ -3,9 +3,10 @@
 The workbook's VBA module ``KPIRefresh`` runs
 ``RunPython "import kpi_xl.excel; kpi_xl.excel.refresh()"``. :func:`refresh`
 reads the four tables from the open workbook, computes the month and writes
-exactly the Dashboard, History and Checks that ``kpi-xl refresh`` writes to a
-file, from the same :class:`~kpi_xl.report.plan.Plan`. Screen updating is off
-while it writes, and each block of cells is one range write.
+exactly the Dashboard, Coaching, Inzicht, History and Checks that ``kpi-xl refresh``
+writes to a file, from the same :class:`~kpi_xl.report.plan.Plan`. Screen updating is off
+while it writes, and each block of cells is one range write. A page the workbook lacks (made by
+an earlier template) is added first, after the page before it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kpi_xl.excel.functions import settings_for
 from kpi_xl.report import layout as L
 from kpi_xl.report.plan import Plan
 from kpi_xl.tables import read_tables
+from kpi_xl.workbook.add_sheet import ADDABLE
 from kpi_xl.workbook.refresh import plan_for
 
 TABLE_NAMES = (*L.DATA_SHEETS, "StageHistory")
@@ -80,6 +82,26 @@ def blocks(cells: dict[tuple[int, int], object]) -> list[tuple[int, int, list[li
 EXCEL_ROWS = 1_048_576
 
 
+def add_missing_pages(book) -> list[str]:
+    """Add the pages (Coaching, Inzicht) the workbook does not have, each after the page before it, with
+    the page's column widths and print area; returns their names."""
+    present = [sheet.name for sheet in book.sheets]
+    added = []
+    for name in L.PAGES:
+        if name in present or name not in ADDABLE:
+            continue
+        before = [page for page in L.PAGES[: L.PAGES.index(name)] if page in present]
+        anchor = before[-1] if before else present[0]
+        sheet = book.sheets.add(name, after=book.sheets[anchor])
+        last_row, last_col, widths = ADDABLE[name]
+        for col, width in enumerate(widths):
+            sheet.range((1, col + 1)).column_width = width
+        sheet.page_setup.print_area = f"A1:{L.a1(last_row, last_col)}"
+        present.insert(present.index(anchor) + 1, name)
+        added.append(name)
+    return added
+
+
 def write_plan(book, plan: Plan) -> int:
     """Write the plan into the open workbook; returns the number of range writes."""
     app = book.app
@@ -122,6 +144,7 @@ def refresh_book(book, now: dt.datetime | None = None, today: dt.date | None = N
     selector = dashboard.range((L.MONTH_CELL[0] + 1, L.MONTH_CELL[1] + 1)).value
     history_values = book.sheets[L.HISTORY].used_range.options(ndim=2).value or []
     report, plan = plan_for(tables, settings, selector, selector, history_values, now=now, today=today)
+    add_missing_pages(book)
     write_plan(book, plan)
     return report
 

@@ -1,4 +1,6 @@
-"""Where everything sits on the Dashboard, History and Checks sheets, and their labels.
+"""Where everything sits on the Dashboard, History and Checks sheets, and their labels; the owned sheets.
+
+The Coaching and Inzicht pages keep their geometry and labels in :mod:`kpi_xl.report.pages`.
 
 One fixed geometry (independent of the config, with room for up to
 ``MAX_STAGES`` stages, ``MAX_TYPES`` activity types and ``MAX_REPS`` reps) so
@@ -10,6 +12,8 @@ style); :func:`a1` converts to ``B5`` notation.
 from __future__ import annotations
 
 DASHBOARD, HISTORY, CHECKS, HELP = "Dashboard", "History", "Checks", "Uitleg"
+COACHING, INSIGHT = "Coaching", "Inzicht"  # fixed names, whatever the language (like "Uitleg")
+PAGES = (DASHBOARD, COACHING, INSIGHT)  # the meeting pages, in reading (and printing) order
 XLWINGS_CONF = "xlwings.conf"  # settings sheet read by the xlwings VBA (UDF Modules)
 UDF_MODULE = "kpi_xl.udfs"
 #: The Python the button starts on a Mac. Without it xlwings runs ``python``, which the python.org
@@ -17,7 +21,7 @@ UDF_MODULE = "kpi_xl.udfs"
 #: Python here instead (``kpi_xl.workbook.new.interpreter_settings``).
 INTERPRETER_MAC = "python3"
 DATA_SHEETS = ("Leads", "Activities", "Deals", "Customers")
-OWNED_SHEETS = (DASHBOARD, HISTORY, CHECKS)
+OWNED_SHEETS = (DASHBOARD, COACHING, INSIGHT, HISTORY, CHECKS)
 
 MAX_REPS = 12
 MAX_STAGES = 8
@@ -101,10 +105,15 @@ CHECKS_COLUMNS = ("sheet", "row", "column", "value", "problem")
 # (Excel's limit is 1,048,576 rows; a list longer than this is read by nobody)
 MAX_CHECK_ROWS = 10_000
 
+# Coaching and Inzicht own every cell up to here (their pages use less; see kpi_xl/report/pages/)
+PAGE_LAST_ROW, PAGE_LAST_COL = 59, 15
+
 # The cells a refresh writes, per owned sheet: (top, left, bottom, right), 0-based, bottom None = every row.
 # A cell outside them (a note or a formula the user put beside the Dashboard) is the user's: kept as it is.
 OWNED_AREAS: dict[str, tuple[tuple[int, int, int | None, int], ...]] = {
     DASHBOARD: ((0, 0, LAST_ROW, LAST_COL), (0, TREND_COL, None, MONTHS_LIST_COL)),
+    COACHING: ((0, 0, PAGE_LAST_ROW, PAGE_LAST_COL),),
+    INSIGHT: ((0, 0, PAGE_LAST_ROW, PAGE_LAST_COL),),
     HISTORY: ((0, 0, None, len(HISTORY_COLUMNS) - 1),),
     CHECKS: ((0, 0, None, len(CHECKS_COLUMNS) - 1),),
 }

@@ -1,4 +1,5 @@
-"""The plan of what the refresh writes: every cell of Dashboard, History and Checks, from one MonthReport.
+"""The plan of what the refresh writes: every cell of Dashboard, Coaching, Inzicht, History and Checks,
+from one MonthReport.
 
 Writers (the file writer and the xlwings writer) only render a :class:`Plan`;
 they never compute or format a number themselves, so the Dashboard shows
@@ -18,6 +19,8 @@ from kpi_xl.errors import problem_kinds, show_value
 from kpi_xl.messages import text as message
 from kpi_xl.month import MonthReport
 from kpi_xl.report import layout as L
+from kpi_xl.report.pages import coaching as coaching_page
+from kpi_xl.report.pages import insight as insight_page
 
 Cell = tuple[int, int]
 
@@ -27,12 +30,16 @@ class Plan:
     """Cell values per owned sheet, 0-based (row, col) → value (str, float, int, datetime or None)."""
 
     dashboard: dict[Cell, object] = field(default_factory=dict)
+    coaching: dict[Cell, object] = field(default_factory=dict)
+    insight: dict[Cell, object] = field(default_factory=dict)
     history: list[list[object]] = field(default_factory=list)  # header row first
     checks: list[list[object]] = field(default_factory=list)  # header row first
 
     def sheets(self) -> dict[str, dict[Cell, object]]:
         return {
             L.DASHBOARD: self.dashboard,
+            L.COACHING: self.coaching,
+            L.INSIGHT: self.insight,
             L.HISTORY: _grid(self.history),
             L.CHECKS: _grid(self.checks),
         }
@@ -203,9 +210,15 @@ def build_plan(report: MonthReport, settings: Settings, refreshed_at: dt.datetim
 
     return Plan(
         dashboard=cells,
+        coaching=_cleaned(coaching_page.cells(report, settings)),
+        insight=_cleaned(insight_page.cells(report, settings)),
         history=history_rows(report, refreshed_at, existing_history or []),
         checks=checks_rows(report),
     )
+
+
+def _cleaned(cells: dict[Cell, object]) -> dict[Cell, object]:
+    return {cell: clean(value) for cell, value in cells.items()}
 
 
 def history_rows(report: MonthReport, refreshed_at: dt.datetime, existing: list[list[object]]) -> list[list[object]]:

@@ -38,6 +38,7 @@ def dashboard_only(source: Path, target: Path) -> None:
             if info.filename == workbook:
                 xml = src.read(info).decode("utf-8-sig")
                 xml = _SHEET_TAG.sub(_hide_unless_dashboard, xml)
+                xml = _OTHER_PRINT_AREAS.sub("", xml)  # LibreOffice prints a hidden sheet that has a print area
                 dst.writestr(info.filename, xml.encode("utf-8"))
             else:
                 copy_entry(src, dst, info)
@@ -45,6 +46,9 @@ def dashboard_only(source: Path, target: Path) -> None:
 
 _SHEET_TAG = re.compile(r"<(?:[\w.-]+:)?sheet\b[^>]*?/>")
 _NAME = re.compile(r"""\bname\s*=\s*(["'])(.*?)\1""", re.S)
+_OTHER_PRINT_AREAS = re.compile(
+    r"<(?:[\w.-]+:)?definedName\b[^>]*\bname=[\"']_xlnm\.Print_Area[\"'][^>]*>(?!'?" + re.escape(L.DASHBOARD)
+    + r"'?!)[^<]*</(?:[\w.-]+:)?definedName>")
 _STATE = re.compile(r"""\s+state\s*=\s*(["']).*?\1""", re.S)
 
 

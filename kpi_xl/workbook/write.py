@@ -1,11 +1,12 @@
-"""Writing the owned sheets (Dashboard, History, Checks) into the workbook, atomically.
+"""Writing the owned sheets (Dashboard, Coaching, Inzicht, History, Checks) into the workbook, atomically.
 
 Writing never loads or re-serialises the user's sheets: the package is copied part by part and only
 the ``<sheetData>`` of the sheets the refresh owns (Dashboard, History,
 Checks) is replaced. Every other byte — data sheets, tables, validations,
 charts, buttons, the VBA project, sheets the user added — is carried over
 unchanged. The result is written to a temporary file next to the workbook and
-moved over the original only when everything succeeded.
+moved over the original only when everything succeeded. A page the workbook lacks (Coaching or
+Inzicht, in a workbook an earlier template made) is added (:mod:`kpi_xl.workbook.add_sheet`).
 
 Also: copying a zip entry unchanged, and removing the temporary files of a refresh that was killed.
 """
@@ -28,6 +29,7 @@ from typing import NoReturn
 from kpi_xl.errors import KpiError
 from kpi_xl.messages import both_languages
 from kpi_xl.report import layout as L
+from kpi_xl.workbook.add_sheet import ADDABLE, add_pages
 from kpi_xl.workbook.guard import Fingerprint, check_not_open, check_writable, fingerprint, keep_owner_and_mode
 from kpi_xl.workbook.package import package_layout
 from kpi_xl.workbook.package_check import check_readable, unreadable
@@ -37,7 +39,7 @@ __all__ = ["copy_entry", "remove_stale_temp_files", "write_owned_sheets"]
 
 
 def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int], object]],
-                       keep_styled_blanks: Iterable[str] = (L.DASHBOARD,), fail_after: str | None = None,
+                       keep_styled_blanks: Iterable[str] = L.PAGES, fail_after: str | None = None,
                        table_sizes: dict[str, int] | None = None,
                        unchanged_since: Fingerprint | None = None) -> None:
     """Replace the cell data of ``sheets`` in the workbook at ``path``, atomically.
@@ -74,10 +76,14 @@ def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int],
             except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
                 raise unreadable(path, err) from None
             parts = package.sheets
-            missing = [name for name in sheets if name not in parts]
+            missing = [name for name in sheets if name not in parts and name not in ADDABLE]
             if missing:
                 raise KpiError(f"{path.name} has no sheet named {', '.join(repr(m) for m in missing)}; "
                                "start from the template (kpi-xl new)")
+            # a page an earlier template did not have (Coaching, Inzicht) is added to the package
+            changed, added = add_pages(src, package, [n for n in sheets if n not in parts]) \
+                if any(n not in parts for n in sheets) else ({}, {})
+            parts = {**parts, **added}
             replaced = {parts[name]: name for name in sheets}
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as dst:
                 for info in src.infolist():
@@ -91,8 +97,17 @@ def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int],
                         dst.writestr(_fresh_info(info), data)
                         if fail_after == name:
                             raise RuntimeError(f"injected failure after {name}")
+                    elif info.filename in changed:
+                        dst.writestr(_fresh_info(info), changed[info.filename])
                     else:
                         copy_entry(src, dst, info)
+                for name, part in added.items():
+                    data = render_sheet(changed[part], sheets[name], False, L.owned_area(name), (),
+                                        package.epoch, part)
+                    dst.writestr(zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0)), data,
+                                 compress_type=zipfile.ZIP_DEFLATED)
+                    if fail_after == name:
+                        raise RuntimeError(f"injected failure after {name}")
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         keep_owner_and_mode(tmp, status)

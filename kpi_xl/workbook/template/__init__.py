@@ -2,7 +2,7 @@
 
     python -m kpi_xl.workbook.template build [PATH] [--config FILE]
 
-Sheets: Dashboard (first), Leads, Activities, Deals, Customers, History,
+Sheets: Dashboard (first), Coaching, Inzicht, Leads, Activities, Deals, Customers, History,
 Checks, Uitleg. Each data sheet holds an Excel Table named exactly like the
 sheet with the headers of KPIS.md (Deals with one date column per configured
 stage), dropdowns for stage and activity type from the config, date and euro
@@ -22,19 +22,23 @@ import xlsxwriter
 
 from kpi_xl.config import Settings, load_config
 from kpi_xl.report import layout as L
+from kpi_xl.workbook.template.coaching import _coaching
 from kpi_xl.workbook.template.dashboard import _dashboard
 from kpi_xl.workbook.template.data_sheets import _data_sheet, table_columns
 from kpi_xl.workbook.template.formats import DATE_FORMAT, _formats
 from kpi_xl.workbook.template.help_sheet import _help
 from kpi_xl.workbook.template.history_checks import _checks, _history
+from kpi_xl.workbook.template.insight import _insight_page
 from kpi_xl.workbook.template.xlwings_conf import _xlwings_conf, xlwings_settings
 
 __all__ = ["REPO_TEMPLATE", "build", "default_vba_project", "main", "table_columns", "template_path",
            "xlwings_settings"]
 
 BUILD_DATE = dt.datetime(2026, 1, 1)
-SHEET_ORDER = (L.DASHBOARD, *L.DATA_SHEETS, L.HISTORY, L.CHECKS, L.HELP, L.XLWINGS_CONF)
-CODE_NAMES = {name: f"Sheet{i + 1}" for i, name in enumerate(SHEET_ORDER)}
+SHEET_ORDER = (L.DASHBOARD, L.COACHING, L.INSIGHT, *L.DATA_SHEETS, L.HISTORY, L.CHECKS, L.HELP, L.XLWINGS_CONF)
+# the VBA code names of the sheets earlier templates had stay as they were; the pages added later follow
+CODE_NAMES = {name: f"Sheet{i + 1}" for i, name in enumerate(
+    [n for n in SHEET_ORDER if n not in (L.COACHING, L.INSIGHT)] + [L.COACHING, L.INSIGHT])}
 
 
 def build(path: str | Path, settings: Settings, vba_project: bytes | None = None) -> Path:
@@ -54,6 +58,10 @@ def build(path: str | Path, settings: Settings, vba_project: bytes | None = None
     for name in L.DATA_SHEETS:
         _data_sheet(sheets[name], name, settings, fmt)
     _dashboard(wb, sheets[L.DASHBOARD], settings, fmt, with_button=vba_project is not None)
+    if L.COACHING in sheets:  # (a test builds the earlier template, without the pages)
+        _coaching(sheets[L.COACHING], settings, fmt)
+    if L.INSIGHT in sheets:
+        _insight_page(wb, sheets[L.INSIGHT], settings, fmt)
     _history(sheets[L.HISTORY], settings, fmt)
     _checks(sheets[L.CHECKS], settings, fmt)
     _help(sheets[L.HELP], settings, fmt)

@@ -65,4 +65,24 @@ def _formats(wb) -> dict:
     add("help_title", bold=True, font_size=14, font_color=BLUE)
     add("help_head", bold=True, font_color=BLUE)
     add("help_text", text_wrap=True, valign="top")
+    # the Coaching and Inzicht pages: 11 pt body text, so that it prints at 9 pt or more on A4;
+    # "quiet_*" is Inzicht's grey (visibly secondary), "page_*" Coaching's
+    for prefix, colour in (("page", "black"), ("quiet", "#595959")):
+        add(f"{prefix}_title", bold=True, font_size=16, font_color=BLUE if prefix == "page" else GREY,
+            italic=prefix == "quiet")
+        add(f"{prefix}_note", italic=True, font_size=11, font_color=GREY)
+        add(f"{prefix}_section", bold=True, font_size=12, font_color=BLUE if prefix == "page" else GREY,
+            bottom=2 if prefix == "page" else 1, bottom_color=BLUE if prefix == "page" else GREY)
+        add(f"{prefix}_header", bold=True, font_size=11, font_color=colour, bg_color=LIGHT if prefix == "page"
+            else "#F2F2F2", bottom=1, text_wrap=True, valign="bottom")
+        add(f"{prefix}_header_right", bold=True, font_size=11, font_color=colour, bg_color=LIGHT
+            if prefix == "page" else "#F2F2F2", bottom=1, text_wrap=True, valign="bottom", align="right")
+        add(f"{prefix}_text", font_size=11, font_color=colour, valign="top")
+        add(f"{prefix}_name", font_size=11, font_color=colour, valign="top", bold=True, text_wrap=True)
+        add(f"{prefix}_wrap", font_size=11, font_color=colour, valign="top", text_wrap=True)
+        add(f"{prefix}_more", italic=True, font_size=11, font_color=GREY, valign="top")
+        add(f"{prefix}_month", bold=True, font_size=12, font_color=colour, align="right")
+        for name, number in (("count", COUNT_FORMAT), ("euro", EURO_FORMAT), ("pct", PCT_FORMAT),
+                             ("days", DAYS_FORMAT), ("score", "0"), ("date", DATE_FORMAT)):
+            add(f"{prefix}_{name}", num_format=number, font_size=11, font_color=colour, valign="top")
     return f
