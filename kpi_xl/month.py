@@ -108,7 +108,8 @@ class MonthReport:
     won_revenue: float
     growth: dict[str, float | None]
     bottlenecks: list[ins.Bottleneck]
-    trends: pd.DataFrame  # month, qualified_leads, won_revenue, action_points (last 12 months)
+    trends: pd.DataFrame  # month, qualified_leads, won_revenue, action_points, pipeline_value, deal_velocity,
+    # retention (the last 12 months)
     problems: list[Problem] = field(default_factory=list)
     months_with_data: list[str] = field(default_factory=list)
     data_span: tuple[str, str] | None = None  # first and last month with data (see :func:`data_span`)
@@ -232,6 +233,9 @@ def compute(
         "qualified_leads": [int(_get(qualified.by_month, m, 0)) for m in trend_months],
         "won_revenue": [float(_get(won_by_month, m, 0.0)) for m in trend_months],
         "action_points": [float(_get(action.by_month, m, 0.0)) for m in trend_months],
+        # the Dashboard cards' trends: each month as that month's card showed it (this month: the card)
+        **{kpi: [tiles[kpi].value if m == month else series[kpi][1](m) for m in trend_months]
+           for kpi in ("pipeline_value", "deal_velocity", "retention")},
     })
 
     return MonthReport(
