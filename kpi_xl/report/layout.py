@@ -31,7 +31,11 @@ MAX_MONTHS = 240  # months listed for the month selector
 # the table per rep) is in kpi_xl/report/pages/dashboard.py.
 LAST_COL = 19  # T: the print area is A1:T34
 LAST_ROW = 33
+# the header cells the readers, the writers and the checks share
 MONTH_CELL = (0, 17)  # R1, the user's month selector (empty = latest month); kept where earlier workbooks have it
+MONTH_USED = (1, 17)  # the month shown
+REFRESHED = (2, 17)
+PROBLEMS = (1, 0)  # "3 dataproblemen → Checks", a link to Checks
 TILE_KPIS = ("qualified_leads", "action_points", "pipeline_value", "deal_velocity", "retention")
 # trend data (feeds the cards' charts) and the month selector's list, right of the print area: W..AC, AG
 TREND_COL = 22

@@ -31,14 +31,13 @@ Cell = tuple[int, int]
 
 KPIS = L.TILE_KPIS  # the order of the cards
 
-# header (the month selector's cell, L.MONTH_CELL, is shared with the readers: it stays in layout)
+# header (the month selector, the month shown, the refresh time and the problems are in layout: the readers
+# and writers share them)
 TITLE = (0, 0)
-PROBLEMS = (1, 0)  # "3 dataproblemen → Checks", a link to Checks
+PROBLEMS, MONTH_USED, REFRESHED = L.PROBLEMS, L.MONTH_USED, L.REFRESHED
 MONTH_LABEL = (0, 16)
 MONTH_USED_LABEL = (1, 16)
-MONTH_USED = (1, 17)
 REFRESHED_LABEL = (2, 16)
-REFRESHED = (2, 17)
 BUTTON = (0, 11)
 
 # five cards, four columns each; inside a card: a label (two columns) and its value (two columns)

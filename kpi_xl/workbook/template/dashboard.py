@@ -62,9 +62,8 @@ def _page_setup(ws) -> None:
 
 def _header(ws, fmt: dict, lang: str) -> None:
     ws.write_string(*D.TITLE, D.label("title_empty", lang), fmt["title"])
-    ws.write_url(*D.PROBLEMS, f"internal:'{L.CHECKS}'!A1", fmt["page_problems"], string=" ")
     ws.write_blank(*D.MONTH_LABEL, None, fmt["label_right"])
-    ws.write_blank(*L.MONTH_CELL, None, fmt["input"])
+    ws.write_blank(*L.MONTH_CELL, None, fmt["input"])  # the third cell format: earlier workbooks have it so
     ws.data_validation(*L.MONTH_CELL, *L.MONTH_CELL, {
         "validate": "list",
         "source": f"={L.a1(L.TREND_FIRST_ROW, L.MONTHS_LIST_COL, True)}:"
@@ -78,6 +77,7 @@ def _header(ws, fmt: dict, lang: str) -> None:
     ws.write_blank(*D.MONTH_USED, None, fmt["text_bold_left"])
     ws.write_blank(*D.REFRESHED_LABEL, None, fmt["label_right"])
     ws.merge_range(*D.REFRESHED, D.REFRESHED[0], L.LAST_COL, "", fmt["datetime"])
+    ws.write_url(*D.PROBLEMS, f"internal:'{L.CHECKS}'!A1", fmt["page_problems"], string=" ")
 
 
 def _card(ws, fmt: dict, kpi: str, c: int) -> None:
