@@ -242,3 +242,18 @@ def test_every_card_value_and_every_rep_is_on_the_printed_page(printed):
     for name in report.action.per_rep["owner"]:
         assert set(name.split()) <= words, name
     assert {"Sales", "oktober", "2026"} <= words  # the title
+
+
+def test_a_refresh_of_an_earlier_dashboard_clears_its_old_blocks(tmp_path):
+    """A workbook from an earlier template carries the old tiles and blocks in A1:Z61 (its lower band from
+    row 40, the per-stage table in S..Z): a refresh clears them instead of keeping them beside the new page."""
+    from kpi_xl.workbook.write import write_owned_sheets
+    from tests.workbooks import sheet_cells
+
+    book = demo_workbook(tmp_path / "book.xlsm")
+    old = {(40, 0): "Klantrelatie", (45, 3): 17, (50, 20): "Offerte", (60, 25): 3.5, (39, 10): "Bottleneck"}
+    write_owned_sheets(book, {L.DASHBOARD: old})
+    assert {pos: sheet_cells(book, L.DASHBOARD).get(pos) for pos in old} == old
+    refresh_file(book, month="2026-10", now=NOW, today=TODAY)
+    cells = sheet_cells(book, L.DASHBOARD)
+    assert {pos: cells[pos] for pos in set(old) & set(cells)} == {}

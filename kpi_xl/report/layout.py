@@ -52,7 +52,8 @@ MAX_CHECK_ROWS = 10_000
 # The cells a refresh writes, per owned sheet: (top, left, bottom, right), 0-based, bottom None = every row.
 # A cell outside them (a note or a formula the user put beside the Dashboard) is the user's: kept as it is.
 OWNED_AREAS: dict[str, tuple[tuple[int, int, int | None, int], ...]] = {
-    DASHBOARD: ((0, 0, LAST_ROW, LAST_COL), (0, TREND_COL, None, MONTHS_LIST_COL)),
+    # A1:Z61 is where earlier templates put their tiles and blocks: a refresh of such a workbook clears them
+    DASHBOARD: ((0, 0, LAST_ROW, LAST_COL), (0, TREND_COL, None, MONTHS_LIST_COL), (0, 0, 60, 25)),
     HISTORY: ((0, 0, None, len(HISTORY_COLUMNS) - 1),),
     CHECKS: ((0, 0, None, len(CHECKS_COLUMNS) - 1),),
 }
