@@ -211,12 +211,18 @@ def compute(
         "qualified_leads": list(lead_owners),
         "action_points": [r for r in action.per_rep["owner"] if r != unassigned],
     }
+    trend_months = pd.period_range(month - 11, month, freq="M")
+    trended = ("pipeline_value", "deal_velocity", "retention")  # the others' months are counted above
+    card_trends: dict[str, list[float | None]] = {}
     tiles = {}
     for kpi, (value, at) in series.items():
         kpi_targets = getattr(settings.targets, kpi)
         target = action.team_target if kpi == "action_points" else tg.team_target(
             kpi_targets, month, active_reps.get(kpi, []))
-        history = {m: at(m) for m in sorted({previous_month, *recent})}
+        months_before = {previous_month, *recent, *(trend_months[:-1] if kpi in trended else [])}
+        history = {m: at(m) for m in sorted(months_before)}
+        if kpi in trended:
+            card_trends[kpi] = [value if m == month else history[m] for m in trend_months]
         previous = history[previous_month]
         share = tg.attainment(value, target, kpi)
         tiles[kpi] = Tile(
@@ -227,15 +233,13 @@ def compute(
             lower_is_better=kpi in tg.LOWER_IS_BETTER,
         )
 
-    trend_months = pd.period_range(month - 11, month, freq="M")
     trends = pd.DataFrame({
         "month": [str(m) for m in trend_months],
         "qualified_leads": [int(_get(qualified.by_month, m, 0)) for m in trend_months],
         "won_revenue": [float(_get(won_by_month, m, 0.0)) for m in trend_months],
         "action_points": [float(_get(action.by_month, m, 0.0)) for m in trend_months],
         # the Dashboard cards' trends: each month as that month's card showed it (this month: the card)
-        **{kpi: [tiles[kpi].value if m == month else series[kpi][1](m) for m in trend_months]
-           for kpi in ("pipeline_value", "deal_velocity", "retention")},
+        **{kpi: card_trends[kpi] for kpi in trended},
     })
 
     return MonthReport(
