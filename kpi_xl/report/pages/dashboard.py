@@ -99,7 +99,8 @@ LABELS: dict[str, dict[str, str]] = {
              "en": "Suggested = the mean of the last {n} months, shown where it differs from the target.  "
                    "! = the target is far from anything reached in those months (above {far}× the best; "
                    "deal velocity: below the best ÷ {far})."},
-    "reps_title": {"nl": "Per verkoper: actiepunten, leads en pijplijn", "en": "Per rep: action points, leads and pipeline"},
+    "reps_title": {"nl": "Per verkoper: actiepunten, leads en pijplijn",
+                   "en": "Per rep: action points, leads and pipeline"},
     "rep": {"nl": "Verkoper", "en": "Rep"},
     "points": {"nl": "Punten", "en": "Points"},
     "light": {"nl": "Licht", "en": "Light"},
