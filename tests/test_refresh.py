@@ -229,8 +229,8 @@ def test_config_next_to_the_workbook_is_used(tmp_path):
     result = refresh_file(path, month=MONTH, now=NOW, today=TODAY)
     assert result.config_path == tmp_path / "kpi.yaml"
     cells = sheet_cells(path, L.DASHBOARD)
-    assert cells[L.INSIGHT_TITLE] == "Insight — not for judging people"
-    assert cells[L.TITLE] == "Sales KPIs — October 2026"
+    assert cells[D.REPS_TITLE] == "Per rep: action points, leads and pipeline"
+    assert cells[D.TITLE] == "Sales KPIs — October 2026"
 
 
 def test_empty_template_refreshes(tmp_path):
