@@ -115,7 +115,8 @@ class MonthReport:
     won_revenue: float
     growth: dict[str, float | None]
     bottlenecks: list[ins.Bottleneck]
-    trends: pd.DataFrame  # month, qualified_leads, won_revenue, action_points (last 12 months)
+    trends: pd.DataFrame  # month, qualified_leads, won_revenue, action_points, pipeline_value, deal_velocity,
+    # retention (the last 12 months)
     problems: list[Problem] = field(default_factory=list)
     months_with_data: list[str] = field(default_factory=list)
     data_span: tuple[str, str] | None = None  # first and last month with data (see :func:`data_span`)
@@ -223,12 +224,18 @@ def compute(
         "qualified_leads": list(lead_owners),
         "action_points": [r for r in action.per_rep["owner"] if r != unassigned],
     }
+    trend_months = pd.period_range(month - 11, month, freq="M")
+    trended = ("pipeline_value", "deal_velocity", "retention")  # the others' months are counted above
+    card_trends: dict[str, list[float | None]] = {}
     tiles = {}
     for kpi, (value, at) in series.items():
         kpi_targets = getattr(settings.targets, kpi)
         target = action.team_target if kpi == "action_points" else tg.team_target(
             kpi_targets, month, active_reps.get(kpi, []))
-        history = {m: at(m) for m in sorted({previous_month, *recent})}
+        months_before = {previous_month, *recent, *(trend_months[:-1] if kpi in trended else [])}
+        history = {m: at(m) for m in sorted(months_before)}
+        if kpi in trended:
+            card_trends[kpi] = [value if m == month else history[m] for m in trend_months]
         previous = history[previous_month]
         status = tg.status(value, target, kpi, settings)
         tiles[kpi] = Tile(
@@ -241,12 +248,13 @@ def compute(
             signed_change=chg.signed_change(kpi, value, previous),
         )
 
-    trend_months = pd.period_range(month - 11, month, freq="M")
     trends = pd.DataFrame({
         "month": [str(m) for m in trend_months],
         "qualified_leads": [int(_get(qualified.by_month, m, 0)) for m in trend_months],
         "won_revenue": [float(_get(won_by_month, m, 0.0)) for m in trend_months],
         "action_points": [float(_get(action.by_month, m, 0.0)) for m in trend_months],
+        # the Dashboard cards' trends: each month as that month's card showed it (this month: the card)
+        **{kpi: card_trends[kpi] for kpi in trended},
     })
 
     return MonthReport(

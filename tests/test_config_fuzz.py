@@ -151,9 +151,9 @@ def test_a_valid_config_without_a_per_rep_default_refreshes():
     reps = report.action.per_rep
     assert len(reps) > 0
     assert reps["target"].isna().all()
-    from kpi_xl.report import layout as L
-    assert all(plan.dashboard.get((L.REPS_FIRST_ROW + i, 4)) is None for i in range(len(reps)))
-    assert plan.dashboard[(L.TILE_ROW + 2, L.tile_col(1) + 1)] == 50
+    from kpi_xl.report.pages import dashboard as D
+    assert all(plan.dashboard.get((D.REPS_FIRST_ROW + i, D.REP_COL["light"])) is None for i in range(len(reps)))
+    assert plan.dashboard[(D.TARGET_ROW, D.card_col(1) + 2)] == 50
 
 
 def test_a_ramp_that_outgrows_every_number_gives_no_target():

@@ -71,7 +71,7 @@ def test_a_workbook_written_like_the_open_xml_sdk_refreshes_the_same(plain, tmp_
     assert "<x:sheetData>" in dashboard and "<sheetData" not in dashboard and "<c " not in dashboard
     ET.fromstring(dashboard)  # well-formed, every prefix declared
     workbook = openpyxl.load_workbook(book, keep_vba=True)
-    assert workbook[L.DASHBOARD]["X1"].value == NOW and workbook[L.DASHBOARD]["R2"].value == MONTH
+    assert workbook[L.DASHBOARD][L.a1(*L.REFRESHED)].value == NOW and workbook[L.DASHBOARD]["R2"].value == MONTH
     # the Dashboard-only copy for the PDF hides every sheet but the Dashboard in this form too
     dashboard_only(book, tmp_path / "print.xlsx")
     states = {ws.title: ws.sheet_state for ws in openpyxl.load_workbook(tmp_path / "print.xlsx")}
@@ -89,7 +89,7 @@ def test_a_default_namespace_declared_as_prefix_and_no_cell_references(plain, tm
     checks = sheet_parts(zipfile.ZipFile(book))[L.CHECKS]
     assert checks in part
     edit_part(book, checks, drop_references)
-    assert '<c s="8" t="inlineStr"><is><t>Rij' in _raw(book, L.CHECKS)
+    assert re.search(r'<c s="\d+" t="inlineStr"><is><t>Rij', _raw(book, L.CHECKS))  # the header's style index
     refresh_file(book, month=MONTH, now=NOW, today=TODAY)
     assert _owned_cells(book) == _owned_cells(plain)
 

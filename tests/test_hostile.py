@@ -29,6 +29,7 @@ from kpi_xl.errors import KpiError
 from kpi_xl.excel import args as excel_args
 from kpi_xl.excel import functions as fx
 from kpi_xl.report import layout as L
+from kpi_xl.report.pages import dashboard as dashboard_page
 from kpi_xl.sample import generate
 from kpi_xl.workbook import package_check
 from kpi_xl.workbook.new import fill_tables, new_workbook
@@ -75,7 +76,7 @@ def test_formula_like_values_from_the_data_are_written_as_text(tmp_path):
             xml = data.decode("utf-8")
             assert "<f>" not in xml and "<f " not in xml, name
     dashboard = sheet_cells(path, L.DASHBOARD)
-    reps = {v for (r, c), v in dashboard.items() if c == 0 and r >= L.REPS_FIRST_ROW}
+    reps = {v for (r, c), v in dashboard.items() if c == 0 and r >= dashboard_page.REPS_FIRST_ROW}
     assert set(HOSTILE[:4]) <= reps  # shown exactly as typed, as text
     checks = [v for (r, c), v in sheet_cells(path, L.CHECKS).items()]
     assert HOSTILE[0] in checks and HOSTILE[1] in checks and HOSTILE[4] in checks

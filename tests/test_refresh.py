@@ -11,6 +11,7 @@ import pytest
 from kpi_xl import compute, load_config, read_tables
 from kpi_xl.errors import KpiError
 from kpi_xl.report import layout as L
+from kpi_xl.report.pages import dashboard as D
 from kpi_xl.workbook.read import read_workbook
 from kpi_xl.workbook.write import write_owned_sheets
 from kpi_xl.workbook.refresh import refresh_file
@@ -58,34 +59,45 @@ def test_dashboard_numbers_equal_an_independent_compute(refreshed):
     report = compute(read_tables(data.tables, settings, data.first_rows), settings, month=MONTH, today=TODAY)
     cells = sheet_cells(after, L.DASHBOARD)
     for i, kpi in enumerate(L.TILE_KPIS):
-        tile, c = report.tiles[kpi], L.tile_col(i)
-        assert _same(cells[(L.TILE_ROW + 1, c)], tile.value), kpi
-        assert _same(cells[(L.TILE_ROW + 2, c + 1)], tile.target), kpi
-        assert _same(cells[(L.TILE_ROW + 2, c + 2)], tile.share), kpi
-        assert _same(cells[(L.TILE_ROW + 3, c + 1)], tile.previous), kpi
-    assert cells[L.MONTH_USED] == MONTH
-    assert cells[L.PROBLEMS] == len(report.problems)
+        tile, c = report.tiles[kpi], D.card_col(i)
+        assert _same(cells[(D.VALUE_ROW, c)], tile.value), kpi
+        assert _same(cells[(D.TARGET_ROW, c + 2)], tile.target), kpi
+        assert _same(cells[(D.SHARE_ROW, c + 2)], tile.share), kpi
+        assert cells[(D.SHARE_ROW, c + 3)] == D.label(tile.light, "nl"), kpi
+        assert _same(cells[(D.PREVIOUS_ROW, c + 2)], tile.previous), kpi
+        assert _same(cells[(D.CHANGE_ROW, c + 2)], tile.change), kpi
+        assert _same(cells.get((D.SUGGESTED_ROW, c + 2), tile.target), tile.suggested.value), kpi
+    assert _same(cells[D.VELOCITY_MEDIAN], report.cycle.median)
+    assert cells[D.MONTH_USED] == MONTH
+    assert cells[D.PROBLEMS] == D.problems_text(len(report.problems), "nl")
     for i, row in enumerate(report.action.per_rep.head(L.MAX_REPS).itertuples(index=False)):
-        assert cells[(L.REPS_FIRST_ROW + i, 0)] == row.owner
-        assert _same(cells[(L.REPS_FIRST_ROW + i, 1)], row.points)
-        assert _same(cells[(L.REPS_FIRST_ROW + i, 2)], row.target)
-    for i, row in enumerate(report.pipeline.per_stage.itertuples(index=False)):
-        assert cells[(L.REPS_FIRST_ROW + i, L.PIPE_COL)] == row.stage
-        assert _same(cells.get((L.REPS_FIRST_ROW + i, L.PIPE_COL + 2), 0.0), row.value)
-        assert _same(cells.get((L.REPS_FIRST_ROW + i, L.PIPE_COL + 3), 0.0), row.weighted)
-    assert sum(cells.get((L.REPS_FIRST_ROW + i, L.PIPE_COL + 2), 0) for i in range(L.MAX_STAGES)) == \
+        r = D.REPS_FIRST_ROW + i
+        assert cells[(r, D.REP_COL["rep"])] == row.owner
+        assert _same(cells[(r, D.REP_COL["points"])], row.points)
+        assert _same(cells[(r, D.REP_COL["target"])], row.target)
+        assert _same(cells[(r, D.REP_COL["share"])], row.share)
+    qualified = dict(zip(report.qualified.per_owner["owner"], report.qualified.per_owner["qualified"], strict=True))
+    pipeline = dict(zip(report.pipeline.per_owner["owner"], report.pipeline.per_owner["value"], strict=True))
+    shown = {cells[(D.REPS_FIRST_ROW + i, 0)]: i for i in range(L.MAX_REPS) if (D.REPS_FIRST_ROW + i, 0) in cells}
+    for owner, count in qualified.items():
+        assert cells.get((D.REPS_FIRST_ROW + shown[owner], D.REP_COL["qualified"]), 0) == count, owner
+    for owner, value in pipeline.items():
+        assert _same(cells[(D.REPS_FIRST_ROW + shown[owner], D.REP_COL["pipeline"])], value), owner
+    assert sum(cells.get((D.REPS_FIRST_ROW + i, D.REP_COL["pipeline"]), 0) for i in range(L.MAX_REPS)) == \
         pytest.approx(report.pipeline.value)
-    assert cells[(L.CUSTOMERS_FIRST_ROW, 3)] == report.customers.active
-    assert _same(cells[(L.CUSTOMERS_FIRST_ROW + 1, 3)], report.customers.retention.rate)
-    assert _same(cells[(L.INSIGHT_FIRST_ROW, 3)], report.close_ratio)
-    for i, b in enumerate(report.bottlenecks[: L.MAX_BOTTLENECKS]):
-        assert cells[(L.BOTTLENECK_FIRST_ROW + i, L.BOTTLENECK_COLS[2])] == b.talking_point["nl"]
     trend = report.trends
     for i in range(12):
-        assert cells[(L.TREND_FIRST_ROW + i, L.TREND_COL)] == trend["month"][i]
-        assert _same(cells.get((L.TREND_FIRST_ROW + i, L.TREND_COL + 2), 0.0), trend["won_revenue"][i])
-    # the insight block is there and labelled as not for judging people
-    assert cells[L.INSIGHT_TITLE] == "Inzicht — niet voor het beoordelen van medewerkers"
+        r = L.TREND_FIRST_ROW + i
+        assert cells[(r, L.TREND_COL)] == trend["month"][i]
+        for j, kpi in enumerate(L.TILE_KPIS):
+            expected = trend[kpi][i]
+            if expected is None or math.isnan(expected):
+                assert (r, D.TREND_KPI_COL + j) not in cells, (kpi, i)
+            else:
+                assert _same(cells.get((r, D.TREND_KPI_COL + j), 0.0), expected), (kpi, i)
+    # the trend's last month is the card's value
+    for j, kpi in enumerate(L.TILE_KPIS):
+        assert _same(cells[(L.TREND_FIRST_ROW + 11, D.TREND_KPI_COL + j)], report.tiles[kpi].value), kpi
 
 
 def test_only_the_owned_sheets_change(refreshed):
@@ -217,8 +229,8 @@ def test_config_next_to_the_workbook_is_used(tmp_path):
     result = refresh_file(path, month=MONTH, now=NOW, today=TODAY)
     assert result.config_path == tmp_path / "kpi.yaml"
     cells = sheet_cells(path, L.DASHBOARD)
-    assert cells[L.INSIGHT_TITLE] == "Insight — not for judging people"
-    assert cells[L.TITLE] == "Sales KPIs — October 2026"
+    assert cells[D.REPS_TITLE] == "Per rep: action points, leads and pipeline"
+    assert cells[D.TITLE] == "Sales KPIs — October 2026"
 
 
 def test_empty_template_refreshes(tmp_path):

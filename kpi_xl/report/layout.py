@@ -31,72 +31,20 @@ TOP_SLEEPING = 8
 MAX_BOTTLENECKS = 10
 MAX_MONTHS = 240  # months listed for the month selector
 
-LAST_COL = 25  # Z: the print area is A1:Z61
-LAST_ROW = 60
-
-# header
-TITLE = (0, 0)
-MONTH_LABEL = (0, 15)
-MONTH_CELL = (0, 17)  # the user's month selector (empty = latest month)
-MONTH_USED_LABEL = (1, 15)
-MONTH_USED = (1, 17)
-REFRESHED_LABEL = (0, 20)
-REFRESHED = (0, 23)
-PROBLEMS_LABEL = (1, 20)
-PROBLEMS = (1, 23)
-
-# five tiles, rows 3..7, each 5 columns wide
-TILE_ROW = 3
-TILE_WIDTH = 5
+# The Dashboard's extent and the cells the readers share with it; the rest of its geometry (the cards and
+# the table per rep) is in kpi_xl/report/pages/dashboard.py.
+LAST_COL = 19  # T: the print area is A1:T34
+LAST_ROW = 33
+# the header cells the readers, the writers and the checks share
+MONTH_CELL = (0, 17)  # R1, the user's month selector (empty = latest month); kept where earlier workbooks have it
+MONTH_USED = (1, 17)  # the month shown
+REFRESHED = (2, 17)
+PROBLEMS = (1, 0)  # "3 dataproblemen → Checks", a link to Checks
 TILE_KPIS = ("qualified_leads", "action_points", "pipeline_value", "deal_velocity", "retention")
-
-# action points per rep: A..M, rows 9..22
-REPS_TITLE = (9, 0)
-REPS_HEADER_ROW = 10
-REPS_FIRST_ROW = 11
-REPS_COLS = 5 + MAX_TYPES  # owner, points, target, %, status, one column per type
-
-# qualified leads per owner: O..Q
-LEADS_TITLE = (9, 14)
-LEADS_COL = 14
-
-# pipeline and time per stage: S..Z
-PIPE_TITLE = (9, 18)
-PIPE_COL = 18
-PIPE_COLS = 6  # stage, deals, value, weighted, days in stage, days so far (open)
-
-# charts: rows 24..37
-CHART_ROW = 24
-CHART_ROWS = 14
-
-# trend data (feeds the trend charts), right of the print area: AB..AE
-TREND_TITLE = (0, 27)
-TREND_HEADER_ROW = 1
+# trend data (feeds the cards' charts) and the month selector's list, right of the print area: W..AC, AG
+TREND_COL = 22
 TREND_FIRST_ROW = 2
-TREND_COL = 27
-MONTHS_LIST_COL = 32  # AG: months with data, for the month selector dropdown
-
-# lower band, rows 39..52
-CUSTOMERS_TITLE = (39, 0)
-CUSTOMERS_FIRST_ROW = 40  # label in A, value in D; 6 rows
-LOOKALIKE_TITLE = (46, 0)
-LOOKALIKE_HEADER_ROW = 47
-LOOKALIKE_FIRST_ROW = 48  # lead A, company B, score C, why D..I
-BOTTLENECK_TITLE = (39, 10)
-BOTTLENECK_HEADER_ROW = 40
-BOTTLENECK_FIRST_ROW = 41  # rep K:L, deals M, talking point N..Q
-BOTTLENECK_COLS = (10, 12, 13)  # rep, deals, talking point
-SLEEPING_TITLE = (39, 18)
-SLEEPING_HEADER_ROW = 40
-SLEEPING_FIRST_ROW = 41  # deal S, owner T:U, stage V, idle days W, value X
-SLEEPING_COLS = (18, 19, 21, 22, 23)  # deal, owner, stage, idle days, value
-
-# insight block (secondary), rows 54..60
-INSIGHT_TITLE = (53, 0)
-INSIGHT_FIRST_ROW = 54  # label A, value D; 5 rows
-CONVERSION_HEADER_ROW = 53
-CONVERSION_COL = 6  # G..K: stage, entered, advanced, conversion, won share
-CONVERSION_FIRST_ROW = 54
+MONTHS_LIST_COL = 32  # AG: months with data (the dropdown of earlier workbooks points here too)
 
 HISTORY_COLUMNS = ("month", "qualified_leads", "action_points", "pipeline_value", "deal_velocity", "retention",
                    "won_revenue", "refreshed_at")
@@ -111,7 +59,8 @@ PAGE_LAST_ROW, PAGE_LAST_COL = 59, 15
 # The cells a refresh writes, per owned sheet: (top, left, bottom, right), 0-based, bottom None = every row.
 # A cell outside them (a note or a formula the user put beside the Dashboard) is the user's: kept as it is.
 OWNED_AREAS: dict[str, tuple[tuple[int, int, int | None, int], ...]] = {
-    DASHBOARD: ((0, 0, LAST_ROW, LAST_COL), (0, TREND_COL, None, MONTHS_LIST_COL)),
+    # A1:Z61 is where earlier templates put their tiles and blocks: a refresh of such a workbook clears them
+    DASHBOARD: ((0, 0, LAST_ROW, LAST_COL), (0, TREND_COL, None, MONTHS_LIST_COL), (0, 0, 60, 25)),
     COACHING: ((0, 0, PAGE_LAST_ROW, PAGE_LAST_COL),),
     INSIGHT: ((0, 0, PAGE_LAST_ROW, PAGE_LAST_COL),),
     HISTORY: ((0, 0, None, len(HISTORY_COLUMNS) - 1),),
@@ -141,10 +90,6 @@ def a1(row: int, col: int, absolute: bool = False) -> str:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
     return f"${letters}${row + 1}" if absolute else f"{letters}{row + 1}"
-
-
-def tile_col(index: int) -> int:
-    return index * TILE_WIDTH
 
 
 LABELS: dict[str, dict[str, str]] = {

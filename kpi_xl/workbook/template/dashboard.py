@@ -1,46 +1,43 @@
-"""The Dashboard sheet: print setup, month selector, KPI tiles and the empty, formatted tables a refresh fills.
+"""The Dashboard sheet: one A4 landscape page with the five KPI cards and the table per rep.
 
-One function per block of the sheet; :func:`_dashboard` calls them top to bottom in the order the cells
-are written, so the built file stays the same byte for byte.
+Formats, column widths, the month selector, the cards' trend charts and the print setup; a refresh only
+fills in the values (the cells are in :mod:`kpi_xl.report.pages.dashboard`). One function per block,
+called top to bottom in the order the cells are written, so the built file stays the same byte for byte.
+
+Sized for print at about 100%: the print area A1:T34 is about 565 pt high (an A4 landscape page holds
+552 pt between 0.3" margins) and, in LibreOffice, as wide as the page (see COLUMN_PX), so 10 pt text
+prints at 9.5 pt or more. The headers of the rep table are turned (narrow columns, full words).
 """
 
 from __future__ import annotations
 
 from kpi_xl.config import Settings
 from kpi_xl.report import layout as L
-from kpi_xl.workbook.template.charts import _charts
+from kpi_xl.report.pages import dashboard as D
+from kpi_xl.workbook.template.charts import _trend_charts
 from kpi_xl.workbook.template.formats import LIGHT_FILLS
+
+# A..T, 20 equal columns (four a card). LibreOffice, without Calibri, draws a column 4/3 as wide as Excel
+# does (it measures widths in DejaVu Sans digits), so 20 × 39 px here is 1,040 px there: the 799 pt between
+# its margins. Excel prints the same area at 100%, a quarter narrower than the page.
+COLUMN_PX = 39
+WIDER = {16: 31, 17: 47}  # R holds the month selector: wider, its card's label columns as wide together
+MARGIN_IN = 0.3
 
 
 def _dashboard(wb, ws, settings: Settings, fmt: dict, with_button: bool) -> None:
     lang = settings.language
     _page_setup(ws)
     _header(ws, fmt, lang)
-    _tiles(ws, fmt)
-
-    # tables below the tiles
+    for i, kpi in enumerate(D.KPIS):
+        _card(ws, fmt, kpi, D.card_col(i))
+    ws.merge_range(*D.NOTE, D.NOTE[0], L.LAST_COL, "", fmt["dash_note"])
     _reps_table(ws, fmt)
-    _leads_table(ws, fmt)
-    _pipeline_table(ws, fmt)
-
-    # chart data (right of the print area)
     _chart_data(ws, fmt)
-
-    _charts(wb, ws, settings, lang)
-
-    # customer relationship
-    _customers(ws, fmt)
-    _lookalikes(ws, fmt)
-
-    _bottlenecks(ws, fmt)
-    _sleeping_deals(ws, fmt)
-
-    # insight: visibly secondary
-    _insight(ws, fmt)
-
+    _trend_charts(wb, ws, settings)
     if with_button:
-        ws.insert_button(0, 10, {"macro": "RefreshKPIs", "caption": "Vernieuwen" if lang == "nl" else "Refresh",
-                                 "width": 150, "height": 34})
+        ws.insert_button(*D.BUTTON, {"macro": "RefreshKPIs", "caption": "Vernieuwen" if lang == "nl" else "Refresh",
+                                     "width": 150, "height": 34})
 
 
 def _page_setup(ws) -> None:
@@ -48,26 +45,25 @@ def _page_setup(ws) -> None:
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 1)
-    ws.set_margins(left=0.3, right=0.3, top=0.4, bottom=0.4)
+    ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=MARGIN_IN, bottom=MARGIN_IN)
     ws.print_area(0, 0, L.LAST_ROW, L.LAST_COL)
     ws.center_horizontally()
-    ws.set_column(0, 0, 16)
-    ws.set_column(1, L.LAST_COL, 10)
-    ws.set_column(L.LEADS_COL, L.LEADS_COL, 15)
-    ws.set_column(L.PIPE_COL, L.PIPE_COL, 14)
-    ws.set_column(L.TREND_COL, L.TREND_COL + 3, 11)
-    ws.set_column(L.MONTHS_LIST_COL, L.MONTHS_LIST_COL, 9)
-    ws.set_row(0, 26)
-    ws.set_row(L.TILE_ROW + 1, 28)
-    ws.set_row(L.REPS_HEADER_ROW, 26)
+    ws.set_column_pixels(0, L.LAST_COL, COLUMN_PX)
+    for col, px in WIDER.items():
+        ws.set_column_pixels(col, col, px)
+    ws.set_column_pixels(L.LAST_COL + 1, L.TREND_COL - 1, 24)
+    ws.set_column_pixels(L.TREND_COL, L.TREND_COL + 1 + len(D.KPIS), 90)
+    ws.set_column_pixels(L.MONTHS_LIST_COL, L.MONTHS_LIST_COL, 70)
+    heights = {0: 26, 3: 6, D.CARD_ROW: 26, D.VALUE_ROW: 30, D.NOTE[0]: 26, D.NOTE[0] + 1: 6, D.REPS_TITLE[0]: 18,
+               D.REPS_HEADER_ROW: 62, **{D.REPS_FIRST_ROW + i: 14 for i in range(L.MAX_REPS + 1)}}
+    for row, points in heights.items():
+        ws.set_row(row, points)
 
 
 def _header(ws, fmt: dict, lang: str) -> None:
-    put = ws.write_blank
-    put(*L.TITLE, None, fmt["title"])
-    ws.write_string(*L.TITLE, L.label("title_empty", lang), fmt["title"])
-    put(*L.MONTH_LABEL, None, fmt["label_right"])
-    ws.write_blank(*L.MONTH_CELL, None, fmt["input"])
+    ws.write_string(*D.TITLE, D.label("title_empty", lang), fmt["title"])
+    ws.write_blank(*D.MONTH_LABEL, None, fmt["label_right"])
+    ws.write_blank(*L.MONTH_CELL, None, fmt["input"])  # the third cell format: earlier workbooks have it so
     ws.data_validation(*L.MONTH_CELL, *L.MONTH_CELL, {
         "validate": "list",
         "source": f"={L.a1(L.TREND_FIRST_ROW, L.MONTHS_LIST_COL, True)}:"
@@ -77,155 +73,82 @@ def _header(ws, fmt: dict, lang: str) -> None:
         "input_message": ("Kies een maand; leeg = de laatste maand met data. Druk daarna op Vernieuwen."
                           if lang == "nl" else "Pick a month; empty = the latest month with data. Then press Refresh."),
     })
-    put(*L.MONTH_USED_LABEL, None, fmt["label_right"])
-    put(*L.MONTH_USED, None, fmt["status"])
-    put(*L.REFRESHED_LABEL, None, fmt["label_right"])
-    ws.merge_range(*L.REFRESHED, L.REFRESHED[0], L.LAST_COL, "", fmt["datetime"])
-    put(*L.PROBLEMS_LABEL, None, fmt["label_right"])
-    put(*L.PROBLEMS, None, fmt["count_left"])
-    ws.write_url(*L.PROBLEMS, f"internal:'{L.CHECKS}'!A1", fmt["count_left"], string=" ")
+    ws.write_blank(*D.MONTH_USED_LABEL, None, fmt["label_right"])
+    ws.write_blank(*D.MONTH_USED, None, fmt["text_bold_left"])
+    ws.write_blank(*D.REFRESHED_LABEL, None, fmt["label_right"])
+    ws.merge_range(*D.REFRESHED, D.REFRESHED[0], L.LAST_COL, "", fmt["datetime"])
+    ws.write_url(*D.PROBLEMS, f"internal:'{L.CHECKS}'!A1", fmt["dash_problems"], string=" ")
 
 
-def _tiles(ws, fmt: dict) -> None:
-    put = ws.write_blank
-    for i, kpi in enumerate(L.TILE_KPIS):
-        c, r = L.tile_col(i), L.TILE_ROW
-        last = c + L.TILE_WIDTH - 2  # the last column of a tile is a white gap
-        ws.merge_range(r, c, r, last, "", fmt["tile_label"])
-        ws.merge_range(r + 1, c, r + 1, last, "", fmt[f"tile_value_{kpi}"])
-        for rr in (r + 2, r + 3, r + 4):
-            put(rr, c, None, fmt["tile_small"])
-            put(rr, c + 1, None, fmt[f"tile_num_{kpi}"])
-        put(r + 2, c + 2, None, fmt["tile_pct"])
-        put(r + 2, c + 3, None, fmt["tile_status"])
-        put(r + 3, c + 2, None, fmt[f"tile_num_{kpi}"])
-        put(r + 3, c + 3, None, fmt["tile_pad"])
-        put(r + 4, c + 2, None, fmt["tile_note"])
-        put(r + 4, c + 3, None, fmt["tile_pad"])
-        status = L.a1(r + 2, c + 3, True)
-        for light in LIGHT_FILLS:
-            words = [L.LABELS[light]["nl"], L.LABELS[light]["en"]]
-            rule = "OR(" + ",".join(f'{status}="{w}"' for w in words) + ")"
-            ws.conditional_format(r + 2, c + 2, r + 2, c + 3, {"type": "formula", "criteria": "=" + rule,
-                                                               "format": fmt[f"light_{light}"]})
+def _card(ws, fmt: dict, kpi: str, c: int) -> None:
+    """One card: its name, the value, two extra lines, target, % and light, last month, change, suggestion;
+    labels in the first two columns, values in the last two; the trend chart below (charts.py)."""
+    last = c + D.CARD_COLS - 1
+    ws.merge_range(D.CARD_ROW, c, D.CARD_ROW, last, "", fmt["card_label"])
+    ws.merge_range(D.VALUE_ROW, c, D.VALUE_ROW, last, "", fmt[f"card_value_{kpi}"])
+    values = {D.EXTRA_ROWS[0]: "card_pad", D.EXTRA_ROWS[1]: "card_pad", D.TARGET_ROW: f"card_num_{kpi}",
+              D.PREVIOUS_ROW: f"card_num_{kpi}", D.CHANGE_ROW: f"card_change_{kpi}",
+              D.SUGGESTED_ROW: f"card_num_{kpi}"}
+    if kpi == "deal_velocity":
+        values[D.VELOCITY_MEDIAN[0]] = "card_days"
+    if kpi == "pipeline_value":
+        values[D.PIPELINE_COVERAGE[0]] = "card_times"
+        values[D.PIPELINE_EXPECTED[0]] = "card_pct"
+    for row in range(D.EXTRA_ROWS[0], D.SUGGESTED_ROW + 1):
+        ws.merge_range(row, c, row, c + 1, "", fmt["card_text"])
+        if row == D.SHARE_ROW:
+            ws.write_blank(row, c + 2, None, fmt["card_pct"])
+            ws.write_blank(row, c + 3, None, fmt["card_light"])
+        else:
+            ws.merge_range(row, c + 2, row, last, "", fmt[values[row]])
+    for row in range(D.CHART_ROW, D.CHART_ROW + D.CHART_ROWS):
+        for col in range(c, last + 1):
+            ws.write_blank(row, col, None, fmt["card_pad_first" if col == c else "card_pad"])
+    _lights(ws, D.SHARE_ROW, D.SHARE_ROW, c + 2, c + 3, fmt)
 
 
 def _reps_table(ws, fmt: dict) -> None:
-    put = ws.write_blank
-    _section(ws, L.REPS_TITLE, fmt)
-    for j in range(L.REPS_COLS):
-        put(L.REPS_HEADER_ROW, j, None, fmt["header"] if j == 0 else fmt["header_right"])
-    number_cols = ["text", "count", "count", "pct", "status"] + ["count"] * L.MAX_TYPES
-    for i in range(L.MAX_REPS):
-        for j, key in enumerate(number_cols):
-            put(L.REPS_FIRST_ROW + i, j, None, fmt[key])
-    put(L.REPS_FIRST_ROW + L.MAX_REPS, 0, None, fmt["more"])
-    _lights(ws, L.REPS_FIRST_ROW, L.REPS_FIRST_ROW + L.MAX_REPS - 1, 3, 4, fmt)
-
-
-def _leads_table(ws, fmt: dict) -> None:
-    put = ws.write_blank
-    _section(ws, L.LEADS_TITLE, fmt)
-    for j, key in enumerate(["text", "count", "count"]):
-        put(L.REPS_HEADER_ROW, L.LEADS_COL + j, None, fmt["header"] if j == 0 else fmt["header_right"])
+    ws.merge_range(*D.REPS_TITLE, D.REPS_TITLE[0], L.LAST_COL, "", fmt["section"])
+    kinds = {"rep": "text", "points": "count", "target": "count", "share": "pct", "light": "light_word",
+             "qualified": "count", "pipeline": "euro", "coverage": "times", "expected": "pct"}
+    header = D.REPS_HEADER_ROW
+    for key, col in D.REP_COL.items():
+        span = D.REP_SPAN.get(key, 1)
+        head = fmt["header"] if key == "rep" else fmt["header_turned"]
+        _cell(ws, header, col, span, head)
         for i in range(L.MAX_REPS):
-            put(L.REPS_FIRST_ROW + i, L.LEADS_COL + j, None, fmt[key])
-    put(L.REPS_FIRST_ROW + L.MAX_REPS, L.LEADS_COL, None, fmt["more"])
+            _cell(ws, D.REPS_FIRST_ROW + i, col, span, fmt[kinds[key]])
+    for j in range(L.MAX_TYPES):
+        ws.write_blank(header, D.TYPES_COL + j, None, fmt["header_turned"])
+        for i in range(L.MAX_REPS):
+            ws.write_blank(D.REPS_FIRST_ROW + i, D.TYPES_COL + j, None, fmt["count"])
+    ws.write_blank(*D.MORE, None, fmt["more"])
+    _lights(ws, D.REPS_FIRST_ROW, D.REPS_FIRST_ROW + L.MAX_REPS - 1, D.REP_COL["share"], D.REP_COL["light"], fmt)
 
 
-def _pipeline_table(ws, fmt: dict) -> None:
-    put = ws.write_blank
-    _section(ws, L.PIPE_TITLE, fmt)
-    for j, key in enumerate(["text", "count", "euro", "euro", "days", "days"]):
-        put(L.REPS_HEADER_ROW, L.PIPE_COL + j, None, fmt["header"] if j == 0 else fmt["header_right"])
-        for i in range(L.MAX_STAGES):
-            put(L.REPS_FIRST_ROW + i, L.PIPE_COL + j, None, fmt[key])
+def _cell(ws, row: int, col: int, span: int, cell_format) -> None:
+    if span == 1:
+        ws.write_blank(row, col, None, cell_format)
+    else:
+        ws.merge_range(row, col, row, col + span - 1, "", cell_format)
 
 
 def _chart_data(ws, fmt: dict) -> None:
-    put = ws.write_blank
-    put(*L.TREND_TITLE, None, fmt["label"])
-    for j, key in enumerate(["chart_data", "chart_data", "chart_euro", "chart_data"]):
-        put(L.TREND_HEADER_ROW, L.TREND_COL + j, None, fmt["header"])
+    ws.write_blank(*D.TREND_TITLE, None, fmt["label"])
+    kinds = ["chart_data", "chart_data", "chart_data", "chart_data", "chart_euro", "chart_data", "chart_data"]
+    for j, key in enumerate(kinds):
+        ws.write_blank(D.TREND_HEADER_ROW, L.TREND_COL + j, None, fmt["header"])
         for i in range(12):
-            put(L.TREND_FIRST_ROW + i, L.TREND_COL + j, None, fmt[key])
-    put(L.TREND_HEADER_ROW, L.MONTHS_LIST_COL, None, fmt["header"])
-
-
-def _customers(ws, fmt: dict) -> None:
-    put = ws.write_blank
-    _section(ws, L.CUSTOMERS_TITLE, fmt)
-    for i, key in enumerate(["count", "pct", "pct", "count", "days", "count"]):
-        put(L.CUSTOMERS_FIRST_ROW + i, 0, None, fmt["text"])
-        put(L.CUSTOMERS_FIRST_ROW + i, 3, None, fmt[key])
-
-
-def _lookalikes(ws, fmt: dict) -> None:
-    put = ws.write_blank
-    _section(ws, L.LOOKALIKE_TITLE, fmt)
-    for j, key in enumerate(["text", "text", "score", "wrap"]):
-        put(L.LOOKALIKE_HEADER_ROW, j, None, fmt["header"])
-    for i in range(L.TOP_LOOKALIKES):
-        r = L.LOOKALIKE_FIRST_ROW + i
-        put(r, 0, None, fmt["text"])
-        put(r, 1, None, fmt["text"])
-        put(r, 2, None, fmt["score"])
-        ws.merge_range(r, 3, r, 8, "", fmt["wrap"])
-        ws.set_row(r, 24)
-    ws.merge_range(L.LOOKALIKE_HEADER_ROW, 3, L.LOOKALIKE_HEADER_ROW, 8, "", fmt["header"])
-
-
-def _bottlenecks(ws, fmt: dict) -> None:
-    put = ws.write_blank
-    rep, deals, point = L.BOTTLENECK_COLS
-    _section(ws, L.BOTTLENECK_TITLE, fmt)
-    ws.merge_range(L.BOTTLENECK_HEADER_ROW, rep, L.BOTTLENECK_HEADER_ROW, deals - 1, "", fmt["header"])
-    put(L.BOTTLENECK_HEADER_ROW, deals, None, fmt["header_right"])
-    ws.merge_range(L.BOTTLENECK_HEADER_ROW, point, L.BOTTLENECK_HEADER_ROW, L.SLEEPING_COLS[0] - 2, "",
-                   fmt["header"])
-    for i in range(L.MAX_BOTTLENECKS):
-        r = L.BOTTLENECK_FIRST_ROW + i
-        ws.merge_range(r, rep, r, deals - 1, "", fmt["text"])
-        put(r, deals, None, fmt["count"])
-        ws.merge_range(r, point, r, L.SLEEPING_COLS[0] - 2, "", fmt["wrap"])
-        ws.set_row(r, 24)
-
-
-def _sleeping_deals(ws, fmt: dict) -> None:
-    put = ws.write_blank
-    deal, owner, stage, idle, value = L.SLEEPING_COLS
-    _section(ws, L.SLEEPING_TITLE, fmt)
-    for col, key, head in ((deal, "text", "header"), (stage, "text", "header"), (idle, "count", "header_right"),
-                           (value, "euro", "header_right")):
-        put(L.SLEEPING_HEADER_ROW, col, None, fmt[head])
-        for i in range(L.TOP_SLEEPING):
-            put(L.SLEEPING_FIRST_ROW + i, col, None, fmt[key])
-    ws.merge_range(L.SLEEPING_HEADER_ROW, owner, L.SLEEPING_HEADER_ROW, stage - 1, "", fmt["header"])
-    for i in range(L.TOP_SLEEPING):
-        ws.merge_range(L.SLEEPING_FIRST_ROW + i, owner, L.SLEEPING_FIRST_ROW + i, stage - 1, "", fmt["text"])
-    put(L.SLEEPING_FIRST_ROW + L.TOP_SLEEPING, deal, None, fmt["more"])
-
-
-def _insight(ws, fmt: dict) -> None:
-    put = ws.write_blank
-    ws.merge_range(L.INSIGHT_TITLE[0], 0, L.INSIGHT_TITLE[0], 4, "", fmt["insight_title"])
-    for i, key in enumerate(["insight_pct", "insight_pct", "insight_pct", "insight_pct", "insight_euro"]):
-        put(L.INSIGHT_FIRST_ROW + i, 0, None, fmt["insight_label"])
-        put(L.INSIGHT_FIRST_ROW + i, 3, None, fmt[key])
-    for j, key in enumerate(["insight_text", "insight_count", "insight_count", "insight_pct", "insight_pct"]):
-        put(L.CONVERSION_HEADER_ROW, L.CONVERSION_COL + j, None, fmt["insight_header"])
-        for i in range(L.MAX_STAGES):
-            put(L.CONVERSION_FIRST_ROW + i, L.CONVERSION_COL + j, None, fmt[key])
-
-
-def _section(ws, cell, fmt) -> None:
-    ws.write_blank(*cell, None, fmt["section"])
+            ws.write_blank(L.TREND_FIRST_ROW + i, L.TREND_COL + j, None, fmt[key])
+    ws.write_blank(D.TREND_HEADER_ROW, L.MONTHS_LIST_COL, None, fmt["header"])
 
 
 def _lights(ws, first_row, last_row, pct_col, status_col, fmt) -> None:
+    """Fill the % and the light word with the light's colour (in either language)."""
+    column = L.a1(first_row, status_col).rstrip("0123456789")
+    status = f"${column}{first_row + 1}"
     for light in LIGHT_FILLS:
-        words = [L.LABELS[light]["nl"], L.LABELS[light]["en"]]
-        status = "$" + L.a1(first_row, status_col).rstrip("0123456789") + str(first_row + 1)
+        words = [D.LABELS[light]["nl"], D.LABELS[light]["en"]]
         rule = "OR(" + ",".join(f'{status}="{w}"' for w in words) + ")"
         ws.conditional_format(first_row, pct_col, last_row, status_col,
                               {"type": "formula", "criteria": "=" + rule, "format": fmt[f"light_{light}"]})

@@ -85,4 +85,37 @@ def _formats(wb) -> dict:
         for name, number in (("count", COUNT_FORMAT), ("euro", EURO_FORMAT), ("pct", PCT_FORMAT),
                              ("days", DAYS_FORMAT), ("score", "0"), ("date", DATE_FORMAT)):
             add(f"{prefix}_{name}", num_format=number, font_size=11, font_color=colour, valign="top")
+    # the Dashboard's cards and its table per rep (read across a table: nothing under 10 pt)
+    card_grey = "#F2F2F2"
+    times = '0.0"×"'  # pipeline coverage: 2.4×
+    # a change with its sign and an arrow: ▲ +17, ▼ −479, = 0
+    change_formats = {
+        "qualified_leads": '"▲ +"#,##0;"▼ −"#,##0;"= 0"',
+        "action_points": '"▲ +"#,##0;"▼ −"#,##0;"= 0"',
+        "pipeline_value": '"▲ +€ "#,##0;"▼ −€ "#,##0;"= € 0"',
+        "deal_velocity": '"▲ +"0.0;"▼ −"0.0;"= 0"',
+        "retention": '"▲ +"0.0%;"▼ −"0.0%;"= 0%"',
+    }
+    card = {"bg_color": card_grey, "valign": "vcenter"}
+    edge = {"left": 5, "left_color": "white"}  # a white line between two cards
+    add("card_label", bold=True, font_color="white", bg_color=BLUE, valign="vcenter", text_wrap=True, **edge)
+    add("card_text", font_color=GREY, **card, **edge)
+    add("card_pad", **card)
+    add("card_pad_first", **card, **edge)
+    add("card_pct", num_format=PCT_FORMAT, bold=True, align="right", **card)
+    add("card_light", bold=True, align="center", **card)
+    add("card_times", num_format=times, align="right", **card)
+    add("card_days", num_format=DAYS_FORMAT, align="right", **card)
+    for kpi, number in TILE_FORMATS.items():
+        add(f"card_value_{kpi}", num_format=number, bold=True, font_size=18, font_color=BLUE, align="left",
+            indent=1, **card, **edge)
+        add(f"card_num_{kpi}", num_format=number, align="right", **card)
+        add(f"card_change_{kpi}", num_format=change_formats[kpi], align="right", **card)
+    add("dash_problems", bold=True, font_color="#C00000", underline=1)
+    add("dash_note", italic=True, font_color=GREY, text_wrap=True, valign="top")
+    add("times", num_format=times)
+    add("header_turned", bold=True, bg_color=LIGHT, bottom=1, text_wrap=True, rotation=90, align="center",
+        valign="bottom")
+    add("light_word", align="center")
+    add("text_bold_left", bold=True, align="left")
     return f
