@@ -22,7 +22,8 @@ import math
 
 import pandas as pd
 
-from kpi_xl.config import Settings
+from kpi_xl.config import Settings, activity_label
+from kpi_xl.messages import text as message
 from kpi_xl.month import MonthReport
 from kpi_xl.names import name_key
 from kpi_xl.report import layout as L
@@ -201,8 +202,12 @@ def _card(report: MonthReport, kpi: str, c: int, lang: str) -> dict:
         out[(VELOCITY_MEDIAN[0], c)] = label("median", lang)
         out[VELOCITY_MEDIAN] = report.cycle.median
     if kpi == "pipeline_value":
+        team = report.coverage
         out[(PIPELINE_COVERAGE[0], c)] = label("coverage", lang)
+        # "doel gehaald" where the quarter's target is reached (no remainder to cover); empty without a target
+        out[PIPELINE_COVERAGE] = message("coverage.reached", lang) if team.target_reached else team.coverage
         out[(PIPELINE_EXPECTED[0], c)] = label("expected", lang)
+        out[PIPELINE_EXPECTED] = team.expected_attainment
     return out
 
 
@@ -213,7 +218,7 @@ def _reps(report: MonthReport, settings: Settings, lang: str) -> dict:
         out[(REPS_HEADER_ROW, col)] = label(key, lang)
     types = list(settings.points)[: L.MAX_TYPES]
     for j, name in enumerate(types):
-        out[(REPS_HEADER_ROW, TYPES_COL + j)] = name  # wired by the lead: the activity type's label from the config
+        out[(REPS_HEADER_ROW, TYPES_COL + j)] = activity_label(settings, name, lang)
     rows = rep_rows(report)
     for i, rep in enumerate(rows[: L.MAX_REPS]):
         r = REPS_FIRST_ROW + i
@@ -226,7 +231,9 @@ def _reps(report: MonthReport, settings: Settings, lang: str) -> dict:
             (r, REP_COL["light"]): label(light, lang) if isinstance(light, str) else None,
             (r, REP_COL["qualified"]): rep.get("qualified"),
             (r, REP_COL["pipeline"]): rep.get("pipeline"),
-            # wired by the lead: (r, REP_COL["coverage"]) and (r, REP_COL["expected"]) per rep
+            (r, REP_COL["coverage"]): (message("coverage.reached", lang) if rep.get("target_reached")
+                                       else rep.get("coverage")),
+            (r, REP_COL["expected"]): rep.get("expected_attainment"),
         })
         for j, name in enumerate(types):
             out[(r, TYPES_COL + j)] = rep.get(name, 0 if "points" in rep else None)
@@ -238,7 +245,7 @@ def _reps(report: MonthReport, settings: Settings, lang: str) -> dict:
 def rep_rows(report: MonthReport) -> list[dict]:
     """The reps of the month in the action KPI's order, then those with only leads or only pipeline;
     each a dict of that rep's values from the MonthReport (owner, points, target, share, light, one count
-    per activity type, qualified, pipeline). A rep is matched across the tables by name key."""
+    per activity type, qualified, pipeline, coverage, expected_attainment). A rep is matched across the tables by name key."""
     rows: dict[str, dict] = {}
     for record in report.action.per_rep.to_dict("records"):
         rows[name_key(record["owner"])] = {k: v for k, v in record.items() if not _missing(v)}
@@ -246,6 +253,11 @@ def rep_rows(report: MonthReport) -> list[dict]:
         rows.setdefault(name_key(record["owner"]), {"owner": record["owner"]})["qualified"] = record["qualified"]
     for record in report.pipeline.per_owner.to_dict("records"):
         rows.setdefault(name_key(record["owner"]), {"owner": record["owner"]})["pipeline"] = record["value"]
+    for record in report.coverage_per_rep.to_dict("records"):  # only reps with a won-revenue target
+        row = rows.get(name_key(record["owner"]))
+        if row is not None:
+            row.update({k: record[k] for k in ("coverage", "expected_attainment", "target_reached")
+                        if not _missing(record[k])})
     return list(rows.values())
 
 
