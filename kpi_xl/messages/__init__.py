@@ -8,6 +8,7 @@ and a worksheet cell say the same thing in the config's language.
 from __future__ import annotations
 
 from kpi_xl.messages.config import CONFIG_MESSAGES
+from kpi_xl.messages.export import EXPORT_MESSAGES
 from kpi_xl.messages.labels import LABELS
 from kpi_xl.messages.month import MONTH_MESSAGES
 from kpi_xl.messages.tables import TABLE_MESSAGES
@@ -19,6 +20,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     **TABLE_MESSAGES,
     **WORKBOOK_MESSAGES,
     **CONFIG_MESSAGES,
+    **EXPORT_MESSAGES,
     **MONTH_MESSAGES,
     **LABELS,
 }

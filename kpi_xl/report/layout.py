@@ -18,6 +18,7 @@ UDF_MODULE = "kpi_xl.udfs"
 INTERPRETER_MAC = "python3"
 DATA_SHEETS = ("Leads", "Activities", "Deals", "Customers")
 OWNED_SHEETS = (DASHBOARD, HISTORY, CHECKS)
+PAGES = (DASHBOARD,)  # the meeting pages, in print order (the lead adds Coaching and Inzicht when merging)
 
 MAX_REPS = 12
 MAX_STAGES = 8
