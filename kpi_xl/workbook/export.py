@@ -85,6 +85,9 @@ _NAME = re.compile(r"""\bname\s*=\s*(["'])(.*?)\1""", re.S)
 _STATE = re.compile(r"""\s+state\s*=\s*(["']).*?\1""", re.S)
 _LOCAL_ID = re.compile(r"""(\blocalSheetId\s*=\s*)(["'])(\d+)\2""")
 _TAB = re.compile(r"""\s+(?:activeTab|firstSheet)\s*=\s*(["'])\d+\1""")
+_PRINT_NAME = re.compile(r"""<((?:[\w.-]+:)?definedName)\b(?=[^>]*\bname\s*=\s*["']_xlnm\.Print_)"""
+                         r"""[^>]*?\blocalSheetId\s*=\s*["'](\d+)["'][^>]*>.*?</\1\s*>""", re.S)
+_VIEW = re.compile(r"(<(?:[\w.-]+:)?workbookView\b[^>]*?)(\s*/?>)")
 
 
 def _name_of(tag: str) -> str:
@@ -106,9 +109,12 @@ def _reorder(xml: str, sheets: Sequence[str]) -> tuple[str, list[str]]:
             pieces += [xml[last:start], tag]
             last = end
         xml = "".join(pieces) + xml[last:]
+    printed = set(shown)
+    # LibreOffice prints a hidden sheet that has a print area: a hidden sheet's print names go
+    xml = _PRINT_NAME.sub(lambda m: m.group(0) if int(m.group(2)) in printed else "", xml)
     xml = _LOCAL_ID.sub(lambda m: f"{m.group(1)}{m.group(2)}{new_index.get(int(m.group(3)), m.group(3))}"
                                   f"{m.group(2)}", xml)
-    xml = _TAB.sub("", xml)  # the first sheet is active: never a hidden one
+    xml = _VIEW.sub(lambda m: _TAB.sub("", m.group(1)) + ' activeTab="0"' + m.group(2), xml)  # never a hidden one
     return xml, [names[i] for i in shown]
 
 
