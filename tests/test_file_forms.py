@@ -89,7 +89,7 @@ def test_a_default_namespace_declared_as_prefix_and_no_cell_references(plain, tm
     checks = sheet_parts(zipfile.ZipFile(book))[L.CHECKS]
     assert checks in part
     edit_part(book, checks, drop_references)
-    assert '<c s="8" t="inlineStr"><is><t>Rij' in _raw(book, L.CHECKS)
+    assert re.search(r'<c s="\d+" t="inlineStr"><is><t>Rij', _raw(book, L.CHECKS))  # no r="B1" any more
     refresh_file(book, month=MONTH, now=NOW, today=TODAY)
     assert _owned_cells(book) == _owned_cells(plain)
 
