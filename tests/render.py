@@ -135,7 +135,8 @@ def pages(pdf: Path) -> list[Page]:
     out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     found = []
     for number, (width, height, body) in enumerate(_PAGE.findall(out), start=1):
-        words = [Word(html.unescape(t), float(a), float(b), float(c), float(d)) for a, b, c, d, t in _WORD.findall(body)]
+        words = [Word(html.unescape(t), float(a), float(b), float(c), float(d))
+                 for a, b, c, d, t in _WORD.findall(body)]
         found.append(Page(number, float(width), float(height), words))
     return found
 

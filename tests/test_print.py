@@ -95,3 +95,14 @@ def test_uitleg_speaks_the_config_language_only(tmp_path, language):
     # per KPI what it means and what to do when it is red, and the lights as the config sets them
     assert ("Als het rood is" if language == "nl" else "When it is red") in texts
     assert ("oranje vanaf 80%" if language == "nl" else "orange from 80%") in texts
+
+
+def test_the_reference_sheets_columns_fit_the_page_width_they_were_measured_at():
+    from kpi_xl.workbook.template.help_sheet import HELP_WIDTHS
+    from kpi_xl.workbook.template.history_checks import CHECKS_WIDTHS, HISTORY_WIDTHS
+    from kpi_xl.workbook.template.print_setup import COLUMN_UNITS, width_units
+
+    # Checks: 11 + 7 + 15 + 16 + 66 = 115 units, plus 5 px ÷ 7 px a column × 5 = 3.6: 118.6
+    assert width_units(CHECKS_WIDTHS) == pytest.approx(118.571, abs=0.001)
+    for widths in (HISTORY_WIDTHS, CHECKS_WIDTHS, HELP_WIDTHS):
+        assert width_units(widths) <= COLUMN_UNITS, widths

@@ -1,16 +1,17 @@
 """Print setup of the reference sheets (History, Checks, Uitleg): A4 landscape, one page wide and as many
 tall as the rows need, the header row on every page, the sheet's name and the page number in the footer.
 
-Their columns add up to about 120 units of width (:data:`COLUMN_UNITS`). Measured: an A4 landscape
-page with these margins holds about 145 units at 100% in Excel with Calibri, and about 107 in
-LibreOffice where neither Calibri nor Carlito is installed (it then sizes columns with DejaVu Sans,
-which is wider). At 120 the sheets print at 100% in Excel and at about 90% there: 10 pt text stays
-at least 9 pt.
+Their columns add up to at most :data:`COLUMN_UNITS` units of width (Excel's unit: one digit of the
+default font). An A4 landscape page with these margins holds about 145 units at 100% in Excel with
+Calibri (computed: 7 px a unit plus 5 px a column, 96 px per inch, 10.89 in), and about 108 in
+LibreOffice where neither Calibri nor Carlito is installed (it sizes columns with the wider DejaVu
+Sans; measured: 115 units printed at 94%). So the sheets print at 100% in Excel and at about 94%
+there: 10 pt text prints at 9.4 pt (word boxes of 12.2 pt measured with ``pdftotext -bbox``).
 """
 
 from __future__ import annotations
 
-COLUMN_UNITS = 122  # the most width units a reference sheet's columns take (see above)
+COLUMN_UNITS = 120  # the most width units a reference sheet's columns take (see above)
 MARGIN_IN = 0.4
 
 
