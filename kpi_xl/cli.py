@@ -184,18 +184,42 @@ def print_problems(problems: list, language: str) -> None:
 
 @app.command()
 def export(path: WorkbookArg,
-           pdf: Annotated[bool, typer.Option("--pdf", help="Export the Dashboard as PDF.")] = False,
-           out: Annotated[Optional[Path], typer.Option("--out", "-o", help="PDF file to write.")] = None,  # noqa: UP045
+           pdf: Annotated[bool, typer.Option("--pdf", help="Export the meeting pages (Dashboard, Coaching, "
+                                                           "Inzicht) as one PDF.")] = False,
+           out: Annotated[Optional[Path], typer.Option("--out", "-o", dir_okay=False,  # noqa: UP045
+                                                       help="PDF file to write (must end in .pdf; default: "
+                                                            "the workbook's name with .pdf).")] = None,
+           include_all: Annotated[bool, typer.Option("--all", help="Add History, Checks and Uitleg after the "
+                                                                   "pages.")] = False,
+           config: ConfigOption = None,
            ) -> None:
-    """Export the Dashboard (as PDF, through LibreOffice)."""
-    from kpi_xl.workbook.export import dashboard_pdf
+    """Export the meeting pages as one PDF (through LibreOffice); --all adds History, Checks and Uitleg."""
+    from kpi_xl.workbook.export import check_target, export_pdf, say, sheets_for
 
-    language_beside(path)
+    language = _export_language(path, config)
     if not pdf:
-        raise KpiError(say("cli.export_what"))
-    with step(say("cli.step.pdf")):
-        target = dashboard_pdf(path, out)
-    console.print(f"PDF: {markup_safe(target)}", highlight=False)
+        raise KpiError(say("export_what", language))
+    if out is not None:
+        check_target(out, language)  # refused before LibreOffice is started
+    sheets = sheets_for(include_all)
+    with step("PDF maken / exporting PDF"):
+        target, found = export_pdf(path, out, sheets, language=language)
+    console.print(say("export_done", language, sheets=", ".join(found), path=markup_safe(target)), highlight=False)
+    missing = [s for s in sheets if s not in found]
+    if missing:
+        console.print(say("export_missing", language, sheets=", ".join(missing)), style="yellow", highlight=False)
+
+
+def _export_language(path: Path, config: Path | None) -> str | None:
+    """The config's language when a config is known (``--config`` or kpi.yaml beside the workbook), else
+    None: the export then speaks both languages, as the CLI does before a config is read."""
+    from kpi_xl.config import load_config
+    from kpi_xl.workbook.refresh import CONFIG_NAME
+
+    known = config if config is not None else path.resolve().parent / CONFIG_NAME
+    if config is None and not known.is_file():
+        return None
+    return load_config(known).language
 
 
 @app.command("check-config")

@@ -10,7 +10,6 @@ import pandas as pd
 
 from kpi_xl.errors import KpiError
 
-
 # Months a report can be about: pandas holds dates up to 2262-04-11, and a month must end inside that.
 FIRST_MONTH, LAST_MONTH = (1900, 1), (2262, 3)
 

@@ -12,7 +12,9 @@ import math
 import pandas as pd
 import pytest
 import yaml
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from kpi_xl import compute, parse_config, read_tables, udfs
 from kpi_xl.config import default_config_path

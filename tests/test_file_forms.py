@@ -23,12 +23,12 @@ from kpi_xl.report import layout as L
 from kpi_xl.report.plan import build_plan
 from kpi_xl.sample import generate
 from kpi_xl.workbook.export import dashboard_only, find_soffice
+from kpi_xl.workbook.new import fill_tables, new_workbook
 from kpi_xl.workbook.package import sheet_parts
 from kpi_xl.workbook.read import read_workbook
-from kpi_xl.workbook.write import write_owned_sheets
-from kpi_xl.workbook.new import fill_tables, new_workbook
 from kpi_xl.workbook.refresh import refresh_file
 from kpi_xl.workbook.sheet_xml import MAX_TEXT, cut_utf16
+from kpi_xl.workbook.write import write_owned_sheets
 from tests.ooxml_forms import add_cells, date1904, edit_part, sdk_style
 from tests.workbooks import NOW, TODAY, demo_workbook, owned_parts, parts, run_cli, sheet_cells
 

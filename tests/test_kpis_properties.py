@@ -16,7 +16,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from kpi_xl import compute, prepare, tables_from_frames
 from kpi_xl.periods import as_of_date

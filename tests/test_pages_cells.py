@@ -9,7 +9,6 @@ import re
 import pytest
 
 from kpi_xl import compute
-from kpi_xl.config import parse_config
 from kpi_xl.report import layout as L
 from kpi_xl.report.pages import coaching as C
 from kpi_xl.report.pages import insight as I

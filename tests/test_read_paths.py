@@ -22,9 +22,9 @@ from kpi_xl.report.layout import a1
 from kpi_xl.sample import generate
 from kpi_xl.tables import read_tables
 from kpi_xl.tables.columns import TableColumns
+from kpi_xl.workbook.new import fill_tables, new_workbook
 from kpi_xl.workbook.package import sheet_parts
 from kpi_xl.workbook.read import read_workbook
-from kpi_xl.workbook.new import fill_tables, new_workbook
 
 pytest.importorskip("fastexcel")
 

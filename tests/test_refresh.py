@@ -13,8 +13,8 @@ from kpi_xl.errors import KpiError
 from kpi_xl.report import layout as L
 from kpi_xl.report.pages import dashboard as D
 from kpi_xl.workbook.read import read_workbook
-from kpi_xl.workbook.write import write_owned_sheets
 from kpi_xl.workbook.refresh import refresh_file
+from kpi_xl.workbook.write import write_owned_sheets
 from tests.workbooks import NOW, TODAY, demo_workbook, owned_parts, parts, sheet_cells
 
 MONTH = "2026-10"

@@ -17,8 +17,8 @@ import pytest
 
 from kpi_xl.config import load_config
 from kpi_xl.sample import generate
-from kpi_xl.workbook.read import read_workbook
 from kpi_xl.workbook.new import fill_tables, new_workbook
+from kpi_xl.workbook.read import read_workbook
 
 SETTINGS = load_config()
 DATA_SHEETS = ("Leads", "Activities", "Deals", "Customers")

@@ -59,8 +59,8 @@ def test_new_workbook_on_a_mac_names_its_own_python(tmp_path, monkeypatch):
     import sys
     import zipfile
 
-    from kpi_xl.workbook.package import sheet_parts
     from kpi_xl.workbook.new import new_workbook
+    from kpi_xl.workbook.package import sheet_parts
     from tests.workbooks import sheet_cells
 
     monkeypatch.setattr(sys, "platform", "darwin")

@@ -11,8 +11,8 @@ import python_calamine as calamine
 from kpi_xl.config import load_config
 from kpi_xl.report import layout as L
 from kpi_xl.sample import generate
-from kpi_xl.workbook.package import sheet_parts
 from kpi_xl.workbook.new import fill_tables, new_workbook
+from kpi_xl.workbook.package import sheet_parts
 
 NOW = dt.datetime(2026, 11, 2, 8, 30)
 TODAY = dt.date(2026, 11, 2)

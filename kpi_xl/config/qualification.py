@@ -10,7 +10,6 @@ from pydantic import Field, model_validator
 from kpi_xl.config.mistakes import mistake
 from kpi_xl.config.values import NonNegative, Number, OneValue, _Model
 
-
 CriterionTest = Literal["in", "not_in", "equals", "min", "max", "between", "contains", "not_empty"]
 
 

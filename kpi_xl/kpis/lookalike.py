@@ -24,6 +24,7 @@ from kpi_xl.kpis.qualified_leads import _as_text, resolve_column
 from kpi_xl.kpis.timeline import Timeline
 from kpi_xl.tables import coerce
 
+
 def profile_customers(customers: pd.DataFrame, as_of: pd.Timestamp, settings: Settings) -> pd.DataFrame:
     active = customers[active_at(customers, as_of)]
     profile = settings.lookalike.profile

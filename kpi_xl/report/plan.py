@@ -20,8 +20,8 @@ from kpi_xl.messages import text as message
 from kpi_xl.month import MonthReport
 from kpi_xl.report import layout as L
 from kpi_xl.report.pages import coaching as coaching_page
-from kpi_xl.report.pages import insight as insight_page
 from kpi_xl.report.pages import dashboard as dashboard_page
+from kpi_xl.report.pages import insight as insight_page
 
 Cell = tuple[int, int]
 

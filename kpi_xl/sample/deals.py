@@ -23,7 +23,6 @@ from kpi_xl.sample.vocabulary import (
     LOST_REASONS,
     NO_DAY,
     PRESTART_MAX_AGE,
-    PRESTART_SHARE,
     STALL_DAYS,
     UPSELL_FATE_P,
 )

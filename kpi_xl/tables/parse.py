@@ -18,7 +18,17 @@ from kpi_xl.messages import text
 from kpi_xl.tables import coerce, spellings
 from kpi_xl.tables.convert import _coerce_column, _error_problems, _problems, _with_consequence
 from kpi_xl.tables.headers import (
-    BOOL, DATE, ID, MONEY, NUMBER, REQUIRED, TABLES, TEXT, match_headers, normalize, shown_header,
+    BOOL,
+    DATE,
+    ID,
+    MONEY,
+    NUMBER,
+    REQUIRED,
+    TABLES,
+    TEXT,
+    match_headers,
+    normalize,
+    shown_header,
 )
 
 ROW = "_row"  # the Excel row number of each record, kept for messages

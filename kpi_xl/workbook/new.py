@@ -9,8 +9,8 @@ from pathlib import Path
 from kpi_xl.config import Settings
 from kpi_xl.errors import KpiError
 from kpi_xl.report import layout as L
-from kpi_xl.workbook.write import write_owned_sheets
 from kpi_xl.workbook.template import table_columns, template_path, xlwings_settings
+from kpi_xl.workbook.write import write_owned_sheets
 
 
 def new_workbook(path: str | Path, overwrite: bool = False) -> Path:

@@ -22,6 +22,7 @@ from kpi_xl.errors import KpiError
 from kpi_xl.messages import both_languages
 from kpi_xl.report import layout as L
 from kpi_xl.workbook.package import EXCEL_EPOCH, XML_NS
+from kpi_xl.workbook.wrap import row_heights
 
 MAX_TEXT = 32_767  # characters of a cell, counted in UTF-16 units
 
@@ -49,10 +50,13 @@ def cell_index(ref: str) -> tuple[int, int]:
     return number - 1, col - 1
 
 
+_HEIGHT_ATTRS = re.compile(r"""\s+(?:ht|customHeight)=(["']).*?\1""")
+
+
 def render_sheet(xml: bytes | str, cells: dict[tuple[int, int], object], keep_styled_blanks: bool,
                  area: tuple[tuple[int, int, int | None, int], ...] | None = None,
                  user_cells: Iterable[tuple[int, int]] = (), epoch: dt.datetime = EXCEL_EPOCH,
-                 part: str = "sheet") -> bytes:
+                 part: str = "sheet", wrap_columns: Iterable[int] = ()) -> bytes:
     """Replace the sheet's cell values by ``cells``; keep every cell's style and row's height.
 
     The part is parsed with a defused XML parser, so any valid form works
@@ -64,7 +68,9 @@ def render_sheet(xml: bytes | str, cells: dict[tuple[int, int], object], keep_st
     user wrote it (value, formula, style). A formula in one of
     ``user_cells`` (the month choice) is kept too. New cells take the style
     of the cell that was there, else of their column. Dates are serials from
-    ``epoch`` (the workbook's date system).
+    ``epoch`` (the workbook's date system). With ``wrap_columns`` the rows below the
+    header inside ``area`` get the height their wrapped text in those columns needs
+    (:mod:`kpi_xl.workbook.wrap`), and lose the one an earlier refresh gave them.
     """
     source = xml.encode("utf-8") if isinstance(xml, str) else xml
     try:
@@ -98,6 +104,19 @@ def render_sheet(xml: bytes | str, cells: dict[tuple[int, int], object], keep_st
         low, high = _count(col.get("min")), _count(col.get("max"))
         if col.get("style") and low and high:
             column_styles.append((low - 1, high - 1, col.get("style")))
+
+    if wrap_columns:
+        widths = {}
+        for col in root.iter(f"{q}col"):
+            low, high = _count(col.get("min")), _count(col.get("max"))
+            if col.get("width") and low and high:
+                widths.update(dict.fromkeys(range(low - 1, high), float(col.get("width"))))
+        heights = row_heights(cells, widths, wrap_columns)
+        for r in {*row_attrs, *heights}:
+            if r == 0 or not L.in_area(area, r, min(wrap_columns)):
+                continue
+            attrs = _HEIGHT_ATTRS.sub("", row_attrs.get(r, ""))
+            row_attrs[r] = attrs + (f' ht="{heights[r]:g}" customHeight="1"' if r in heights else "")
 
     def style_of(pos: tuple[int, int]) -> str:
         if pos in styles:

@@ -34,6 +34,7 @@ from kpi_xl.workbook.guard import Fingerprint, check_not_open, check_writable, f
 from kpi_xl.workbook.package import package_layout
 from kpi_xl.workbook.package_check import check_readable, unreadable
 from kpi_xl.workbook.sheet_xml import render_sheet
+from kpi_xl.workbook.wrap import WRAPPED_COLUMNS
 
 __all__ = ["copy_entry", "remove_stale_temp_files", "write_owned_sheets"]
 
@@ -93,7 +94,8 @@ def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int],
                     elif info.filename in replaced:
                         name = replaced[info.filename]
                         data = render_sheet(src.read(info), sheets[name], name in keep, L.owned_area(name),
-                                            L.USER_CELLS.get(name, ()), package.epoch, info.filename)
+                                            L.USER_CELLS.get(name, ()), package.epoch, info.filename,
+                                            WRAPPED_COLUMNS.get(name, ()))
                         dst.writestr(_fresh_info(info), data)
                         if fail_after == name:
                             raise RuntimeError(f"injected failure after {name}")

@@ -118,4 +118,13 @@ def _formats(wb) -> dict:
         valign="bottom")
     add("light_word", align="center")
     add("text_bold_left", bold=True, align="left")
+    # the reference sheets (History, Checks, Uitleg), printed landscape one page wide
+    add("top", valign="top")
+    add("top_wrap", text_wrap=True, valign="top")
+    add("help_name", bold=True, font_color=BLUE, text_wrap=True, valign="top")
+    add("help_section", bold=True, font_size=12, font_color=BLUE, bottom=2, bottom_color=BLUE, valign="bottom")
+    add("help_insight", bold=True, italic=True, font_size=12, font_color=GREY, bottom=1, bottom_color=GREY,
+        valign="bottom")
+    add("history_month", align="left")
+    add("top_indent", align="left", valign="top", indent=1)
     return f

@@ -1,64 +1,63 @@
-"""The help sheet (Uitleg): how the workbook works and what the five KPIs mean, in Dutch or English."""
+"""The help sheet (Uitleg), in the config's language: how the workbook works, then per KPI what it means
+and what to do when it is red, then the insight KPIs (not for judging people). Texts in
+:mod:`kpi_xl.workbook.template.help_text`.
+
+Printed A4 landscape, one page wide; every wrapped row gets the height its text needs (neither Excel
+on opening a file nor LibreOffice grows a row by itself).
+"""
 
 from __future__ import annotations
 
 from kpi_xl.config import Settings
+from kpi_xl.workbook.template.help_text import help_text
+from kpi_xl.workbook.template.print_setup import reference_print
+from kpi_xl.workbook.wrap import row_height
 
-HELP_TEXT = {
-    "nl": [
-        ("Zo werkt deze werkmap", None),
-        ("1. Uw data", "Vul de tabellen Leads, Activities, Deals en Customers (plakken uit uw CRM mag). Laat de "
-                       "kopregels staan; extra kolommen mogen. Data-bladen worden nooit door de vernieuwing "
-                       "gewijzigd."),
-        ("2. Vernieuwen", "Kies eventueel een maand op het Dashboard (leeg = laatste maand) en druk op "
-                          "Vernieuwen. Zonder Excel: kpi-xl refresh werkmap.xlsm"),
-        ("3. Checks", "Elke cel die niet gebruikt kon worden staat op het blad Checks, met rij, kolom en wat te "
-                      "doen. Die rij telt niet mee in de KPI's die ze raakt; er wordt nooit stilzwijgend 0 van "
-                      "gemaakt."),
-        ("De vijf KPI's", None),
-        ("Gekwalificeerde leads", "Nieuwe leads in de maand die voldoen aan de checklist van uw ideale klant "
-                                  "(of kolom qualified = ja)."),
-        ("Actiepunten", "Punten per contactmoment (bellen, e-mail, intake, ...) per verkoper, tegen het doel."),
-        ("Pijplijnwaarde", "Waarde van de open deals op de peildatum, ook gewogen met de kans per fase."),
-        ("Doorlooptijd", "Gemiddeld aantal dagen van eerste contact tot getekend (12 maanden), en per fase."),
-        ("Klantbehoud", "Deel van de klanten van een jaar geleden dat nog klant is; plus opzeggingen, klanten "
-                        "zonder recent contact en leads die lijken op uw beste klanten."),
-        ("Inzicht", "Conversie, sluitratio en groei staan apart: nuttig, maar niet om medewerkers op te "
-                    "beoordelen. De bottleneck per verkoper is een gesprekspunt voor coaching."),
-        ("Functies in cellen", "Met xlwings (alleen Excel voor Windows): =DEAL_VELOCITY(Deals; \"Offerte\") "
-                               "enz. Op de Mac werkt de knop Vernieuwen wel, de celfuncties niet."),
-        ("Configuratie", "Fasen, punten, checklist en doelen staan in kpi.yaml naast deze werkmap."),
-    ],
-    "en": [
-        ("How this workbook works", None),
-        ("1. Your data", "Fill the tables Leads, Activities, Deals and Customers (pasting from your CRM is fine). "
-                         "Keep the header rows; extra columns are fine. Data sheets are never changed by a "
-                         "refresh."),
-        ("2. Refresh", "Optionally pick a month on the Dashboard (empty = latest month) and press Refresh. "
-                       "Without Excel: kpi-xl refresh workbook.xlsm"),
-        ("3. Checks", "Every cell that could not be used is listed on the Checks sheet with its row, column and "
-                      "what to do. That row is left out of the KPIs it affects; it is never silently made 0."),
-        ("The five KPIs", None),
-        ("Qualified leads", "New leads in the month that pass the ideal-customer checklist (or qualified = yes)."),
-        ("Action points", "Points per contact moment (call, e-mail, intake, ...) per rep, against the target."),
-        ("Pipeline value", "Value of the open deals at the as-of date, also weighted by stage probability."),
-        ("Deal velocity", "Average days from first contact to signed (12 months), and per stage."),
-        ("Retention", "Share of last year's customers still with you; plus churn, customers without recent "
-                      "contact and leads that look like your best customers."),
-        ("Insight", "Conversion, close ratio and growth are kept apart: useful, but not for judging people. "
-                    "The bottleneck per rep is a coaching talking point."),
-        ("Worksheet functions", "With xlwings (Excel for Windows only): =DEAL_VELOCITY(Deals, \"Offerte\") etc. "
-                                "On the Mac the Refresh button works, the cell functions do not."),
-        ("Configuration", "Stages, points, checklist and targets live in kpi.yaml next to this workbook."),
-    ],
-}
+#: name, what it says, when it is red: about one A4 landscape page wide (print_setup)
+HELP_WIDTHS = (21, 45, 50)
+TITLE_PT, SECTION_PT, HEADER_PT = 24, 30, 16
 
 
 def _help(ws, settings: Settings, fmt: dict) -> None:
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 100)
-    ws.write_string(0, 0, "kpi_xl", fmt["help_title"])
-    for i, (head, body) in enumerate(HELP_TEXT.get(settings.language, HELP_TEXT["en"]), start=2):
-        ws.write_string(i, 0, head, fmt["help_head"])
-        if body:
-            ws.write_string(i, 1, body, fmt["help_text"])
+    texts = help_text(settings.language)
+    light = settings.traffic_light
+    for j, width in enumerate(HELP_WIDTHS):
+        ws.set_column(j, j, width)
+    ws.write_string(0, 0, texts["title"], fmt["help_title"])
+    ws.set_row(0, TITLE_PT)
+    row = 1
+    wide = HELP_WIDTHS[1] + HELP_WIDTHS[2]
+    for head, body in texts["how"]:
+        body = body.format(green=round(light.green * 100), orange=round(light.orange * 100))
+        ws.write_string(row, 0, head, fmt["help_name"])
+        ws.merge_range(row, 1, row, 2, body, fmt["help_text"])
+        _fit(ws, row, [(head, HELP_WIDTHS[0]), (body, wide)])
+        row += 1
+    row = _table(ws, row, texts["kpi_header"], texts["kpis"], fmt["help_section"], fmt)
+    ws.set_h_pagebreaks([row])  # the insight KPIs on a page of their own, apart from the five
+    ws.merge_range(row, 0, row, 2, texts["insight_title"], fmt["help_insight"])
+    ws.set_row(row, SECTION_PT)
+    _table(ws, row + 1, texts["insight_header"], texts["insight"], fmt["header"], fmt, HEADER_PT)
+    reference_print(ws)
+
+
+def _table(ws, row: int, header: tuple[str, str, str], rows: list, head_format, fmt: dict,
+           height: float = SECTION_PT) -> int:
+    """A header and one row per KPI (name, what it says, what to do); returns the row after it."""
+    for j, text in enumerate(header):
+        ws.write_string(row, j, text, head_format)
+    ws.set_row(row, height)
+    row += 1
+    for name, meaning, action in rows:
+        ws.write_string(row, 0, name, fmt["help_name"])
+        ws.write_string(row, 1, meaning, fmt["help_text"])
+        ws.write_string(row, 2, action, fmt["help_text"])
+        _fit(ws, row, list(zip((name, meaning, action), HELP_WIDTHS, strict=True)))
+        row += 1
+    return row
+
+
+def _fit(ws, row: int, texts: list[tuple[str, float]]) -> None:
+    height = row_height(texts)
+    if height is not None:
+        ws.set_row(row, height)

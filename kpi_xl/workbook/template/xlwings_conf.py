@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kpi_xl.report import layout as L
 
+
 def xlwings_settings() -> list[tuple[str, str]]:
     """xlwings' settings, one (name, value) row each, read by the xlwings VBA from the sheet ``xlwings.conf``.
 
