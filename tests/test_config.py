@@ -77,7 +77,7 @@ def test_shipped_qualification_targets_and_lookalike():
     assert (between.column, between.test, between.min, between.max) == ("employees", "between", 10, 500)
     assert between.required is True
     assert settings.qualification.criteria[3].required is False
-    assert settings.qualification.criteria[3].name == "budget min 5000"
+    assert settings.qualification.criteria[3].name == "budget ≥ 5000"
     targets = settings.targets
     assert targets.qualified_leads.team.value == 40
     assert targets.qualified_leads.per_rep.default.value == 5

@@ -52,13 +52,25 @@ class Criterion(_Model):
 
     @property
     def name(self) -> str:
+        """The criterion as a page shows it: its ``label``, else the column and the test in symbols
+        (``industry = ICT / Industrie``, ``employees 10–500``, ``budget ≥ 5000``), never Python's repr."""
         if self.label:
             return self.label
-        arg = {
-            "in": self.values, "not_in": self.values, "equals": self.value, "contains": self.value,
-            "min": self.value, "max": self.value, "between": [self.min, self.max], "not_empty": "",
+        listed = " / ".join(_plain(v) for v in self.values or [])
+        shown = {
+            "in": f"= {listed}", "not_in": f"≠ {listed}", "equals": f"= {_plain(self.value)}",
+            "min": f"≥ {_plain(self.value)}", "max": f"≤ {_plain(self.value)}",
+            "between": f"{_plain(self.min)}–{_plain(self.max)}", "contains": f"∋ {_plain(self.value)}",
+            "not_empty": "≠ ∅",
         }[self.test]
-        return f"{self.column} {self.test} {arg}".strip()
+        return f"{self.column} {shown}".strip()
+
+
+def _plain(value: Any) -> str:
+    """10.0 → '10', text as it is (no quotes)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _shown_value(value: Any) -> str:
