@@ -275,3 +275,19 @@ def test_worksheet_function_equals_the_report_on_the_demo():
     # one number: the team's open pipeline is the pipeline KPI's, the reps' won so far add up to the team's
     assert report.coverage.open_pipeline == report.pipeline.value == report.coverage_per_rep["open_pipeline"].sum()
     assert report.coverage_per_rep["won_so_far"].sum() == pytest.approx(report.coverage.won_so_far)
+
+
+def test_the_terminal_says_coverage_and_expected_attainment_in_the_configs_language():
+    from kpi_xl.report.console import coverage_line
+
+    settings = config(TEAM_100K)
+    report = compute(tables(QUARTER, settings), settings, "2026-10")
+    # target 3 × 100,000; won 60,000; coverage 360,000 ÷ 240,000 = 1.5; expected 180,000 ÷ 300,000 = 60%
+    assert coverage_line(report) == ("Pijplijn tegenover het omzetdoel van Q4 (€ 300.000, gewonnen € 60.000): "
+                                     "dekking 1,5× · verwacht 60%")
+    english = config(TEAM_100K).model_copy(update={"language": "en"})
+    report_en = compute(tables(QUARTER, english), english, "2026-10")
+    assert coverage_line(report_en) == ("Pipeline against the won-revenue target of Q4 (€300,000, won €60,000): "
+                                        "coverage 1.5× · expected 60%")
+    no_target = config(None)
+    assert coverage_line(compute(tables(QUARTER, no_target), no_target, "2026-10")) is None

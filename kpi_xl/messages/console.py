@@ -42,4 +42,10 @@ CONSOLE_MESSAGES: dict[str, dict[str, str]] = {
     "console.suggested": {"nl": "Voorstel doel", "en": "Suggested target"},
     "console.far_off": {"nl": "! = het doel ligt ver buiten wat de afgelopen maanden gehaald is",
                         "en": "! = the target is far beyond anything reached in recent months"},
+    "console.coverage": {
+        "nl": "Pijplijn tegenover het omzetdoel van {quarter} ({target}, gewonnen {won}): "
+              "dekking {coverage} · verwacht {expected}",
+        "en": "Pipeline against the won-revenue target of {quarter} ({target}, won {won}): "
+              "coverage {coverage} · expected {expected}",
+    },
 }

@@ -57,11 +57,25 @@ def problems_line(count: int, language: str) -> str:
     return counted("problems", count, language, count=number(count, language))
 
 
+def coverage_line(report: MonthReport) -> str | None:
+    """The pipeline card's coverage and expected attainment in words; None without a won-revenue target."""
+    team, lang = report.coverage, report.language
+    if not team.target:
+        return None
+    coverage = text("coverage.reached", lang) if team.target_reached else f"{number(team.coverage, lang, 1)}×"
+    return text("console.coverage", lang, quarter=f"Q{team.quarter}", target=euros(team.target, lang),
+                won=euros(team.won_so_far, lang), coverage=coverage,
+                expected=percent(team.expected_attainment, lang, 0))
+
+
 def print_report(report: MonthReport, console: Console | None = None) -> None:
     console = console or Console()
     console.print(tiles_table(report))
     lang = report.language
     if any(tile.suggested.far_off for tile in report.tiles.values()):
         console.print(text("console.far_off", lang), highlight=False)
+    line = coverage_line(report)
+    if line:
+        console.print(line, highlight=False)
     if report.problems:
         console.print(problems_line(len(report.problems), lang), highlight=False)
