@@ -78,6 +78,6 @@ def test_without_libreoffice_the_message_says_so_in_dutch_too(tmp_path):
 def test_a_workbook_without_any_of_the_sheets_is_refused(tmp_path, monkeypatch):
     book = new_workbook(tmp_path / "book.xlsm")
     monkeypatch.setattr("kpi_xl.workbook.export.find_soffice", lambda: "/no/soffice")  # never started
-    with pytest.raises(KpiError, match="has none of the sheets Coaching, Inzicht"):
-        export_pdf(book, tmp_path / "x.pdf", ["Coaching", "Inzicht"], language="en")
+    with pytest.raises(KpiError, match="has none of the sheets Prognose, Doelen"):  # sheets it does not have
+        export_pdf(book, tmp_path / "x.pdf", ["Prognose", "Doelen"], language="en")
     assert not (tmp_path / "x.pdf").exists()

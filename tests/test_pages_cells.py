@@ -125,7 +125,10 @@ def test_one_row_company():
     assert cells[(row["close_ratio"], I.FIGURE_VALUE)] == 1.0  # 1 won ÷ 1 closed
     assert cells[(row["top_rejection"], I.FIGURE_VALUE)] == "geen"  # no lead rejected
     assert [cells[(I.SOURCES_FIRST_ROW, j)] for j in range(3)] == ["Website", 1, 1]
-    assert report.bottlenecks == [] and (block(0), C.REP) not in plan.coaching  # 1 deal < min_deals 2
+    # 1 deal < min_deals 2: Anna is listed once, without a bottleneck ("geen duidelijk knelpunt")
+    assert [(b.owner, b.clear, b.why_unclear) for b in report.bottlenecks] == [("Anna", False, "few_deals")]
+    assert plan.coaching[(block(0), C.REP)] == "Anna"
+    assert plan.coaching[(block(0), C.POINT)] == "geen duidelijk knelpunt"
 
 
 # ---------------------------------------------------------------------------- Inzicht

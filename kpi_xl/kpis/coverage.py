@@ -81,6 +81,11 @@ def won_in_quarter(timeline: Timeline, first_day: pd.Timestamp, as_of: pd.Timest
     return won[["owner", "value"]]
 
 
+#: Amounts are euros shown whole: what remains of a target below half a cent is nothing (the target is
+#: reached), and a target below it is none to divide by (a ratio over 1e-300 would overflow to ∞).
+CENT_HALF = 0.005
+
+
 def remaining_target(target: float | None, won_so_far: float) -> float | None:
     """Quarter target − won so far, never below 0 (None without a target)."""
     if target is None:
@@ -93,19 +98,19 @@ def coverage(open_pipeline: float, target: float | None, won_so_far: float) -> f
 
     None without a target and when nothing remains (the target is reached: see :func:`target_reached`)."""
     remaining = remaining_target(target, won_so_far)
-    if remaining is None or remaining <= 0:
+    if remaining is None or remaining < CENT_HALF:
         return None
     return open_pipeline / remaining
 
 
 def target_reached(target: float | None, won_so_far: float) -> bool:
-    """True when a quarter target exists and the value won so far reaches it (nothing remains)."""
-    return target is not None and target - won_so_far <= 0
+    """True when a quarter target exists and the value won so far reaches it (less than half a cent remains)."""
+    return target is not None and target - won_so_far < CENT_HALF
 
 
 def expected_attainment(won_so_far: float, weighted_pipeline: float, target: float | None) -> float | None:
     """Expected attainment = (won so far + weighted open pipeline) ÷ quarter target (None without one, or 0)."""
-    if target is None or target == 0:
+    if target is None or target < CENT_HALF:
         return None
     return (won_so_far + weighted_pipeline) / target
 
