@@ -179,9 +179,14 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def label(key: str, language: str, **params) -> str:
-    text = LABELS[key].get(language) or LABELS[key]["en"]
+def lookup(labels: dict[str, dict[str, str]], key: str, language: str, **params) -> str:
+    """``labels[key]`` in ``language`` (English where a language lacks it), filled in with ``params``."""
+    text = labels[key].get(language) or labels[key]["en"]
     return text.format(**params) if params else text
+
+
+def label(key: str, language: str, **params) -> str:
+    return lookup(LABELS, key, language, **params)
 
 
 LIGHT_WORDS = {word for key in ("green", "orange", "red") for word in LABELS[key].values()}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi_xl.config import Settings
+from kpi_xl.report.layout import lookup
 
 TITLE = (0, 0)
 MONTH = (0, 6)  # the month shown, beside the title
@@ -69,8 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def label(key: str, language: str, **params) -> str:
-    text = LABELS[key].get(language) or LABELS[key]["en"]
-    return text.format(**params) if params else text
+    return lookup(LABELS, key, language, **params)
 
 
 def reps(report) -> list[str]:

@@ -27,6 +27,7 @@ from kpi_xl.messages import text as message
 from kpi_xl.month import MonthReport
 from kpi_xl.names import name_key
 from kpi_xl.report import layout as L
+from kpi_xl.report.layout import lookup
 
 Cell = tuple[int, int]
 
@@ -127,8 +128,7 @@ MONTH_LETTERS = "JFMAMJJASOND"  # the trend charts' axis: twelve letters fit whe
 
 
 def label(key: str, language: str, **params) -> str:
-    text = LABELS[key].get(language) or LABELS[key]["en"]
-    return text.format(**params) if params else text
+    return lookup(LABELS, key, language, **params)
 
 
 def card_col(index: int) -> int:

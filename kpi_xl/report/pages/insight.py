@@ -13,6 +13,7 @@ Rows and columns are 0-based, as in :mod:`kpi_xl.report.layout`.
 from __future__ import annotations
 
 from kpi_xl.config import Settings
+from kpi_xl.report.layout import lookup
 
 MAX_STAGES = 8
 MAX_SOURCES = 8
@@ -97,8 +98,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def label(key: str, language: str, **params) -> str:
-    text = LABELS[key].get(language) or LABELS[key]["en"]
-    return text.format(**params) if params else text
+    return lookup(LABELS, key, language, **params)
 
 
 def figures(report) -> dict[str, object]:
