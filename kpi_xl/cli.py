@@ -130,6 +130,8 @@ def refresh(path: WorkbookArg, month: MonthOption = None, config: ConfigOption =
         result = refresh_file(path, month=month, config=config)
     _written.append(path)  # from here on, an interruption no longer leaves the workbook as it was
     print_report(result.report, console)
+    for note in result.notes:
+        console.print(markup_safe(note), style="yellow", highlight=False)
     console.print(markup_safe(say("cli.config_used", path=result.config_path)), style="dim", highlight=False)
 
 

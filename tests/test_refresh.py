@@ -266,3 +266,20 @@ def test_parts_are_copied_raw_and_the_package_is_valid(refreshed):
             source = old_infos[info.filename]
             assert (info.CRC, info.compress_size, info.compress_type) == (
                 source.CRC, source.compress_size, source.compress_type), info.filename
+
+
+def test_a_dashboard_with_an_earlier_templates_layout_gets_a_note(tmp_path):
+    """A workbook from an earlier template (its Dashboard's print area was A1:Z61): the numbers are written,
+    and the refresh says, in the config's language, that the page reads well only in a new workbook."""
+    from tests.ooxml_forms import edit_part
+
+    book = demo_workbook(tmp_path / "book.xlsm")
+    fresh = refresh_file(book, month="2026-10", now=NOW, today=TODAY)
+    assert fresh.notes == []
+    edit_part(book, "xl/workbook.xml", lambda xml: xml.replace("Dashboard!$A$1:$T$34", "Dashboard!$A$1:$Z$61"))
+    earlier = refresh_file(book, month="2026-10", now=NOW, today=TODAY)
+    assert earlier.notes == [
+        "het Dashboard van book.xlsm heeft nog de opmaak van een eerdere versie: de getallen kloppen, maar de "
+        "pagina leest pas goed in een nieuwe werkmap. Maak er een met 'kpi-xl new' en kopieer uw vier tabellen "
+        "erin"]
+    assert earlier.plan.dashboard == fresh.plan.dashboard  # the same numbers either way

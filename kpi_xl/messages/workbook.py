@@ -51,4 +51,12 @@ WORKBOOK_MESSAGES: dict[str, dict[str, str]] = {
         "en": "part {part} of the file is not valid XML ({reason}): the file is damaged. "
               "Open it in Excel and save it again, or use the previous version",
     },
+    # a workbook whose Dashboard still has an earlier template's layout (its cells now hold the new page)
+    "earlier_dashboard": {
+        "nl": "het Dashboard van {name} heeft nog de opmaak van een eerdere versie: de getallen kloppen, maar de "
+              "pagina leest pas goed in een nieuwe werkmap. Maak er een met 'kpi-xl new' en kopieer uw vier "
+              "tabellen erin",
+        "en": "the Dashboard of {name} still has an earlier version's layout: the numbers are right, but the page "
+              "only reads well in a new workbook. Make one with 'kpi-xl new' and copy your four tables into it",
+    },
 }

@@ -7,17 +7,22 @@ xlwings; this module is the headless route used by ``kpi-xl refresh``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import re
+import zipfile
+from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 from kpi_xl.config import Settings, default_config_path, load_config
 from kpi_xl.errors import KpiError
-from kpi_xl.messages import both_languages
+from kpi_xl.messages import both_languages, text
 from kpi_xl.month import MonthReport, compute
 from kpi_xl.periods import month_input
+from kpi_xl.report import layout as L
 from kpi_xl.report.plan import Plan, build_plan
 from kpi_xl.tables import Tables, read_tables
 from kpi_xl.workbook.guard import fingerprint
+from kpi_xl.workbook.package import package_layout
 from kpi_xl.workbook.read import read_workbook
 from kpi_xl.workbook.write import remove_stale_temp_files, write_owned_sheets
 
@@ -40,6 +45,7 @@ class RefreshResult:
     report: MonthReport
     plan: Plan
     config_path: Path
+    notes: list[str] = field(default_factory=list)  # said after the report (in the config's language)
 
 
 def load_tables(path: str | Path, settings: Settings):
@@ -60,7 +66,26 @@ def refresh_file(path: str | Path, month: str | None = None, config: str | Path 
     report, plan = plan_for(tables, settings, month if month else data.month_selector, data.month_selector,
                             data.history, now=now, today=today)
     write_owned_sheets(path, plan.sheets(), fail_after=_fail_after, unchanged_since=read_version)
-    return RefreshResult(report, plan, config_path)
+    notes = [text("earlier_dashboard", settings.language, name=Path(path).name)] if earlier_dashboard(path) else []
+    return RefreshResult(report, plan, config_path, notes)
+
+
+_PRINT_AREA = re.compile(r"""<(?:[\w.-]+:)?definedName\b[^>]*\bname\s*=\s*["']_xlnm\.Print_Area["'][^>]*>"""
+                         r"""([^<]*)</""")
+
+
+def earlier_dashboard(path: str | Path) -> bool:
+    """True when the Dashboard's print area is not the template's: the workbook was made by an earlier
+    version, whose formats and merged cells do not fit the page a refresh now writes."""
+    current = f"{L.DASHBOARD}!{L.a1(0, 0, True)}:{L.a1(L.LAST_ROW, L.LAST_COL, True)}"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read(package_layout(archive).workbook).decode("utf-8-sig", errors="replace")
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return False
+    areas = [unescape(a).replace("'", "") for a in _PRINT_AREA.findall(xml)]
+    ours = [a for a in areas if a.startswith(f"{L.DASHBOARD}!")]
+    return bool(ours) and current not in ours
 
 
 def _version(path: str | Path):
@@ -92,5 +117,5 @@ def check_month_in_data(report: MonthReport) -> None:
         raise KpiError(both_languages("month_outside_data", month=month, first=span[0], last=span[1]))
 
 
-__all__ = ["CONFIG_NAME", "RefreshResult", "check_month_in_data", "find_config", "load_tables", "plan_for",
-           "refresh_file"]
+__all__ = ["CONFIG_NAME", "RefreshResult", "check_month_in_data", "earlier_dashboard", "find_config", "load_tables",
+           "plan_for", "refresh_file"]
