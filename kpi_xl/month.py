@@ -18,7 +18,6 @@ import pandas as pd
 from kpi_xl.config import Settings
 from kpi_xl.errors import Problem
 from kpi_xl.kpis import action_points as ap
-from kpi_xl.kpis import change as chg
 from kpi_xl.kpis import coverage as cv
 from kpi_xl.kpis import customers as cu
 from kpi_xl.kpis import insight as ins
@@ -52,7 +51,6 @@ class Tile:
     lower_is_better: bool = False
     percent: int | None = None  # the share in whole %, as printed next to the light
     median: float | None = None  # deal velocity only: the median cycle time (the value is the mean)
-    signed_change: chg.Change | None = None  # the change since last month with sign, unit and good/bad
 
 
 @dataclass
@@ -245,7 +243,6 @@ def compute(
             suggested=tg.suggested_target([history[m] for m in recent], target, kpi, settings),
             lower_is_better=kpi in tg.LOWER_IS_BETTER,
             median=cycle.median if kpi == "deal_velocity" else None,
-            signed_change=chg.signed_change(kpi, value, previous),
         )
 
     trends = pd.DataFrame({

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from kpi_xl import compute
 from kpi_xl.config import activity_label, load_config
 from kpi_xl.kpis import targets as tg
-from kpi_xl.kpis.change import signed_change
 
 try:
     from tests import company as co
@@ -106,41 +105,6 @@ def test_median_of_one_deal_and_of_none():
     assert compute(co.tables(one, SETTINGS), SETTINGS, "2026-10", today=LATER).tiles["deal_velocity"].median == 39.0
     empty = compute(co.tables(co.mini(), SETTINGS), SETTINGS, "2026-10", today=LATER)
     assert empty.tiles["deal_velocity"].median is None
-
-
-# ----------------------------------------------------------------------------
-# the signed change since last month
-
-
-def test_signed_change_on_the_cards(report):
-    changes = {k: t.signed_change for k, t in report.tiles.items()}
-    q = changes["qualified_leads"]  # 4 − 2 = +2
-    assert (q.sign, q.amount, q.unit, q.good) == ("▲", 2.0, "leads", True)
-    p = changes["pipeline_value"]  # 79000 − 57000 = +22000
-    assert (p.sign, p.amount, p.unit, p.good) == ("▲", 22000.0, "euro", True)
-    v = changes["deal_velocity"]  # 80 − 62 = +18 days: slower, bad news
-    assert (v.sign, v.amount, v.unit, v.good, v.lower_is_better) == ("▲", 18.0, "days", False, True)
-    r = changes["retention"]  # 75% − 75% = 0
-    assert (r.sign, r.amount, r.unit, r.good) == ("=", 0.0, "percent_points", None)
-
-
-@pytest.mark.parametrize(("kpi", "value", "previous", "sign", "amount", "good"), [
-    ("action_points", 3430.0, 3909.0, "▼", -479.0, False),  # 3430 − 3909
-    ("qualified_leads", 60, 43, "▲", 17.0, True),  # 60 − 43
-    ("deal_velocity", 46.3, 49.4, "▼", -3.0, True),  # shown 46 − 49 = −3 days: faster is good
-    ("retention", 0.8952, 0.8849, "▲", 2.0, True),  # shown 90% − 88% = +2 points
-    ("retention", 0.8952, 0.8951, "=", 0.0, None),  # both shown 90%: no change
-    ("pipeline_value", 100.4, 100.0, "=", 0.0, None),  # both shown € 100
-])
-def test_signed_change_by_hand(kpi, value, previous, sign, amount, good):
-    change = signed_change(kpi, value, previous)
-    assert (change.sign, change.amount, change.good) == (sign, amount, good)
-
-
-def test_no_change_without_last_month():
-    assert signed_change("qualified_leads", 4, None) is None
-    assert signed_change("deal_velocity", None, 60.0) is None
-    assert signed_change("retention", 0.9, float("nan")) is None
 
 
 # ----------------------------------------------------------------------------

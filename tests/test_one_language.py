@@ -23,7 +23,7 @@ from kpi_xl.errors import KpiError
 from kpi_xl.messages import counted, text
 from kpi_xl.month import compute
 from kpi_xl.report.console import print_report, problems_line
-from kpi_xl.report.numbers import euros, number, percent, signed
+from kpi_xl.report.numbers import euros, number, percent
 from tests import company as co
 from tests.workbooks import demo_workbook, run_cli
 
@@ -61,7 +61,6 @@ def test_numbers_in_dutch_and_english_style():
     assert (percent(0.895, "nl"), percent(0.895, "en")) == ("89,5%", "89.5%")  # 0.895 × 100 = 89.5
     assert (euros(1837850, "nl"), euros(1837850, "en")) == ("€ 1.837.850", "€1,837,850")
     assert (euros(-1250, "nl"), euros(-1250, "en")) == ("€ -1.250", "-€1,250")
-    assert (signed(17, "nl"), signed(-479, "nl"), signed(0, "nl")) == ("+17", "-479", "0")
     assert number(1234567.891, "nl", 2) == "1.234.567,89"
 
 
@@ -77,7 +76,7 @@ def test_rounding_is_half_away_from_zero_as_excel_shows_it():
 
 def test_nothing_to_show_is_a_dash():
     for value in (None, float("nan"), float("inf")):
-        assert number(value, "nl") == percent(value, "en") == euros(value, "nl") == signed(value, "en") == "—"
+        assert number(value, "nl") == percent(value, "en") == euros(value, "nl") == "—"
 
 
 def test_the_largest_float_keeps_every_digit():

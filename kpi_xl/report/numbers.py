@@ -52,9 +52,3 @@ def euros(value: float | None, language: str, decimals: int = 0) -> str:
     return MINUS + "€" + shown[1:] if shown.startswith(MINUS) else "€" + shown
 
 
-def signed(value: float | None, language: str, decimals: int = 0) -> str:
-    """A change with its sign always shown: ``+17``, ``-479``, ``0``."""
-    shown = number(value, language, decimals)
-    if shown == MISSING or shown.startswith(MINUS) or not any(c in "123456789" for c in shown):
-        return shown
-    return "+" + shown

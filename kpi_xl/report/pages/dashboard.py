@@ -28,6 +28,7 @@ from kpi_xl.month import MonthReport
 from kpi_xl.names import name_key
 from kpi_xl.report import layout as L
 from kpi_xl.report.layout import lookup
+from kpi_xl.report.numbers import number
 
 Cell = tuple[int, int]
 
@@ -142,7 +143,7 @@ def problems_text(count: int, language: str) -> str:
         return label("problems_none", language)
     if count == 1:
         return label("problems_one", language)
-    return label("problems_many", language, n=_count(count, language))
+    return label("problems_many", language, n=number(count, language))
 
 
 def month_name(month: pd.Period, language: str) -> str:
@@ -285,6 +286,3 @@ def _missing(value: object) -> bool:
     except (TypeError, ValueError):
         return False
 
-
-def _count(n: int, lang: str) -> str:
-    return f"{n:,}".replace(",", ".") if lang == "nl" else f"{n:,}"
