@@ -1,8 +1,13 @@
-"""The data sheets Leads, Activities, Deals and Customers: their Excel Tables, columns and dropdowns."""
+"""The data sheets Leads, Activities, Deals and Customers: their Excel Tables, columns and dropdowns.
+
+Deals has one date column per configured stage (in the config's order, headed by the stage's name); the
+dropdowns list the configured stages and activity types (their keys, as the tables hold them) and yes/no,
+with their warnings in the config's language."""
 
 from __future__ import annotations
 
 from kpi_xl.config import Settings
+from kpi_xl.messages import text
 from kpi_xl.workbook.template.formats import COUNT_FORMAT, DATE_FORMAT, EURO_FORMAT
 
 DATA_ROWS = 1_048_575  # validations and formats reach to the bottom of the sheet
@@ -41,23 +46,22 @@ def _data_sheet(ws, name: str, settings: Settings, fmt: dict) -> None:
     ws.add_table(0, 0, 1, len(columns) - 1, {"name": name, "columns": spec, "style": "Table Style Medium 2"})
     ws.freeze_panes(1, 0)
     headers = [c[0] for c in columns]
+    language = settings.language
     if "stage" in headers:
         i = headers.index("stage")
         ws.data_validation(1, i, DATA_ROWS, i, {
             "validate": "list", "source": settings.stage_names, "error_type": "warning",
-            "error_title": "Fase" if settings.language == "nl" else "Stage",
-            "error_message": ("Deze fase staat niet in de config." if settings.language == "nl"
-                              else "This stage is not in the config."),
+            "error_title": text("validation.stage.title", language),
+            "error_message": text("validation.stage", language),
         })
     if name == "Activities":
         i = headers.index("type")
         ws.data_validation(1, i, DATA_ROWS, i, {
             "validate": "list", "source": list(settings.points), "error_type": "warning",
-            "error_title": "Type",
-            "error_message": ("Dit type staat niet in de config en telt als 0 punten." if settings.language == "nl"
-                              else "This type is not in the config and scores 0 points."),
+            "error_title": text("validation.type.title", language),
+            "error_message": text("validation.type", language),
         })
     if name == "Leads":
         i = headers.index("qualified")
-        yes_no = ["ja", "nee"] if settings.language == "nl" else ["yes", "no"]
+        yes_no = [text("validation.yes", language), text("validation.no", language)]
         ws.data_validation(1, i, DATA_ROWS, i, {"validate": "list", "source": yes_no, "error_type": "warning"})
