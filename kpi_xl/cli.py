@@ -100,6 +100,9 @@ def new(path: WorkbookArg, config: ConfigOption = None,
     else:
         said = say("cli.new_copied", config=made.config)
     console.print(markup_safe(said), highlight=False, soft_wrap=True)
+    for sheet, column, values in made.left_out:
+        console.print(markup_safe(say("new.dropdown_left_out", sheet=sheet, column=column,
+                                      values=", ".join(values))), style="yellow", highlight=False, soft_wrap=True)
     if made.backup is not None:
         console.print(markup_safe(say("cli.new_config_backup", name=made.beside.name, backup=made.backup)),
                       style="yellow", highlight=False, soft_wrap=True)

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import re
 import subprocess
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -291,3 +292,41 @@ def test_libreoffice_opens_the_custom_workbook_with_its_tables(tmp_path, custom)
     assert [cells[(0, c)] for c in range(14)] == [*FIXED, *STAGES]
     assert cells[(1, 0)] == "D1" and cells[(1, 4)] == "Demo"
     assert re.search(r"Pipeline", " ".join(str(v) for v in sheet_cells(converted, "Dashboard").values()))
+
+
+def test_a_list_excel_cannot_hold_gives_no_dropdown_and_says_so(tmp_path, monkeypatch, capsys):
+    """Excel's typed drop-down list holds 255 characters, without commas or quotes in a value: past that
+    the column goes without one (never a broken one, never a warning from the library)."""
+    types = "".join(f"  a_very_long_activity_type_name_{i}: 1\n" for i in range(8))  # 8 × 32 + 7 commas > 255
+    text = CUSTOM.replace("  mail: 1\n", "  mail: 1\n" + types).replace("name: Demo\n", 'name: "Demo, gepland"\n')
+    config = tmp_path / "long.yaml"
+    config.write_text(text.replace("    Demo: {", '    "Demo, gepland": {'), encoding="utf-8")
+    book = tmp_path / "book" / "sales.xlsm"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, out, err = new(monkeypatch, capsys, str(book), "--config", str(config))
+    assert code == 0, err
+    assert validations(book, "Activities") == {} and validations(book, "Deals") == {}
+    _, lead_columns = table(book, "Leads")
+    assert validations(book, "Leads")[f"{column_letter(lead_columns, 'qualified')}2"]["list"] == ["yes", "no"]
+    said = " ".join(out.split())
+    assert "column 'type' of Activities has no drop-down" in said and "a_very_long_activity_type_name_7" in said
+    assert "column 'stage' of Deals has no drop-down" in said
+    assert table(book, "Deals")[1][-5:] == ["Kennismaking", "Demo, gepland", "Voorstel", "Getekend", "Afgehaakt"]
+
+
+def test_exactly_255_characters_still_make_a_dropdown():
+    from kpi_xl.workbook.template.data_sheets import list_fits
+
+    assert list_fits(["a" * 127, "b" * 127]) and not list_fits(["a" * 127, "b" * 128])
+    assert list_fits([]) and list_fits(["ja", "nee"]) and not list_fits(['say "hi"'])
+
+
+def test_a_stage_named_like_a_fixed_deals_column_is_refused(tmp_path, monkeypatch, capsys):
+    config = tmp_path / "clash.yaml"
+    config.write_text(CUSTOM.replace("name: Demo\n", "name: Owner\n").replace("    Demo: {", "    Owner: {"),
+                      encoding="utf-8")
+    code, _, err = new(monkeypatch, capsys, str(tmp_path / "book" / "sales.xlsm"), "--config", str(config))
+    assert code == 1
+    assert "the stage Owner has the name of a fixed column of Deals" in " ".join(err.split())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clash.yaml"]  # not even the folder

@@ -82,6 +82,18 @@ WORKBOOK_MESSAGES: dict[str, dict[str, str]] = {
               "be made with; nothing was written. Use --config {beside} to use that one, or --force to keep it "
               "as {backup} and put {config} next to the workbook",
     },
+    "new.stage_is_a_column": {
+        "nl": "de fase {stages} heeft dezelfde naam als een vaste kolom van Deals ({columns}); geef de fase in de "
+              "configuratie een andere naam (de oude naam kan als alias blijven staan)",
+        "en": "the stage {stages} has the name of a fixed column of Deals ({columns}); give the stage another "
+              "name in the config (the old name can stay as an alias)",
+    },
+    "new.dropdown_left_out": {
+        "nl": "kolom '{column}' van {sheet} heeft geen keuzelijst: Excel houdt in een keuzelijst hoogstens 255 "
+              "tekens en geen komma of aanhalingsteken in een waarde ({values})",
+        "en": "column '{column}' of {sheet} has no drop-down: Excel holds at most 255 characters in a drop-down "
+              "list and no comma or double quote in a value ({values})",
+    },
     # the data sheets' drop-downs (their warning when a value is not in the list)
     "validation.stage.title": {"nl": "Fase", "en": "Stage"},
     "validation.stage": {"nl": "Deze fase staat niet in de config.", "en": "This stage is not in the config."},

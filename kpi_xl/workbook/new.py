@@ -14,8 +14,10 @@ from kpi_xl.config import Settings, default_config_path, load_config
 from kpi_xl.errors import KpiError
 from kpi_xl.messages import text
 from kpi_xl.report import layout as L
+from kpi_xl.tables.headers import normalize
 from kpi_xl.workbook.refresh import CONFIG_NAME, find_config
 from kpi_xl.workbook.template import build, default_vba_project, table_columns, template_path, xlwings_settings
+from kpi_xl.workbook.template.data_sheets import TABLE_COLUMNS, dropdowns_left_out
 from kpi_xl.workbook.write import write_owned_sheets
 
 
@@ -30,6 +32,7 @@ class Created:
     backup: Path | None  # where the kpi.yaml that was there before went (--force)
     built: bool  # built from the config; False: a copy of the committed template (the default config)
     settings: Settings
+    left_out: list[tuple[str, str, list[str]]]  # drop-downs Excel cannot hold: (sheet, column, values)
 
 
 def create_workbook(path: str | Path, config: str | Path | None = None, force: bool = False) -> Created:
@@ -45,6 +48,7 @@ def create_workbook(path: str | Path, config: str | Path | None = None, force: b
     settings = load_config(config_path)
     language = settings.language
     _check_target(path, force, language)
+    _check_stage_columns(settings)
     beside = path.resolve().parent / CONFIG_NAME
     write_config = not _same_file_or_bytes(config_path, beside)
     backup = None
@@ -60,7 +64,7 @@ def create_workbook(path: str | Path, config: str | Path | None = None, force: b
             staged_config = Path(folder) / CONFIG_NAME
             shutil.copyfile(config_path, staged_config)
         _place(staged, path, staged_config if write_config else None, beside, backup)
-    return Created(path, config_path, beside, write_config, backup, built, settings)
+    return Created(path, config_path, beside, write_config, backup, built, settings, dropdowns_left_out(settings))
 
 
 def new_workbook(path: str | Path, overwrite: bool = False, settings: Settings | None = None) -> Path:
@@ -68,6 +72,8 @@ def new_workbook(path: str | Path, overwrite: bool = False, settings: Settings |
     are the packaged default (or not given). The file appears whole or not at all."""
     path = Path(path)
     _check_target(path, overwrite, settings.language if settings is not None else None)
+    if settings is not None:
+        _check_stage_columns(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".~{path.stem}.", dir=path.parent) as folder:
         staged = Path(folder) / path.name
@@ -121,6 +127,16 @@ def _place(workbook: Path, target: Path, config: Path | None, beside: Path, back
         if moved_old:
             os.replace(backup, beside)
         raise
+
+
+def _check_stage_columns(settings: Settings) -> None:
+    """A stage named like a column of Deals (``owner``, ``value``, …) cannot have its date column there: the
+    table would have that header twice, and the column is read as the fixed one."""
+    fixed = {normalize(header): header for header, _, _ in TABLE_COLUMNS["Deals"]}
+    clashes = [stage for stage in settings.stage_names if normalize(stage) in fixed]
+    if clashes:
+        raise _said("new.stage_is_a_column", settings.language, stages=", ".join(clashes),
+                    columns=", ".join(fixed.values()))
 
 
 def _check_target(path: Path, overwrite: bool, language: str | None) -> None:
