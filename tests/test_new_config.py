@@ -330,3 +330,21 @@ def test_a_stage_named_like_a_fixed_deals_column_is_refused(tmp_path, monkeypatc
     assert code == 1
     assert "the stage Owner has the name of a fixed column of Deals" in " ".join(err.split())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clash.yaml"]  # not even the folder
+
+
+def test_a_dutch_config_is_answered_in_dutch(tmp_path, monkeypatch, capsys):
+    config = tmp_path / "nl.yaml"
+    config.write_text(CUSTOM.replace("language: en", "language: nl"), encoding="utf-8")
+    book = tmp_path / "book" / "verkoop.xlsm"
+    code, out, err = new(monkeypatch, capsys, str(book), "--config", str(config))
+    assert code == 0, err
+    said = " ".join(out.split())
+    assert "Nieuwe werkmap" in said and "opgebouwd volgens de configuratie" in said
+    assert "configuratie naast de werkmap gezet" in said
+    assert not {"built", "config", "workbook", "stages"} & set(re.findall(r"\w+", said.replace(str(tmp_path), "")))
+    deals = validations(book, "Deals")["E2"]
+    assert deals["title"] == "Fase" and deals["message"] == "Deze fase staat niet in de config."
+    _, lead_columns = table(book, "Leads")
+    assert validations(book, "Leads")[f"{column_letter(lead_columns, 'qualified')}2"]["list"] == ["ja", "nee"]
+    code, _, err = new(monkeypatch, capsys, str(book), "--config", str(config))
+    assert code == 1 and "bestaat al" in err and "already" not in err
