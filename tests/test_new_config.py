@@ -264,7 +264,10 @@ def test_a_failure_while_building_leaves_nothing(tmp_path, custom, monkeypatch):
     monkeypatch.setattr(new_module, "build", broken)
     with pytest.raises(RuntimeError):
         create_workbook(tmp_path / "sales.xlsm", config=custom)
-    assert list(tmp_path.iterdir()) == [custom.parent]
+    with pytest.raises(RuntimeError):
+        create_workbook(tmp_path / "new" / "folder" / "sales.xlsm", config=custom)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["configs", "new"]  # the folder it made is gone again
+    assert list((tmp_path / "new").iterdir()) == []
 
 
 def test_new_workbook_without_settings_is_still_the_template(tmp_path):

@@ -56,14 +56,20 @@ def create_workbook(path: str | Path, config: str | Path | None = None, force: b
         backup = _backup_name(beside)
         if not force:
             raise _said("new.config_differs", language, beside=beside, config=config_path, backup=backup.name)
+    new_folder = not path.parent.exists()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".~{path.stem}.", dir=path.parent) as folder:
-        staged = Path(folder) / path.name
-        built = _make(staged, settings)
-        if write_config:
-            staged_config = Path(folder) / CONFIG_NAME
-            shutil.copyfile(config_path, staged_config)
-        _place(staged, path, staged_config if write_config else None, beside, backup)
+    try:
+        with tempfile.TemporaryDirectory(prefix=f".~{path.stem}.", dir=path.parent) as folder:
+            staged = Path(folder) / path.name
+            built = _make(staged, settings)
+            if write_config:
+                staged_config = Path(folder) / CONFIG_NAME
+                shutil.copyfile(config_path, staged_config)
+            _place(staged, path, staged_config if write_config else None, beside, backup)
+    except BaseException:
+        if new_folder and not any(path.parent.iterdir()):
+            path.parent.rmdir()  # the folder this call made, empty again
+        raise
     return Created(path, config_path, beside, write_config, backup, built, settings, dropdowns_left_out(settings))
 
 
