@@ -13,6 +13,20 @@ CONSOLE_MESSAGES: dict[str, dict[str, str]] = {
     # after a step
     "cli.new_workbook": {"nl": "Nieuwe werkmap: {path}", "en": "New workbook: {path}"},
     "cli.workbook": {"nl": "Werkmap: {path}", "en": "Workbook: {path}"},
+    "cli.new_built": {
+        "nl": "opgebouwd volgens de configuratie {config}: fasen {stages}; soorten activiteit {types}",
+        "en": "built from the config {config}: stages {stages}; activity types {types}",
+    },
+    "cli.new_copied": {
+        "nl": "een kopie van het sjabloon (de configuratie {config} is de standaardconfiguratie)",
+        "en": "a copy of the template (the config {config} is the default one)",
+    },
+    "cli.new_config_written": {"nl": "configuratie naast de werkmap gezet: {path}",
+                               "en": "config put next to the workbook: {path}"},
+    "cli.new_config_there": {"nl": "de configuratie naast de werkmap is al deze: {path}",
+                             "en": "the config next to the workbook is already this one: {path}"},
+    "cli.new_config_backup": {"nl": "de vorige {name} is bewaard als {backup}",
+                              "en": "the previous {name} was kept as {backup}"},
     "cli.config_used": {"nl": "configuratie: {path}", "en": "config: {path}"},
     "cli.config_ok": {"nl": "configuratie in orde: {path}", "en": "config OK: {path}"},
     "cli.export_what": {"nl": "Zeg wat er geëxporteerd moet worden, bijvoorbeeld --pdf",
