@@ -72,8 +72,8 @@ def unknown_stages(distinct: Distinct, settings: Settings, first: int = FIRST_RO
 class StageReport:
     """What ``kpi-xl check`` says about stages (worded by :func:`kpi_xl.report.console.stage_lines`).
 
-    ``without_dates``: configured stages no date is read for (no date column in Deals and no StageHistory
-    table), in the config's order; ``unknown``: per table (Deals, StageHistory) the stage names the
+    ``without_dates``: configured stages no date is read for (no date column in Deals and no rows in a
+    StageHistory table), in the config's order; ``unknown``: per table (Deals, StageHistory) the stage names the
     config does not know (see :func:`unknown_stages`)."""
 
     without_dates: list[str] = field(default_factory=list)
@@ -86,10 +86,11 @@ class StageReport:
 def stage_report(tables: Tables, settings: Settings) -> StageReport:
     """The configured stages without any date, and the stages in the data that the config lacks.
 
-    With a StageHistory table every stage can have dates, so none is without. Without one, a stage needs its
-    own date column in Deals; the won and the lost stage also take their date from a ``closed`` column."""
+    With a StageHistory table (with rows) every stage can have dates, so none is without. Without one, a stage
+    needs its own date column in Deals; the won and the lost stage also take their date from a ``closed``
+    column."""
     without: list[str] = []
-    if "StageHistory" not in tables.headers:
+    if tables.history_source != "table":  # an empty StageHistory table: the dates come from Deals
         closed = "closed" in tables.headers.get("Deals", {})
         outcome = (settings.won, settings.lost)
         without = [stage for stage in settings.stage_names
