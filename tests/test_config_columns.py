@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -194,6 +195,18 @@ def test_check_config_reads_columns_from_the_file(tmp_path, monkeypatch, capsys)
     assert code == 1
     assert "columns.Deals.eigenaar: 'eigenaar' is geen kolom van Deals (bekend: deal_id, owner" in said
     assert run_cli(monkeypatch, ["check-config", str(good)])[0] == 0
+
+
+def test_the_commented_example_in_the_shipped_config_is_valid():
+    """config/kpi.yaml shows columns: commented out; with the comment signs taken away it is a valid config."""
+    path = Path(__file__).resolve().parents[1] / "config" / "kpi.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert load_config(path).columns == {}  # shipped inactive
+    example = text[text.index("# columns:"):]
+    data = yaml.safe_load("\n".join(line[2:] for line in example.splitlines()))
+    settings = parse_config({**yaml.safe_load(text), **data})
+    assert settings.header_aliases("Deals")["value"] == ("close_value",)
+    assert settings.header_aliases("Leads") == {"created": ("first_contact_date",), "source": ("origin",)}
 
 
 # ----------------------------------------------------------------------------
