@@ -160,6 +160,8 @@ def check(path: WorkbookArg, config: ConfigOption = None) -> None:
     """Validate the workbook's data and the config; list every problem (exit 1 when there are any)."""
     from kpi_xl.config import load_config
     from kpi_xl.month import data_problems, prepare
+    from kpi_xl.report.console import stage_lines
+    from kpi_xl.tables.stage_check import stage_report
     from kpi_xl.workbook.refresh import find_config, load_tables
 
     config_path = find_config(path, config)
@@ -168,7 +170,12 @@ def check(path: WorkbookArg, config: ConfigOption = None) -> None:
     with step(say("cli.step.check", name=path.name)):
         tables, _ = load_tables(path, settings)
         problems = data_problems(prepare(tables, settings))
+        stages = stage_lines(stage_report(tables, settings), settings.language)
     console.print(markup_safe(say("cli.config_ok", path=config_path)), highlight=False)
+    if stages:  # what the stages of the data and of the config do not share
+        console.print(say("check.stages"), highlight=False)
+        console.print("\n".join(for_terminal(f"  {line}") for line in stages), highlight=False, markup=False,
+                      soft_wrap=True)
     if not problems:
         console.print(say("check.none"), highlight=False)
         return

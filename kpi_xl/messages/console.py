@@ -43,6 +43,27 @@ CONSOLE_MESSAGES: dict[str, dict[str, str]] = {
     "check.first": {"nl": "De eerste {count}:", "en": "The first {count}:"},
     "check.more": {"nl": "… en nog {count} (na een vernieuwing staan ze op het blad Checks)",
                    "en": "… and {count} more (Checks lists them after a refresh)"},
+    "check.stages": {"nl": "Fasen:", "en": "Stages:"},
+    "check.stage_without_dates": {
+        "nl": "fase '{stage}' heeft geen datumkolom in Deals (en er is geen tabel StageHistory); de tijd in die "
+              "fase en de conversie ernaar zijn niet te berekenen",
+        "en": "stage '{stage}' has no date column in Deals (and there is no StageHistory table); the time in that "
+              "stage and the conversion to it cannot be computed",
+    },
+    "check.unknown_stage_deals.one": {"nl": "fase '{stage}' staat niet in de config: {count} deal ({rows})",
+                                      "en": "stage '{stage}' is not in the config: {count} deal ({rows})"},
+    "check.unknown_stage_deals.many": {"nl": "fase '{stage}' staat niet in de config: {count} deals ({rows})",
+                                       "en": "stage '{stage}' is not in the config: {count} deals ({rows})"},
+    "check.unknown_stage_rows.one": {
+        "nl": "fase '{stage}' staat niet in de config: {count} rij in {table} ({rows})",
+        "en": "stage '{stage}' is not in the config: {count} row in {table} ({rows})",
+    },
+    "check.unknown_stage_rows.many": {
+        "nl": "fase '{stage}' staat niet in de config: {count} rijen in {table} ({rows})",
+        "en": "stage '{stage}' is not in the config: {count} rows in {table} ({rows})",
+    },
+    "check.rows.one": {"nl": "rij {rows}", "en": "row {rows}"},
+    "check.rows.many": {"nl": "rijen {rows}", "en": "rows {rows}"},
     "problems.one": {"nl": "{count} dataprobleem", "en": "{count} data problem"},
     "problems.many": {"nl": "{count} dataproblemen", "en": "{count} data problems"},
     # the table of the five KPIs

@@ -47,6 +47,9 @@ class Tables:
     problems: list[Problem] = field(default_factory=list)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     left_out_ids: dict[str, frozenset] = field(default_factory=dict)  # table → ids of its left-out rows
+    stage_columns: tuple[str, ...] = ()  # the configured stages with a date column in Deals
+    # table → the stage names the config lacks: stage, count, rows (see kpi_xl.tables.stage_check)
+    unknown_stages: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def read_table(
@@ -149,6 +152,8 @@ def assemble(parsed: dict[str, ParsedTable], settings: Settings) -> Tables:
         problems=problems,
         headers={name: t.headers for name, t in parsed.items()},
         left_out_ids={name: t.left_out_ids for name, t in parsed.items()},
+        stage_columns=deals.stage_columns,
+        unknown_stages={name: t.unknown_stages for name, t in parsed.items() if t.unknown_stages is not None},
     )
 
 
