@@ -97,10 +97,24 @@ def read_tables(
     all tables are collected; a missing column in any table raises one
     :class:`TableError` naming every such table.
     """
+    return assemble(parse_tables(raw, settings, first_rows), settings)
+
+
+def parse_tables(
+    raw: dict[str, Sequence[Sequence[object]] | TableColumns | None],
+    settings: Settings,
+    first_rows: dict[str, int] | None = None,
+    parsed: dict[str, ParsedTable] | None = None,
+) -> dict[str, ParsedTable]:
+    """Each table parsed on its own (before :func:`assemble` combines them); tables already in
+    ``parsed`` (from a cache) are kept as they are. Raises one :class:`TableError` for all the tables
+    that miss a column."""
     first_rows = first_rows or {}
-    parsed: dict[str, ParsedTable] = {}
+    parsed = dict(parsed or {})
     errors: list[str] = []
     for name in (*TABLE_NAMES, "StageHistory"):
+        if name in parsed:
+            continue
         rows = raw.get(name)
         if rows is None and name == "StageHistory":
             continue  # optional; any other absent table is reported by read_table
@@ -113,7 +127,7 @@ def read_tables(
             errors.append(str(err))
     if errors:
         raise TableError("\n".join(errors))
-    return assemble(parsed, settings)
+    return {name: parsed[name] for name in (*TABLE_NAMES, "StageHistory") if name in parsed}
 
 
 def assemble(parsed: dict[str, ParsedTable], settings: Settings) -> Tables:
