@@ -33,6 +33,9 @@ def _same_tables(a, b) -> None:
     assert a.problems == b.problems
     assert [p.params for p in a.problems] == [p.params for p in b.problems]
     assert a.headers == b.headers and a.left_out_ids == b.left_out_ids and a.history_source == b.history_source
+    assert a.stage_columns == b.stage_columns and a.unknown_stages.keys() == b.unknown_stages.keys()
+    for name, found in a.unknown_stages.items():
+        pd.testing.assert_frame_equal(found, b.unknown_stages[name], check_exact=True, obj=f"unknown {name}")
 
 
 def _entries() -> list[Path]:
@@ -266,3 +269,24 @@ def test_a_refresh_of_a_workbook_with_owned_pages_written_meanwhile(tmp_path, re
     keys = cache_keys(path, SETTINGS)
     write_owned_sheets(path, {"Checks": {(3, 0): "iets"}})
     assert cache_keys(path, SETTINGS) == keys
+
+
+def test_the_stage_report_comes_back_from_the_cache(tmp_path, reads):
+    """`kpi-xl check` words the unknown stages and the stages with a date column from the parsed tables:
+    they come back from the cache as they were parsed."""
+    from kpi_xl.sample import generate
+    from kpi_xl.workbook.new import fill_tables, new_workbook
+
+    rows = generate(seed=7).rows()
+    stage = rows["Deals"][0].index("stage")
+    for row in rows["Deals"][3:9]:
+        row[stage] = "Demo"
+    path = new_workbook(tmp_path / "demo.xlsm")
+    fill_tables(path, rows, SETTINGS)
+    first, _ = load_tables(path, SETTINGS)
+    second, _ = load_tables(path, SETTINGS)
+    assert reads[-1] == ["StageHistory"]
+    assert first.unknown_stages["Deals"][["stage", "count"]].values.tolist() == [["Demo", 6]]
+    assert second.unknown_stages["Deals"]["rows"].tolist() == [(4, 5, 6, 7, 8)]  # rows[3] is Excel row 4
+    assert second.stage_columns == tuple(SETTINGS.stage_names)
+    _same_tables(first, second)

@@ -39,10 +39,11 @@ import pandas as pd
 from kpi_xl.config import Settings
 from kpi_xl.errors import Problem
 from kpi_xl.tables.parse import ParsedTable
+from kpi_xl.tables.stage_check import UNKNOWN_COLUMNS, no_unknown_stages
 
 __all__ = ["MAX_BYTES", "cache_folder", "load", "store", "table_keys"]
 
-FORMAT = 1
+FORMAT = 2
 MAX_BYTES = 2 * 1024**3
 _STALE_TEMP = 3600.0  # seconds after which a half-written entry of a killed refresh is removed
 _FRAMES = ("frame", "stage_dates")
@@ -157,6 +158,10 @@ def _encode(parsed: ParsedTable) -> dict | None:
             "headers": dict(parsed.headers),
             "spelled": {column: sorted(texts) for column, texts in parsed.spelled.items()},
             "left_out_ids": [_value(v) for v in sorted(parsed.left_out_ids, key=repr)],
+            "stage_columns": list(parsed.stage_columns),
+            "unknown_stages": None if parsed.unknown_stages is None else [
+                [stage, int(count), [int(r) for r in rows]] for stage, count, rows in
+                parsed.unknown_stages[UNKNOWN_COLUMNS].itertuples(index=False, name=None)],
         }
     except TypeError:
         return None
@@ -252,9 +257,16 @@ def _read_entry(entry: Path, key: str, table: str) -> ParsedTable:
     meta = description["meta"]
     problems = [Problem(t, row, column, _unvalue(value), code, {k: _unvalue(v) for k, v in params.items()})
                 for t, row, column, value, code, params in meta["problems"]]
+    unknown = meta["unknown_stages"]
+    if unknown is not None:
+        found = no_unknown_stages() if not unknown else pd.DataFrame(
+            {"stage": pd.Series([u[0] for u in unknown], dtype=object),
+             "count": pd.Series([u[1] for u in unknown], dtype="int64"),
+             "rows": pd.Series([tuple(u[2]) for u in unknown], dtype=object)})
+        unknown = found
     return ParsedTable(table, frames["frame"], problems, dict(meta["headers"]), frames["stage_dates"],
                        {column: frozenset(texts) for column, texts in meta["spelled"].items()},
-                       frozenset(_unvalue(v) for v in meta["left_out_ids"]))
+                       frozenset(_unvalue(v) for v in meta["left_out_ids"]), tuple(meta["stage_columns"]), unknown)
 
 
 def _frame(data: bytes, description: dict) -> pd.DataFrame:
