@@ -259,11 +259,10 @@ def _read_entry(entry: Path, key: str, table: str) -> ParsedTable:
                 for t, row, column, value, code, params in meta["problems"]]
     unknown = meta["unknown_stages"]
     if unknown is not None:
-        found = no_unknown_stages() if not unknown else pd.DataFrame(
-            {"stage": pd.Series([u[0] for u in unknown], dtype=object),
-             "count": pd.Series([u[1] for u in unknown], dtype="int64"),
-             "rows": pd.Series([tuple(u[2]) for u in unknown], dtype=object)})
-        unknown = found
+        # built as kpi_xl.tables.stage_check.unknown_stages builds it (the same dtypes)
+        unknown = no_unknown_stages() if not unknown else pd.DataFrame(
+            {"stage": [u[0] for u in unknown], "count": pd.array([u[1] for u in unknown], dtype="int64").to_numpy(),
+             "rows": [tuple(u[2]) for u in unknown]})[UNKNOWN_COLUMNS]
     return ParsedTable(table, frames["frame"], problems, dict(meta["headers"]), frames["stage_dates"],
                        {column: frozenset(texts) for column, texts in meta["spelled"].items()},
                        frozenset(_unvalue(v) for v in meta["left_out_ids"]), tuple(meta["stage_columns"]), unknown)
