@@ -1,0 +1,194 @@
+"""How close is ``kpi-xl import --no-refresh`` to just reading the CRM's CSV files with pandas?
+
+    python benchmarks/import_speed.py                   # full: 1,000,000 activities + 100,000 deals, 3 runs
+    python benchmarks/import_speed.py --scale demo      # 20,000 activities + 2,000 deals
+    python benchmarks/import_speed.py --scale 10x --runs 5
+
+A Pipedrive export (``deals.csv`` and ``activities.csv``, headers ``Entity - Field``, date-times like
+``2026-03-01 10:00:00``, the default config's stage names, a few activity types the config does not know)
+is generated once per run, vectorised with numpy, into a temporary folder. Then, alternately, ``--runs``
+times each, every measurement in a fresh Python process:
+
+* **floor**: ``pandas.read_csv`` of both files (default options: pandas guesses the types itself);
+* **import**: :func:`kpi_xl.workbook.import_file.import_files` — the whole work of
+  ``kpi-xl import --no-refresh`` (recognise the CRM, read, map, check, replace the tables' rows and keep
+  ``NAME.before-import.xlsm``) into a fresh copy of the template.
+
+Each child times its own work (interpreter start and imports are not counted, for either); its peak RSS
+is taken from the parent with ``os.wait4`` (``getrusage(RUSAGE_CHILDREN)`` of exactly that child). It
+prints medians and minima, the ratio import ÷ floor (goal ≤ 2, issue 13) and the peak RSS (goal < 2 GB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+SCALES = {"demo": (20_000, 2_000), "10x": (200_000, 20_000), "full": (1_000_000, 100_000)}
+OPEN_STAGES = ("Lead", "Intake", "Offerte", "Onderhandeling")
+ACTIVITY_TYPES = ("Call", "Email", "Meeting", "Task", "Lunch")  # Task and Lunch: not in the default config
+TYPE_SHARES = (0.45, 0.3, 0.15, 0.07, 0.03)
+LOST_REASONS = ("Prijs", "Geen budget", "Concurrent", "Timing")
+START = np.datetime64("2025-09-01T00:00:00")
+SPAN_SECONDS = 450 * 86_400
+
+
+def _stamp(seconds: np.ndarray) -> np.ndarray:
+    """Seconds after START as Pipedrive writes date-times: ``2026-03-01 10:00:00``."""
+    text = np.datetime_as_string(START + seconds.astype("timedelta64[s]"), unit="s")
+    return np.char.replace(text, "T", " ")
+
+
+def generate_pipedrive(folder: Path, activities: int, deals: int, reps: int | None = None,
+                       seed: int = 13) -> list[Path]:
+    """``deals.csv`` and ``activities.csv`` as Pipedrive exports them (English headers), vectorised."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    reps = reps or max(4, activities // 2_500)
+    names = np.array([f"Verkoper {i:03d}" for i in range(reps)], dtype=object)
+    created = rng.integers(0, SPAN_SECONDS - 120 * 86_400, deals)
+    status = rng.choice(np.array(["open", "won", "lost"], dtype=object), deals, p=(0.5, 0.25, 0.25))
+    closed = created + rng.integers(5 * 86_400, 120 * 86_400, deals)
+    stage = rng.choice(np.array(OPEN_STAGES, dtype=object), deals)
+    stage[status == "won"] = "Onderhandeling"  # Pipedrive keeps the last stage; the status says won/lost
+    won_time = np.where(status == "won", _stamp(closed), "")
+    lost_time = np.where(status == "lost", _stamp(closed), "")
+    lost_reason = np.where(status == "lost", rng.choice(np.array(LOST_REASONS, dtype=object), deals), "")
+    deal_ids = np.arange(1, deals + 1)
+    pd.DataFrame({
+        "Deal - ID": deal_ids,
+        "Deal - Title": np.char.add("Deal ", deal_ids.astype(str)),
+        "Deal - Value": rng.integers(10, 2_000, deals) * 50,
+        "Deal - Currency": "EUR",
+        "Deal - Stage": stage,
+        "Deal - Status": status,
+        "Deal - Owner": names[rng.integers(0, reps, deals)],
+        "Deal - Pipeline": "Verkoop",
+        "Deal - Organization": np.char.add("Organisatie ", rng.integers(1, deals // 3 + 2, deals).astype(str)),
+        "Deal - Deal created": _stamp(created),
+        "Deal - Won time": won_time,
+        "Deal - Lost time": lost_time,
+        "Deal - Lost reason": lost_reason,
+    }).to_csv(folder / "deals.csv", index=False)
+    due = rng.integers(0, SPAN_SECONDS, activities)
+    linked = rng.random(activities) < 0.6
+    pd.DataFrame({
+        "Activity - ID": np.arange(1, activities + 1),
+        "Activity - Subject": "Contact",
+        "Activity - Type": rng.choice(np.array(ACTIVITY_TYPES, dtype=object), activities, p=TYPE_SHARES),
+        "Activity - Due date": _stamp(due),
+        "Activity - Done": np.where(rng.random(activities) < 0.9, "Done", "To do"),
+        "Activity - Assigned to user": names[rng.integers(0, reps, activities)],
+        "Activity - Deal ID": np.where(linked, rng.integers(1, deals + 1, activities).astype(str), ""),
+    }).to_csv(folder / "activities.csv", index=False)
+    return [folder / "deals.csv", folder / "activities.csv"]
+
+
+# ---------------------------------------------------------------- the children
+
+
+def child_floor(files: list[Path]) -> dict:
+    import pandas as pd
+
+    start = time.perf_counter()
+    rows = sum(len(pd.read_csv(path)) for path in files)
+    return {"seconds": time.perf_counter() - start, "rows": rows}
+
+
+def child_import(files: list[Path], workbook: Path) -> dict:
+    from kpi_xl.config import load_config
+    from kpi_xl.importing import read_exports  # noqa: F401 - imported before the clock starts
+    from kpi_xl.workbook.import_file import import_files
+    from kpi_xl.workbook.replace_tables import replace_tables  # noqa: F401
+    from kpi_xl.workbook.template import template_path
+
+    settings = load_config()
+    shutil.copyfile(template_path(), workbook)  # a fresh template copy, not timed
+    start = time.perf_counter()
+    outcome = import_files(workbook, files, settings)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "rows": outcome.rows(), "problems": len(outcome.result.problems),
+            "unmapped": len(outcome.result.unmapped), "crm": outcome.result.crm}
+
+
+# ---------------------------------------------------------------- the parent
+
+
+def run_child(argv: list[str]) -> tuple[dict, int]:
+    """The child's own report and its peak RSS in bytes (``wait4``: exactly this child)."""
+    proc = subprocess.Popen([sys.executable, __file__, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.stdout.read(), proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{argv[0]} failed:\n{err.decode(errors='replace')}")
+    peak = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    return json.loads(out.decode().strip().splitlines()[-1]), peak
+
+
+def mib(n: float) -> str:
+    return f"{n / 1024**2:,.0f} MiB"
+
+
+def bench(scale: str, runs: int, keep: Path | None) -> None:
+    activities, deals = SCALES[scale]
+    folder = Path(tempfile.mkdtemp(prefix="kpi-import-bench-")) if keep is None else keep
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        start = time.perf_counter()
+        files = generate_pipedrive(folder, activities, deals)
+        size = sum(f.stat().st_size for f in files)
+        print(f"{scale}: {activities:,} activities + {deals:,} deals, {size / 1024**2:,.1f} MB of CSV "
+              f"(generated in {time.perf_counter() - start:.1f} s) in {folder}", flush=True)
+        floor, work, floor_peak, work_peak, last = [], [], [], [], {}
+        for run in range(runs):
+            report, peak = run_child(["--child", "floor", *map(str, files)])
+            floor.append(report["seconds"])
+            floor_peak.append(peak)
+            book = folder / f"book{run}.xlsm"
+            report, peak = run_child(["--child", "import", str(book), *map(str, files)])
+            work.append(report["seconds"])
+            work_peak.append(peak)
+            last = report
+            print(f"  run {run + 1}: floor {floor[-1]:.2f} s ({mib(floor_peak[-1])}), "
+                  f"import {work[-1]:.2f} s ({mib(work_peak[-1])})", flush=True)
+        ratio = statistics.median(work) / statistics.median(floor)
+        print(f"  floor  (pandas.read_csv): median {statistics.median(floor):.2f} s, min {min(floor):.2f} s, "
+              f"peak RSS {mib(max(floor_peak))}")
+        print(f"  import (import_files):    median {statistics.median(work):.2f} s, min {min(work):.2f} s, "
+              f"peak RSS {mib(max(work_peak))}; {last.get('rows', 0):,} rows written, "
+              f"{last.get('problems', 0):,} problems, {last.get('unmapped', 0)} unmapped values, "
+              f"crm {last.get('crm')}")
+        print(f"  import ÷ floor: {ratio:.2f} (goal ≤ 2); peak {mib(max(work_peak))} (goal < 2 GB)")
+    finally:
+        if keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        kind, rest = sys.argv[2], [Path(a) for a in sys.argv[3:]]
+        report = child_floor(rest) if kind == "floor" else child_import(rest[1:], rest[0])
+        print(json.dumps(report))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", nargs="+", default=["full"], choices=list(SCALES))
+    parser.add_argument("--runs", type=int, default=3, help="timed runs of each (default 3)")
+    parser.add_argument("--keep", type=Path, help="write the files (and workbooks) here and keep them")
+    args = parser.parse_args()
+    for scale in args.scale:
+        bench(scale, args.runs, args.keep)
+
+
+if __name__ == "__main__":
+    main()
