@@ -39,6 +39,25 @@ WORKBOOK_MESSAGES: dict[str, dict[str, str]] = {
         "nl": "{name} kan niet geschreven worden (bestand of map is alleen-lezen); er is niets gewijzigd",
         "en": "{name} cannot be written (read-only file or folder); nothing was changed",
     },
+    # an import writing the data tables
+    "import_no_table": {
+        "nl": "{name} heeft geen Excel-tabel met de naam {table}; maak een nieuwe werkmap (kpi-xl new) of geef "
+              "de tabel op het blad die naam (Tabelontwerp > Tabelnaam). Er is niets gewijzigd",
+        "en": "{name} has no Excel Table named {table}; make a new workbook (kpi-xl new) or give the table on "
+              "its sheet that name (Table Design > Table Name). Nothing was changed",
+    },
+    "import_totals_row": {
+        "nl": "de tabel {table} heeft een totaalrij; zet die uit (Tabelontwerp > Totaalrij) en importeer opnieuw. "
+              "Er is niets gewijzigd",
+        "en": "the table {table} has a total row; turn it off (Table Design > Total Row) and import again. "
+              "Nothing was changed",
+    },
+    "import_shared_sheet": {
+        "nl": "de tabel {table} deelt blad '{sheet}' met de tabel {other} in dezelfde kolommen; zet {other} op een "
+              "eigen blad en importeer opnieuw. Er is niets gewijzigd",
+        "en": "the table {table} shares sheet '{sheet}' with the table {other} in the same columns; move {other} "
+              "to a sheet of its own and import again. Nothing was changed",
+    },
     "changed_meanwhile": {
         "nl": "{name} is door een ander programma (bijvoorbeeld OneDrive, Dropbox of Excel) gewijzigd terwijl de "
               "vernieuwing liep; er is niets geschreven en die wijziging blijft bewaard. Vernieuw opnieuw",

@@ -1,0 +1,187 @@
+"""A table's data rows as sheet XML, built column by column (pyarrow compute), never one Python call per cell.
+
+Each frame column becomes an array of whole cell elements (``<c s="3"><v>46000</v></c>``), an empty
+value a styled empty cell (``<c s="3"/>``) that keeps the next cell's place; the row elements are
+then joined element-wise and handed over as one buffer per chunk of rows. Cells carry no ``r``
+attribute (valid OOXML: a cell without one follows the cell before it) except the table's first
+column when the table does not start in column A or other cells share its rows. Texts are inline
+strings, written as :func:`kpi_xl.workbook.sheet_xml.excel_text` writes them; the rare text that needs
+more than escaping (a control character, a literal ``_x0041_``, more than Excel's 32,767 characters) goes
+through that very function. Dates are serials of the workbook's date system.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kpi_xl.report import layout as L
+from kpi_xl.workbook.sheet_xml import MAX_TEXT, _attr, _cell_xml, _text, cut_utf16, excel_text
+
+CHUNK_ROWS = 65_536  # rows built and written at a time: bounds the memory of a million-row table
+
+# a text the three replacements below do not make right: C0 controls, CR, U+FFFE/U+FFFF, a literal "_x0041_"
+_NEEDS_PYTHON = r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x{FFFE}\x{FFFF}]|_x[0-9A-Fa-f]{4}_"
+_SAFE_LENGTH = MAX_TEXT // 2  # at most this many characters are surely within Excel's limit in UTF-16 units
+
+
+class ColumnCells:
+    """One table column's cells for all rows: ``pieces(start, stop)`` gives the cell XML of those rows."""
+
+    def __init__(self, values: pd.Series | None, style: str, p: str, epoch: dt.datetime, col: int,
+                 with_ref: bool):
+        self.style, self.p, self.col, self.with_ref = style, p, col, with_ref
+        self.letters = L.a1(0, col)[:-1]
+        s = f" s={_attr(style)}" if style else ""
+        self.s = s
+        self.empty = f"<{p}c{s}/>"
+        self.kind, self.array = _typed(values, epoch) if values is not None else ("empty", None)
+
+    def pieces(self, start: int, stop: int, row_numbers: pa.Array) -> pa.Array | str:
+        """The cells of rows ``start``..``stop`` (0-based data rows; ``row_numbers`` their Excel numbers)."""
+        p, s = self.p, self.s
+        if self.with_ref:
+            opened = _join(f'<{p}c r="{self.letters}', row_numbers, f'"{s}')
+            empty = _join(opened, "/>")
+        else:
+            opened, empty = f"<{p}c{s}", self.empty
+        if self.kind == "empty":
+            return empty
+        chunk = self.array.slice(start, stop - start)
+        if self.kind == "number":
+            full = _join(opened, f"><{p}v>", chunk, f"</{p}v></{p}c>")
+        elif self.kind == "bool":
+            full = _join(opened, f' t="b"><{p}v>', chunk, f"</{p}v></{p}c>")
+        elif self.kind == "text":
+            texts, preserve = chunk.field(0), chunk.field(1)
+            head = pc.if_else(preserve, pa.scalar(f' t="inlineStr"><{p}is><{p}t xml:space="preserve">', pa.large_string()),
+                              pa.scalar(f' t="inlineStr"><{p}is><{p}t>', pa.large_string()))
+            full = _join(opened, head, texts, f"</{p}t></{p}is></{p}c>")
+        else:  # "cells": whole cells already (values of mixed kinds), with their reference
+            full = chunk
+        return pc.coalesce(full, pa.scalar(empty, pa.large_string()) if isinstance(empty, str) else empty)
+
+
+def _typed(values: pd.Series, epoch: dt.datetime) -> tuple[str, pa.Array]:
+    """(kind, an Arrow array of the value text as a ``<v>`` or ``<t>`` holds it, null = empty)."""
+    dtype = values.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "number", _serials(values, epoch)
+    if pd.api.types.is_bool_dtype(dtype):
+        array = pa.array(values, from_pandas=True)
+        return "bool", pc.cast(pc.cast(array, pa.int8()), pa.large_string())
+    if pd.api.types.is_numeric_dtype(dtype):
+        array = pc.cast(pa.array(values, from_pandas=True), pa.float64())
+        finite = pc.if_else(pc.is_finite(array), array, pa.scalar(None, pa.float64()))
+        return "number", pc.cast(finite, pa.large_string())
+    try:
+        array = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        array = None
+    if array is not None and (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
+                              or pa.types.is_null(array.type)):
+        return "text", _texts(pc.cast(array, pa.large_string()))
+    if array is not None and pa.types.is_timestamp(array.type):
+        return "number", _serials(pd.Series(pd.to_datetime(values)), epoch)
+    return "cells", _mixed(values, epoch)
+
+
+def _serials(values: pd.Series, epoch: dt.datetime) -> pa.Array:
+    """Dates as Excel serials (days since ``epoch``, a time of day as the fraction), as text; NaT → null."""
+    stamps = pd.DatetimeIndex(values)
+    if stamps.tz is not None:
+        stamps = stamps.tz_localize(None)
+    ns = stamps.as_unit("ns").asi8
+    serials = (ns - np.int64(pd.Timestamp(epoch).value)) / 86_400e9
+    return pc.cast(pa.array(serials, mask=stamps.isna()), pa.large_string())
+
+
+def _texts(array: pa.Array) -> pa.StructArray:
+    """Escaped texts and whether each keeps its outer spaces (``xml:space="preserve"``); "" and null → null."""
+    array = pc.if_else(pc.equal(array, ""), pa.scalar(None, array.type), array)
+    odd = pc.fill_null(pc.or_(pc.match_substring_regex(array, _NEEDS_PYTHON),
+                              pc.greater(pc.utf8_length(array), _SAFE_LENGTH)), False)
+    escaped = array
+    for plain, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        escaped = pc.replace_substring(escaped, plain, entity)
+    preserve = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(array), array), False)
+    if pc.any(odd).as_py():
+        where = np.flatnonzero(odd.to_numpy(zero_copy_only=False))
+        done = [excel_text(cut_utf16(v, MAX_TEXT)) for v in array.take(pa.array(where)).to_pylist()]
+        escaped = pc.replace_with_mask(escaped, odd, pa.array([_text(t) for t in done], escaped.type))
+        preserve = pc.replace_with_mask(preserve, odd, pa.array([t != t.strip() for t in done]))
+    return pa.StructArray.from_arrays([escaped, preserve], ["text", "preserve"])
+
+
+def _mixed(values: pd.Series, epoch: dt.datetime) -> pa.Array:
+    """A column holding values of several kinds (an object column of dates and texts): cell by cell.
+
+    Rare (the import hands over typed columns); each cell carries its reference, found by the writer
+    through ``ColumnCells.col``. Written as ``_cell_xml`` writes a cell, with a placeholder row."""
+    out = []
+    for value in values.tolist():
+        if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) or value == "":
+            out.append(None)
+            continue
+        if isinstance(value, pd.Timestamp):
+            value = value.to_pydatetime()
+        elif isinstance(value, np.generic):
+            value = value.item()
+        out.append(value)
+    return pa.array([None if v is None else _cell_xml(0, 0, v, "", "", epoch) for v in out], pa.large_string())
+
+
+def rows_xml(columns: list[ColumnCells], count: int, first_row: int, p: str,
+             around: tuple[pa.Array, pa.Array] | None = None) -> Iterator[memoryview]:
+    """The ``<row>`` elements of ``count`` data rows, the first at 0-based sheet row ``first_row``,
+    as buffers of UTF-8 bytes, one per chunk. ``around``: per row, the XML of the user's cells left and
+    right of the table (kept as they were), for a sheet where the table is not alone."""
+    for start in range(0, count, CHUNK_ROWS):
+        stop = min(count, start + CHUNK_ROWS)
+        numbers = pc.cast(pa.array(np.arange(first_row + start + 1, first_row + stop + 1, dtype=np.int64)),
+                          pa.large_string())
+        pieces: list = [f'<{p}row r="', numbers, '">']
+        if around is not None:
+            pieces.append(around[0].slice(start, stop - start))
+        for column in columns:
+            if column.kind == "cells":
+                pieces.append(_mixed_pieces(column, start, stop, numbers))
+            else:
+                pieces.append(column.pieces(start, stop, numbers))
+        if around is not None:
+            pieces.append(around[1].slice(start, stop - start))
+        pieces.append(f"</{p}row>")
+        yield _buffer(_join(*pieces))
+
+
+def _mixed_pieces(column: ColumnCells, start: int, stop: int, numbers: pa.Array) -> pa.Array:
+    """The mixed column's cells with their reference, style and prefix put in (text replacement on the few)."""
+    chunk = column.array.slice(start, stop - start)
+    ref = _join(f'<{column.p}c r="{column.letters}', numbers, f'"{column.s}')
+    # _cell_xml wrote '<c r="A1"' and element names without a prefix
+    body = pc.replace_substring_regex(chunk, r'^<c r="A1"', "")
+    if column.p:
+        body = pc.replace_substring_regex(body, r"<(/?)(v|is|t)\b", rf"<\1{column.p}\2")
+        body = pc.replace_substring(body, "</c>", f"</{column.p}c>")
+    full = _join(ref, body)
+    return pc.coalesce(full, _join(ref, "/>"))
+
+
+def _join(*parts) -> pa.Array:
+    """Element-wise concatenation of large-string arrays and constant texts (no separator)."""
+    return pc.binary_join_element_wise(*(pa.scalar(x, pa.large_string()) if isinstance(x, str) else x
+                                         for x in (*parts, "")))
+
+
+def _buffer(joined: pa.Array) -> memoryview:
+    """The bytes of a string array's values, one after the other (zero-copy)."""
+    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64 if pa.types.is_large_string(joined.type)
+                            else np.int32)
+    first, last = offsets[joined.offset], offsets[joined.offset + len(joined)]
+    return memoryview(joined.buffers()[2])[first:last]
