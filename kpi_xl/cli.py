@@ -171,13 +171,13 @@ def import_(
 
     settings = load_config(find_config(path, config))
     learn_language(settings.language)
-    with step(say("import.step", name=path.name)):
+    with step(say("cli.import.step", name=path.name)):
         outcome = import_files(path, files, settings, crm, backup=backup_path(path))
-    _interrupt_note[:] = [say("import.interrupted", backup=outcome.backup.name, path=path)]
+    _interrupt_note[:] = [say("cli.import.interrupted", backup=outcome.backup.name, path=path)]
     console.print("\n".join(for_terminal(line) for line in summary_lines(outcome, settings.language)),
                   highlight=False, markup=False, soft_wrap=True)
     if no_refresh:
-        console.print(say("import.not_refreshed", path=path), highlight=False, markup=False, soft_wrap=True)
+        console.print(say("cli.import.not_refreshed", path=path), highlight=False, markup=False, soft_wrap=True)
         return
     _refresh_and_report(path, month, config)
 

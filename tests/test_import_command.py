@@ -136,3 +136,11 @@ def test_a_copy_elsewhere_imports_the_same(book, tmp_path):
     import_files(book, files, settings)
     import_files(second, renamed, settings)
     assert table(book, "Deals") == table(second, "Deals")
+
+
+def test_an_unknown_crm_is_said_in_the_configs_language(book, tmp_path, monkeypatch):
+    original = book.read_bytes()
+    code, err = run_cli(monkeypatch, ["import", str(book), *map(str, pipedrive(tmp_path / "x")), "--crm", "exact"])
+    assert code == 1 and "Traceback" not in err
+    assert "onbekend CRM 'exact'" in err and "hubspot, pipedrive, salesforce, teamleader" in err
+    assert book.read_bytes() == original

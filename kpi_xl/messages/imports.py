@@ -7,75 +7,63 @@ these are the command's own: the refusals before anything is read, and the summa
 
 IMPORT_MESSAGES: dict[str, dict[str, str]] = {
     # refused before the files are read (the workbook is not changed)
-    "import.no_files": {
+    "cli.import.no_files": {
         "nl": "geef een of meer exportbestanden om te importeren (CSV of XLSX)",
         "en": "give one or more export files to import (CSV or XLSX)",
     },
-    "import.file_missing": {
+    "cli.import.file_missing": {
         "nl": "exportbestand niet gevonden: {path}; de werkmap is niet gewijzigd",
         "en": "export file not found: {path}; the workbook was not changed",
     },
-    "import.workbook_missing": {
+    "cli.import.workbook_missing": {
         "nl": "werkmap niet gevonden: {path}; maak er een met kpi-xl new {path}",
         "en": "workbook not found: {path}; make one with kpi-xl new {path}",
     },
-    "import.unknown_crm": {
-        "nl": "onbekend CRM '{crm}'; kies een van: {crms}",
-        "en": "unknown CRM '{crm}'; choose one of: {crms}",
-    },
-    "import.same_file": {
+    "cli.import.same_file": {
         "nl": "{path} is de werkmap zelf; geef de exportbestanden van uw CRM",
         "en": "{path} is the workbook itself; give the export files of your CRM",
     },
-    "import.nothing": {
+    "cli.import.nothing": {
         "nl": "niets te importeren: {files} bevat geen enkele rij voor Leads, Activities, Deals of Customers; "
               "de werkmap is niet gewijzigd",
         "en": "nothing to import: {files} holds no row for Leads, Activities, Deals or Customers; "
               "the workbook was not changed",
     },
     # the step and the summary
-    "import.step": {"nl": "Importeren in {name}", "en": "Importing into {name}"},
-    "import.from_crm": {"nl": "Geïmporteerd uit {crm} in {name}:", "en": "Imported from {crm} into {name}:"},
-    "import.from_own": {"nl": "Geïmporteerd (eigen kolomnamen) in {name}:",
+    "cli.import.step": {"nl": "Importeren in {name}", "en": "Importing into {name}"},
+    "cli.import.from_crm": {"nl": "Geïmporteerd uit {crm} in {name}:", "en": "Imported from {crm} into {name}:"},
+    "cli.import.from_own": {"nl": "Geïmporteerd (eigen kolomnamen) in {name}:",
                         "en": "Imported (own column names) into {name}:"},
-    "import.table_rows.one": {"nl": "{table}: {count} rij", "en": "{table}: {count} row"},
-    "import.table_rows.many": {"nl": "{table}: {count} rijen", "en": "{table}: {count} rows"},
-    "import.from_files": {"nl": "uit {files}", "en": "from {files}"},
-    "import.problems.one": {"nl": "{count} probleem", "en": "{count} problem"},
-    "import.problems.many": {"nl": "{count} problemen", "en": "{count} problems"},
-    "import.no_problems": {"nl": "geen problemen", "en": "no problems"},
-    "import.not_written": {
+    "cli.import.table_rows.one": {"nl": "{table}: {count} rij", "en": "{table}: {count} row"},
+    "cli.import.table_rows.many": {"nl": "{table}: {count} rijen", "en": "{table}: {count} rows"},
+    "cli.import.from_files": {"nl": "uit {files}", "en": "from {files}"},
+    "cli.import.problems.one": {"nl": "{count} probleem", "en": "{count} problem"},
+    "cli.import.problems.many": {"nl": "{count} problemen", "en": "{count} problems"},
+    "cli.import.no_problems": {"nl": "geen problemen", "en": "no problems"},
+    "cli.import.not_written": {
         "nl": "niet overgenomen (de tabel heeft er geen kolom voor): {columns}",
         "en": "not written (the table has no column for them): {columns}",
     },
-    "import.left_empty": {
+    "cli.import.left_empty": {
         "nl": "leeg gelaten (niet in de export): {columns}",
         "en": "left empty (not in the export): {columns}",
     },
-    "import.unmapped_head": {
-        "nl": "niet in kpi.yaml ({count}), overgenomen zoals ze in de export staan:",
-        "en": "not in kpi.yaml ({count}), written as the export has them:",
+    "cli.import.unmapped_head": {
+        "nl": "{count} waarden niet in kpi.yaml (overgenomen zoals de export ze heeft):",
+        "en": "{count} values not in kpi.yaml (written as the export has them):",
     },
-    "import.unmapped": {
-        "nl": "{kind} '{value}': {count}× (regels {rows}) — {advice}",
-        "en": "{kind} '{value}': {count}× (lines {rows}) — {advice}",
-    },
-    "import.kind.stage": {"nl": "fase", "en": "stage"},
-    "import.kind.activity_type": {"nl": "activiteitstype", "en": "activity type"},
-    "import.kind.owner": {"nl": "eigenaar", "en": "owner"},
-    "import.kind.pipeline": {"nl": "pijplijn", "en": "pipeline"},
-    "import.problems_head": {"nl": "de eerste {count}:", "en": "the first {count}:"},
-    "import.problems_more": {"nl": "… en nog {count}", "en": "… and {count} more"},
-    "import.unmapped_more": {"nl": "… en nog {count} waarden", "en": "… and {count} more values"},
-    "import.backup": {
+    "cli.import.problems_head": {"nl": "de eerste {count}:", "en": "the first {count}:"},
+    "cli.import.problems_more": {"nl": "… en nog {count}", "en": "… and {count} more"},
+    "cli.import.unmapped_more": {"nl": "… en nog {count} waarden", "en": "… and {count} more values"},
+    "cli.import.backup": {
         "nl": "De vorige werkmap staat in {backup}",
         "en": "The previous workbook is kept as {backup}",
     },
-    "import.not_refreshed": {
+    "cli.import.not_refreshed": {
         "nl": "Niet vernieuwd (--no-refresh); vernieuw met: kpi-xl refresh {path}",
         "en": "Not refreshed (--no-refresh); refresh with: kpi-xl refresh {path}",
     },
-    "import.interrupted": {
+    "cli.import.interrupted": {
         "nl": "Onderbroken; de gegevens zijn al geïmporteerd (vorige werkmap: {backup}), maar de werkmap is "
               "niet vernieuwd: kpi-xl refresh {path}",
         "en": "Interrupted; the data was already imported (previous workbook: {backup}), but the workbook was "

@@ -61,41 +61,32 @@ def import_files(workbook: str | Path, files: Sequence[str | Path], settings: Se
     workbook cannot be written, a file is missing or unreadable, or the files hold no row at all.
     ``fail_after`` is for tests (passed on to the writer).
     """
-    from kpi_xl.importing import CRMS, read_exports
+    from kpi_xl.importing import read_exports
     from kpi_xl.workbook.replace_tables import replace_tables
 
     workbook = Path(workbook)
     paths = [Path(f) for f in files]
-    crm = _checked_crm(crm, CRMS)
+    crm = (crm or "").strip().lower() or None  # "Pipedrive" is pipedrive; the reader refuses an unknown name
     _check_paths(workbook, paths)
     result = read_exports(paths, settings, crm)
     if not any(len(frame) for frame in result.tables.values()):
-        raise KpiError.coded("import.nothing", files=", ".join(p.name for p in paths))
+        raise KpiError.coded("cli.import.nothing", files=", ".join(p.name for p in paths))
     backup = backup_path(workbook) if backup is None else Path(backup)
     writes = replace_tables(workbook, result.tables, settings, backup=backup, fail_after=fail_after)
     return ImportOutcome(workbook, result, dict(writes), backup)
 
 
-def _checked_crm(crm: str | None, known: Sequence[str]) -> str | None:
-    if crm is None or not crm.strip():
-        return None
-    name = crm.strip().lower()
-    if name not in known:
-        raise KpiError.coded("import.unknown_crm", crm=crm, crms=", ".join(known))
-    return name
-
-
 def _check_paths(workbook: Path, files: list[Path]) -> None:
     """Everything a write would refuse, refused before the files are read (which may take a minute)."""
     if not files:
-        raise KpiError.coded("import.no_files")
+        raise KpiError.coded("cli.import.no_files")
     if not workbook.is_file():
-        raise KpiError.coded("import.workbook_missing", path=workbook)
+        raise KpiError.coded("cli.import.workbook_missing", path=workbook)
     for path in files:
         if not path.is_file():
-            raise KpiError.coded("import.file_missing", path=path)
+            raise KpiError.coded("cli.import.file_missing", path=path)
         if path.resolve() == workbook.resolve():
-            raise KpiError.coded("import.same_file", path=path)
+            raise KpiError.coded("cli.import.same_file", path=path)
     check_readable(workbook)
     check_not_open(workbook)
     check_writable(workbook)

@@ -13,18 +13,19 @@ UNMAPPED_SHOWN = 20  # unknown values per table said one by one
 CRM_NAMES = {"hubspot": "HubSpot", "pipedrive": "Pipedrive", "salesforce": "Salesforce",
              "teamleader": "Teamleader Focus"}
 INDENT, DETAIL = "  ", "      "
+MORE = "import.more"  # the reader's problem that counts the rest of a kind in a column
 
 
 def summary_lines(outcome: ImportOutcome, language: str, shown: int = SHOWN) -> list[str]:
     """Every line of the import's summary, in ``language``."""
     result, name = outcome.result, outcome.workbook.name
     crm = result.crm
-    lines = [text("import.from_crm", language, crm=CRM_NAMES.get(crm, crm), name=name) if crm
-             else text("import.from_own", language, name=name)]
+    lines = [text("cli.import.from_crm", language, crm=CRM_NAMES.get(crm, crm), name=name) if crm
+             else text("cli.import.from_own", language, name=name)]
     for table in outcome.tables():
         lines += _table_lines(outcome, table, language, shown)
     if outcome.backup is not None:
-        lines.append(text("import.backup", language, backup=outcome.backup.name))
+        lines.append(text("cli.import.backup", language, backup=outcome.backup.name))
     return lines
 
 
@@ -33,31 +34,38 @@ def _table_lines(outcome: ImportOutcome, table: str, language: str, shown: int) 
     files = [f for f in result.files if f.table == table]
     problems = [p for p in result.problems if p.table == table]
     unmapped = [u for u in result.unmapped if u.table == table]
-    head = counted("import.table_rows", write.rows, language, table=table, count=number(write.rows, language))
+    head = counted("cli.import.table_rows", write.rows, language, table=table, count=number(write.rows, language))
     if files:
-        head += " " + text("import.from_files", language, files=_files(files, language))
-    head += "; " + (counted("import.problems", len(problems), language, count=number(len(problems), language))
-                    if problems else text("import.no_problems", language))
+        head += " " + text("cli.import.from_files", language, files=_files(files, language))
+    total = bad_values(problems)
+    head += "; " + (counted("cli.import.problems", total, language, count=number(total, language))
+                    if problems else text("cli.import.no_problems", language))
     lines = [INDENT + head]
     if unmapped:
-        lines.append(DETAIL + text("import.unmapped_head", language, count=number(len(unmapped), language)))
         ordered = sorted(unmapped, key=lambda u: (-u.count, u.kind, u.value))
-        lines += [DETAIL + "  " + _unmapped(u, language) for u in ordered[:UNMAPPED_SHOWN]]
+        lines.append(DETAIL + text("cli.import.unmapped_head", language, count=number(len(ordered), language)))
+        lines += [DETAIL + "  " + u.message(language) for u in ordered[:UNMAPPED_SHOWN]]
         if len(ordered) > UNMAPPED_SHOWN:
             more = number(len(ordered) - UNMAPPED_SHOWN, language)
-            lines.append(DETAIL + "  " + text("import.unmapped_more", language, count=more))
+            lines.append(DETAIL + "  " + text("cli.import.unmapped_more", language, count=more))
     if problems:
         first = problems[:shown]
-        lines.append(DETAIL + text("import.problems_head", language, count=number(len(first), language)))
+        lines.append(DETAIL + text("cli.import.problems_head", language, count=number(len(first), language)))
         lines += [DETAIL + "  " + p.message(language) for p in first]
-        if len(problems) > len(first):
-            more = number(len(problems) - len(first), language)
-            lines.append(DETAIL + "  " + text("import.problems_more", language, count=more))
+        rest = bad_values(problems[shown:])
+        if rest:
+            lines.append(DETAIL + "  " + text("cli.import.problems_more", language, count=number(rest, language)))
     if write.not_written:
-        lines.append(DETAIL + text("import.not_written", language, columns=", ".join(write.not_written)))
+        lines.append(DETAIL + text("cli.import.not_written", language, columns=", ".join(write.not_written)))
     if write.left_empty:
-        lines.append(DETAIL + text("import.left_empty", language, columns=", ".join(write.left_empty)))
+        lines.append(DETAIL + text("cli.import.left_empty", language, columns=", ".join(write.left_empty)))
     return lines
+
+
+def bad_values(problems) -> int:
+    """How many bad values ``problems`` stand for: the reader lists the first of a kind in a column one by
+    one and counts the rest in one problem without a row (code ``import.more``, ``params['count']``)."""
+    return sum(p.params.get("count", 1) if p.row is None and p.code == MORE else 1 for p in problems)
 
 
 def _files(files, language: str) -> str:
@@ -67,15 +75,4 @@ def _files(files, language: str) -> str:
     return ", ".join(f"{f.path.name} ({number(f.rows, language)})" for f in files)
 
 
-def _unmapped(value, language: str) -> str:
-    kind_code = f"import.kind.{value.kind}"
-    try:
-        kind = text(kind_code, language)
-    except KeyError:
-        kind = value.kind
-    rows = ", ".join(str(r) for r in value.first_rows)
-    return text("import.unmapped", language, kind=kind, value=value.value, count=number(value.count, language),
-                rows=rows, advice=value.message(language))
-
-
-__all__ = ["SHOWN", "summary_lines"]
+__all__ = ["SHOWN", "bad_values", "summary_lines"]
