@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from kpi_xl.config.dashboard import Bottleneck, Lookalike, SuggestedTargets, TrafficLight
+from kpi_xl.config.imports import ImportField
 from kpi_xl.config.mistakes import mistakes
 from kpi_xl.config.qualification import Qualification
 from kpi_xl.config.stages import ActivityType, Stage
@@ -42,6 +43,7 @@ class Settings(_Model):
     traffic_light: TrafficLight = TrafficLight()
     bottleneck: Bottleneck = Bottleneck()
     suggested_targets: SuggestedTargets = SuggestedTargets()
+    imports: ImportField  # the import: section (kpi_xl.config.imports)
 
     @field_validator("stages")
     @classmethod

@@ -1,0 +1,162 @@
+"""A CRM's deals (Pipedrive, HubSpot, Salesforce opportunities, Teamleader) → the Deals table.
+
+Rules (docs/IMPORT.md):
+
+* **Pipeline**: an export with deals of several pipelines imports only kpi.yaml's ``import: pipeline``; the
+  other pipelines' deals are skipped and counted (an Unmapped of kind "pipeline"); with several and none
+  chosen the import stops, listing them. HubSpot's stage-date columns of other pipelines are not read.
+* **Currency**: a currency column with more than one currency stops the import (amounts in different
+  currencies are never added up), listing the currencies with their counts.
+* **Won and lost**: a status column (Pipedrive, Teamleader) saying won/lost, or a stage the CRM uses for a
+  closed deal (HubSpot and Salesforce "Closed Won"/"Closed Lost"), makes the stage the config's won or
+  lost stage; any other stage maps through the config's stages and aliases, else is kept as written and
+  listed.
+* **Closed**: the CRM's closed date when it has one; else the won time of a won deal and the lost time of a
+  lost deal (Pipedrive); else the close date, only for a won or lost deal (for an open deal it is the
+  expected close date: HubSpot, Salesforce).
+* **Stage dates**: HubSpot's ``Date entered "<stage> (<pipeline>)"`` columns; the won and the lost stage's
+  date is the closed date when the export has no column for it. Nothing else is filled in: a deal
+  without a creation date stays without one and is listed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from kpi_xl.config import Settings
+from kpi_xl.errors import KpiError
+from kpi_xl.importing.convert import Columns
+from kpi_xl.importing.hubspot import for_pipeline, pipelines_of, stage_date_columns
+from kpi_xl.importing.mapping import KindMapping
+from kpi_xl.importing.result import Unmapped, cell_problems, unmapped_values
+from kpi_xl.importing.values import keyed, map_names, word_mask
+from kpi_xl.names import name_key
+
+NAT = np.datetime64("NaT")
+
+
+def choose_pipeline(cols: Columns, settings: Settings, header_pipelines: list[str],
+                    unmapped: list[Unmapped]) -> tuple[np.ndarray, str | None]:
+    """``(keep, pipeline)``: the rows of the chosen pipeline and its name (None: one pipeline or none)."""
+    keep = np.ones(cols.n, dtype=bool)
+    chosen = settings.imports.pipeline
+    path = cols.ctx.path
+    if cols.has("pipeline"):
+        values = cols.text("pipeline")
+        codes, uniques, keys = keyed(values)
+        counts: Counter = Counter()
+        first: dict[str, str] = {}
+        for code, n in sorted(Counter(codes[codes >= 0].tolist()).items()):
+            counts[keys[code]] += n
+            first.setdefault(keys[code], str(uniques[code]))
+        names = [(first[k], counts[k]) for k in first]
+    else:
+        values, names = None, [(p, 0) for p in header_pipelines]
+    if len(names) <= 1 and chosen is None:
+        return keep, names[0][0] if names else None
+    listed = ", ".join(f"{n} ({c})" if c else n for n, c in names)
+    if chosen is None:
+        raise KpiError.coded("import.pipelines", path=path, pipelines=listed)
+    if name_key(chosen) not in {name_key(n) for n, _ in names}:
+        raise KpiError.coded("import.pipeline_absent", path=path, pipeline=chosen, pipelines=listed)
+    if values is not None:
+        row_keys = _row_keys(values)
+        keep = row_keys == name_key(chosen)
+        unmapped += unmapped_values("pipeline", "Deals", path, row_keys, values, cols.rows,
+                                    ~keep & pd.notna(row_keys), chosen=chosen)
+    return keep, chosen
+
+
+def _row_keys(values: np.ndarray) -> np.ndarray:
+    codes, _, keys = keyed(values)
+    return np.append(keys, None)[codes]
+
+
+def refuse_currencies(cols: Columns, keep: np.ndarray) -> np.ndarray:
+    values = cols.text("currency")
+    counts = Counter(v for v in values[keep] if v is not None)
+    if len(counts) > 1:
+        listed = ", ".join(f"{c} ({n})" for c, n in counts.most_common())
+        raise KpiError.coded("import.currencies", path=cols.ctx.path, currencies=listed)
+    return values
+
+
+def build_deals(cols: Columns, spec: KindMapping, settings: Settings, unmapped: list[Unmapped]) -> pd.DataFrame:
+    ctx = cols.ctx
+    date_columns = stage_date_columns(cols.raw.headers, spec)
+    keep, pipeline = choose_pipeline(cols, settings, pipelines_of(date_columns), unmapped)
+    currency = refuse_currencies(cols, keep)
+    stage_text = cols.text("stage")
+    stage, not_mapped, keys = map_names(stage_text, settings.stage_lookup)
+    won = word_mask(cols.text("status"), spec.status_won) | word_mask(stage_text, spec.stage_won)
+    lost = word_mask(cols.text("status"), spec.status_lost) | word_mask(stage_text, spec.stage_lost)
+    stage[won], stage[lost] = settings.won, settings.lost
+    won |= stage == settings.won
+    lost |= stage == settings.lost
+    unmapped += unmapped_values("stage", "Deals", ctx.path, keys, stage_text, cols.rows,
+                                keep & not_mapped & ~won & ~lost)
+    closed = cols.date("closed")
+    for field, where in (("won_time", won), ("lost_time", lost), ("close_date", won | lost)):
+        if cols.has(field):
+            closed = np.where(np.isnat(closed) & where, cols.date(field), closed)
+    closed = np.where(won | lost, closed, closed if cols.has("closed") else NAT).astype("datetime64[ns]")
+    created = cols.date("created")
+    frame = pd.DataFrame({
+        "deal_id": cols.text("deal_id"), "owner": owners(cols, settings, unmapped, "Deals", keep),
+        "created": created, "value": cols.number("value"), "stage": stage, "closed": closed,
+        "lost_reason": cols.text("lost_reason"), "customer_id": cols.text("customer_id"),
+        "lead_id": cols.text("lead_id"),
+    })
+    for name in settings.stage_names:
+        frame[name] = np.full(cols.n, NAT, dtype="datetime64[ns]")
+    for column in for_pipeline(date_columns, pipeline):
+        _stage_dates(cols, frame, column, spec, settings, unmapped, keep)
+    for name, where in ((settings.won, won), (settings.lost, lost)):
+        frame[name] = frame[name].where(frame[name].notna() | ~where, frame["closed"])
+    for extra in ("deal_name", "pipeline"):
+        if cols.has(extra):
+            frame[extra] = cols.text(extra)
+    if cols.has("currency"):
+        frame["currency"] = currency
+    if cols.has("probability"):
+        frame["probability"] = cols.number("probability")
+    no_created = keep & np.isnat(created)
+    ctx.problems += cell_problems("Deals", ctx.path, cols.header("created") if cols.has("created") else None,
+                                  no_created, cols.text("deal_id"), cols.rows, "import.no_created")
+    return frame[keep].reset_index(drop=True)
+
+
+def _stage_dates(cols: Columns, frame: pd.DataFrame, column, spec: KindMapping, settings: Settings,
+                 unmapped: list[Unmapped], keep: np.ndarray) -> None:
+    """One ``Date entered`` column into the stage column it names (the earliest date when two name one)."""
+    header = cols.raw.headers[column.position]
+    dates = cols.date(column.stage, header=header, column=cols.raw.columns[column.position])
+    key = name_key(column.stage)
+    stage = settings.stage_lookup.get(key)
+    if key in {name_key(w) for w in spec.stage_won}:
+        stage = settings.won
+    elif key in {name_key(w) for w in spec.stage_lost}:
+        stage = settings.lost
+    if stage is None:
+        filled = keep & ~np.isnat(dates)
+        if filled.any():
+            shown = np.full(cols.n, column.stage, dtype=object)
+            unmapped += unmapped_values("stage", "Deals", cols.ctx.path, np.full(cols.n, key, dtype=object),
+                                        shown, cols.rows, filled)
+        return
+    frame[stage] = np.fmin(frame[stage].to_numpy(), dates)
+
+
+def owners(cols: Columns, settings: Settings, unmapped: list[Unmapped], table: str, keep: np.ndarray) -> np.ndarray:
+    """The owner as ``import: owners:`` names the CRM user; kept as written (and listed when kpi.yaml has an
+    owners list that misses it)."""
+    values = cols.text("owner")
+    lookup = settings.imports.owner_lookup()
+    if not lookup:
+        return values
+    mapped, not_mapped, keys = map_names(values, lookup)
+    unmapped += unmapped_values("owner", table, cols.ctx.path, keys, values, cols.rows, keep & not_mapped)
+    return mapped

@@ -1,0 +1,180 @@
+"""Reading one export file into columns: CSV (``,`` ``;`` or tab; UTF-8 with or without BOM, or
+Windows-1252; quoted fields with newlines) with ``pyarrow.csv``, every column as text; XLSX (the first
+sheet) with python-calamine, typed cells (dates, numbers) kept.
+
+The encoding is decided on the bytes: a file that is valid UTF-8 is UTF-8 (``utf-8-sig`` when it starts
+with a BOM), anything else is Windows-1252 (Excel's "CSV" on a Dutch or English Windows). The delimiter
+is the one of ``,`` ``;`` tab that occurs most often outside quotes in the header line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from kpi_xl.errors import KpiError
+
+SNIFF_BYTES = 1 << 16
+CHUNK = 1 << 24
+DELIMITERS = (",", ";", "\t")
+XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+@dataclass
+class RawFile:
+    """One file's header and columns (pyarrow arrays, top to bottom; an empty cell is null)."""
+
+    path: Path
+    headers: list[str]
+    columns: list[pa.Array]
+    encoding: str
+    delimiter: str | None
+
+    @property
+    def rows(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+
+def read_file(path: Path) -> RawFile:
+    """The header and the columns of a CSV or XLSX export."""
+    path = Path(path)
+    if not path.is_file():
+        raise KpiError.coded("import.not_found", path=path)
+    try:
+        if path.suffix.lower() in XLSX_SUFFIXES or _is_zip(path):
+            return _read_xlsx(path)
+        return _read_csv(path)
+    except KpiError:
+        raise
+    except (OSError, pa.ArrowInvalid, UnicodeDecodeError, ValueError) as err:
+        raise KpiError.coded("import.unreadable", path=path, reason=str(err).splitlines()[0][:300]) from None
+
+
+def _is_zip(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
+
+
+def sniff_encoding(path: Path) -> str:
+    """``utf-8-sig`` (UTF-8 with a BOM), ``utf-8`` or ``cp1252``: UTF-8 decoded strictly over the whole file
+    in chunks (nothing kept), so one byte that is not UTF-8 anywhere decides."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    with open(path, "rb") as handle:
+        first = handle.read(3)
+        bom = first == codecs.BOM_UTF8
+        try:
+            decoder.decode(b"" if bom else first)
+            while chunk := handle.read(CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig" if bom else "utf-8"
+
+
+def header_line(sample: str) -> str:
+    """The first record of ``sample`` (up to its first newline outside quotes)."""
+    quoted = False
+    for i, char in enumerate(sample):
+        if char == '"':
+            quoted = not quoted
+        elif char in "\r\n" and not quoted:
+            return sample[:i]
+    return sample
+
+
+def sniff_delimiter(line: str) -> str:
+    """The delimiter of a header line: the most frequent of ``,`` ``;`` tab outside quotes (``,`` on a tie
+    or when there is none: a file of one column)."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+
+
+def _read_csv(path: Path) -> RawFile:
+    import pyarrow.csv as pacsv
+
+    encoding = sniff_encoding(path)
+    with open(path, "rb") as handle:
+        sample = handle.read(SNIFF_BYTES)
+    decoded = sample.decode("cp1252" if encoding == "cp1252" else "utf-8-sig", errors="replace")
+    line = header_line(decoded)
+    if not line.strip():
+        raise KpiError.coded("import.empty_file", path=path)
+    delimiter = sniff_delimiter(line)
+    headers = next(csv.reader(io.StringIO(line), delimiter=delimiter))
+    table = pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(encoding="utf8" if encoding != "cp1252" else "cp1252", block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                         invalid_row_handler=_pad_row),
+        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(headers, pa.string()),
+                                             strings_can_be_null=True, null_values=[""],
+                                             quoted_strings_can_be_null=True),
+    )
+    if table.num_columns != len(headers) or any(not pa.types.is_string(t) for t in table.schema.types):
+        raise KpiError(f"{path}: header {headers!r} not read alike")  # a bug: the header sniffing is wrong
+    names = headers
+    columns = [_one_chunk(table.column(i)) for i in range(len(names))]
+    return RawFile(path, [h.strip() for h in headers], columns, encoding, delimiter)
+
+
+def _pad_row(row) -> str:
+    """A data row with fewer or more cells than the header: pyarrow cannot pad it; skipping it silently
+    would lose data, so the file is refused with the line named."""
+    raise KpiError(f"{row.text[:200]!r}: {row.actual_columns} / {row.expected_columns}")
+
+
+def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
+    return column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+
+
+def _read_xlsx(path: Path) -> RawFile:
+    import python_calamine as calamine
+
+    try:
+        book = calamine.CalamineWorkbook.from_path(str(path))
+        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
+    except Exception as err:  # noqa: BLE001 -- calamine raises its own error types for a broken file
+        raise KpiError.coded("import.unreadable", path=path, reason=str(err)[:300]) from None
+    if not rows or all(v in ("", None) for v in rows[0]):
+        raise KpiError.coded("import.empty_file", path=path)
+    width = len(rows[0])
+    headers = ["" if v is None else str(v).strip() for v in rows[0]]
+    body = rows[1:]
+    columns = list(zip(*body, strict=True)) if body else [()] * width
+    return RawFile(path, headers, [typed_array(c) for c in columns], "xlsx", None)
+
+
+def typed_array(cells) -> pa.Array:
+    """One column of spreadsheet cells as an Arrow array: all dates → timestamps, all numbers → floats,
+    anything else → text (a number as Excel shows it: 12.0 → "12"); an empty cell is null."""
+    import datetime as dt
+
+    filled = [c for c in cells if c not in ("", None)]
+    kinds = set(map(type, filled))
+    cells = [None if c == "" else c for c in cells]
+    if kinds and kinds <= {dt.datetime, dt.date}:
+        return pa.array([None if c is None else dt.datetime(c.year, c.month, c.day) if type(c) is dt.date else c
+                         for c in cells], pa.timestamp("us"))
+    if kinds and kinds <= {int, float}:
+        return pa.array(cells, pa.float64())
+    return pa.array([None if c is None else _cell_text(c) for c in cells], pa.string())
+
+
+def _cell_text(cell) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if hasattr(cell, "isoformat"):
+        return cell.isoformat(sep=" ") if hasattr(cell, "hour") else cell.isoformat()
+    return str(cell)

@@ -1,0 +1,39 @@
+"""CRM values onto the config's names: stages (``settings.stage_lookup``, and the CRM's won/lost words
+→ ``settings.won`` / ``settings.lost``), activity types (``settings.activity_lookup``) and owners
+(``import: owners:``). A value that does not map is kept as the CRM writes it and listed as
+:class:`~kpi_xl.importing.result.Unmapped` (never guessed). Each distinct value is looked up once."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kpi_xl.names import name_key
+
+
+def keyed(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(codes, uniques, keys)``: each value's code (-1 for None), the distinct values and their name keys."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    keys = np.array([name_key(v) for v in uniques], dtype=object)
+    return codes, uniques, keys
+
+
+def map_names(values: np.ndarray, lookup: dict[str, str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(mapped, unmapped, keys)``: each value as ``lookup`` names it (keyed) else as written; a mask of the
+    filled values that did not map; each value's key."""
+    codes, uniques, keys = keyed(values)
+    mapped_u = np.array([lookup.get(k, v) for k, v in zip(keys, uniques, strict=True)], dtype=object)
+    missing_u = np.array([k not in lookup for k in keys], dtype=bool)
+    mapped = np.append(mapped_u, None)[codes]
+    unmapped = np.append(missing_u, False)[codes]
+    return mapped, unmapped, np.append(keys, None)[codes]
+
+
+def word_mask(values: np.ndarray, words: list[str]) -> np.ndarray:
+    """Which values are one of ``words`` (keyed)."""
+    if not words:
+        return np.zeros(len(values), dtype=bool)
+    codes, _, keys = keyed(values)
+    wanted = {name_key(w) for w in words}
+    return np.append(np.array([k in wanted for k in keys], dtype=bool), False)[codes]
