@@ -48,7 +48,11 @@ IMPORT_MESSAGES: dict[str, dict[str, str]] = {
         "nl": "leeg gelaten (niet in de export): {columns}",
         "en": "left empty (not in the export): {columns}",
     },
-    "cli.import.unmapped_head": {
+    "cli.import.unmapped_head.one": {
+        "nl": "{count} waarde niet in kpi.yaml (overgenomen zoals de export hem heeft):",
+        "en": "{count} value not in kpi.yaml (written as the export has it):",
+    },
+    "cli.import.unmapped_head.many": {
         "nl": "{count} waarden niet in kpi.yaml (overgenomen zoals de export ze heeft):",
         "en": "{count} values not in kpi.yaml (written as the export has them):",
     },

@@ -43,7 +43,8 @@ def _table_lines(outcome: ImportOutcome, table: str, language: str, shown: int) 
     lines = [INDENT + head]
     if unmapped:
         ordered = sorted(unmapped, key=lambda u: (-u.count, u.kind, u.value))
-        lines.append(DETAIL + text("cli.import.unmapped_head", language, count=number(len(ordered), language)))
+        lines.append(DETAIL + counted("cli.import.unmapped_head", len(ordered), language,
+                                      count=number(len(ordered), language)))
         lines += [DETAIL + "  " + u.message(language) for u in ordered[:UNMAPPED_SHOWN]]
         if len(ordered) > UNMAPPED_SHOWN:
             more = number(len(ordered) - UNMAPPED_SHOWN, language)
