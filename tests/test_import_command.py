@@ -146,3 +146,80 @@ def test_an_unknown_crm_is_said_in_the_configs_language(book, tmp_path, monkeypa
     assert code == 1 and "Traceback" not in err
     assert "onbekend CRM 'exact'" in err and "hubspot, pipedrive, salesforce, teamleader" in err
     assert book.read_bytes() == original
+
+
+# ---------------------------------------------------------------- every CRM: imported = typed directly
+
+MONTH = "2026-10"
+CASES = [("pipedrive", "en"), ("pipedrive", "nl"), ("hubspot", "en"), ("hubspot", "nl"), ("salesforce", "en"),
+         ("teamleader", "nl")]
+
+
+def frame_rows(frame) -> list[list[object]]:
+    """A canonical frame as Excel hands a table over: the header, then datetime, float, str or None cells."""
+    import pandas as pd
+
+    columns = []
+    for name in frame.columns:
+        values = frame[name]
+        blank = values.isna().to_numpy()
+        if pd.api.types.is_datetime64_any_dtype(values):
+            cells = values.to_numpy(dtype="datetime64[us]").astype(object).tolist()
+        elif pd.api.types.is_float_dtype(values):
+            cells = values.to_numpy(dtype="float64").tolist()
+        else:
+            cells = [None if v == "" else v for v in values.to_numpy(dtype=object).tolist()]
+        columns.append([None if b else c for b, c in zip(blank, cells, strict=True)])
+    return [list(map(str, frame.columns)), *map(list, zip(*columns, strict=True))]
+
+
+def kpis(report) -> dict:
+    """The numbers a refresh prints: the five KPIs (value, target, previous month) and the pipeline's cover."""
+    out = {kpi: (tile.value, tile.target, tile.previous) for kpi, tile in report.tiles.items()}
+    out["won_revenue"] = report.won_revenue
+    out["close_ratio"] = report.close_ratio
+    out["coverage"] = (report.coverage.open_pipeline, report.coverage.remaining)
+    return out
+
+
+@pytest.fixture(scope="module")
+def company():
+    from kpi_xl.sample import generate
+
+    return generate(seed=7)
+
+
+@pytest.mark.parametrize(("crm", "language"), CASES)
+def test_imported_and_refreshed_gives_the_kpis_of_the_same_company_typed_directly(company, tmp_path, crm,
+                                                                                   language):
+    crm_exports = pytest.importorskip("tests.crm_exports")
+    from kpi_xl.config import default_config_path
+    from kpi_xl.report import layout as L
+    from kpi_xl.workbook.new import fill_tables
+    from kpi_xl.workbook.refresh import refresh_file
+    from kpi_xl.workbook.replace_tables import replace_tables
+    from tests.workbooks import NOW, TODAY
+
+    config = tmp_path / "kpi.yaml"  # beside both workbooks: the import and both refreshes read it
+    chosen = f"\nimport:\n  pipeline: {crm_exports.PIPELINE}\n" if crm == "hubspot" else ""  # its deals mix two
+    config.write_text(default_config_path().read_text(encoding="utf-8") + chosen, encoding="utf-8")
+    settings = load_config(config)
+    write = getattr(crm_exports, f"write_{crm}")
+    files = write(company, tmp_path / "exports", language) if crm in ("pipedrive", "hubspot") else write(
+        company, tmp_path / "exports")
+    via_import = new_workbook(tmp_path / "import.xlsm")
+    outcome = import_files(via_import, files, settings)
+    assert outcome.result.crm == crm
+    imported = refresh_file(via_import, month=MONTH, now=NOW, today=TODAY).report
+
+    reference = {name: frame for name, frame in crm_exports.reference(company, crm).items()
+                 if name in outcome.writes}  # the tables the export fills, typed by hand
+    typed = new_workbook(tmp_path / "typed.xlsm")
+    fill_tables(typed, {name: frame_rows(frame) for name, frame in reference.items() if name in L.DATA_SHEETS},
+                settings)
+    if "StageHistory" in reference:  # the template has no StageHistory table to type into: the writer adds it
+        replace_tables(typed, {"StageHistory": reference["StageHistory"]}, settings)
+    direct = refresh_file(typed, month=MONTH, now=NOW, today=TODAY).report
+
+    assert kpis(imported) == kpis(direct)
+    assert imported.tiles["pipeline_value"].value > 0  # a real company, not two empty workbooks
