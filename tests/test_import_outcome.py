@@ -341,3 +341,37 @@ def test_command_exit_1_when_nothing_was_recognised(fake, monkeypatch, capsys, t
     assert code == 1
     assert "Fout: niets te importeren: deals.csv" in err and "Traceback" not in err
     assert book.read_bytes() == before
+
+
+def test_interrupted_during_the_refresh_says_the_import_is_written(fake, monkeypatch, tmp_path):
+    from kpi_xl import cli
+    from kpi_xl.workbook import refresh
+
+    book = demo_workbook(tmp_path / "verkoop.xlsm")
+    file = export(tmp_path)
+    fake(ImportResult("pipedrive", {"Deals": deals(2)}, [ExportFile(file, "pipedrive", "deals", "Deals", 2)]))
+
+    def stopped(*args, **kwargs):
+        raise cli.Interrupted(2)
+
+    monkeypatch.setattr(refresh, "refresh_file", stopped)
+    code, err = run_cli(monkeypatch, ["import", str(book), str(file)])
+    assert code == 130
+    assert ("Onderbroken; de gegevens zijn al geïmporteerd (vorige werkmap: verkoop.before-import.xlsm), maar de "
+            f"werkmap is niet vernieuwd: kpi-xl refresh {book}") in " ".join(err.split())
+
+
+def test_interrupted_while_reading_says_the_workbook_is_unchanged(fake, monkeypatch, tmp_path):
+    from kpi_xl import cli
+
+    book = demo_workbook(tmp_path / "verkoop.xlsm")
+    fake(ImportResult("pipedrive", {"Deals": deals(2)}, []))
+
+    def stopped(*args, **kwargs):
+        raise cli.Interrupted(15)
+
+    monkeypatch.setattr(sys.modules["kpi_xl.importing"], "read_exports", stopped)
+    code, err = run_cli(monkeypatch, ["import", str(book), str(export(tmp_path))])
+    assert code == 143
+    assert "Onderbroken; de werkmap is ongewijzigd" in err
+    assert not backup_path(book).exists()
