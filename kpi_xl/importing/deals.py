@@ -55,7 +55,9 @@ def choose_pipeline(cols: Columns, settings: Settings, header_pipelines: list[st
         names = [(first[k], counts[k]) for k in first]
     else:
         values, names = None, [(p, 0) for p in header_pipelines]
-    if len(names) <= 1 and chosen is None:
+    if not names:  # the export says nothing of pipelines
+        return keep, None
+    if len(names) == 1 and chosen is None:
         return keep, names[0][0] if names else None
     listed = ", ".join(f"{n} ({c})" if c else n for n, c in names)
     if chosen is None:
@@ -125,7 +127,8 @@ def build_deals(cols: Columns, spec: KindMapping, settings: Settings, unmapped: 
         frame["probability"] = cols.number("probability")
     no_created = keep & np.isnat(created)
     ctx.problems += cell_problems("Deals", ctx.path, cols.header("created") if cols.has("created") else None,
-                                  no_created, cols.text("deal_id"), cols.rows, "import.no_created")
+                                  no_created, np.full(cols.n, None), cols.rows, "import.no_created",
+                                  ids=cols.text("deal_id"))
     return frame[keep].reset_index(drop=True)
 
 

@@ -47,6 +47,8 @@ def match_kind(headers: list[str], spec: KindMapping) -> tuple[dict[int, str], s
         where.setdefault(key, position)
     if spec.signature and not any(normalize(s) in where for s in spec.signature):
         return None
+    if any(normalize(s) in where for s in spec.excludes):
+        return None
     positions: dict[str, int] = {}
     votes = {"en": 0, "nl": 0}
     taken: set[int] = set()

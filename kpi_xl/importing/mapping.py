@@ -29,6 +29,7 @@ class KindMapping(_Strict):
     table: Literal["Leads", "Activities", "Deals", "Customers", "StageHistory"]
     required: list[str]
     signature: list[str] = []  # one of these headers must be there too (tells contacts from companies)
+    excludes: list[str] = []  # none of these headers may be there (tells opportunities from their history)
     fields: dict[str, dict[Language, list[str]]]
     status_won: list[str] = []  # values of the status field meaning won
     status_lost: list[str] = []

@@ -94,7 +94,7 @@ def build_customers(cols: Columns, spec: KindMapping, settings: Settings, unmapp
             frame[name] = cols.get(name)
     no_since = customer & np.isnat(since)
     ctx.problems += cell_problems("Customers", ctx.path, cols.header("since") if cols.has("since") else None,
-                                  no_since, ids, cols.rows, "import.no_since")
+                                  no_since, np.full(cols.n, None), cols.rows, "import.no_since", ids=ids)
     return frame[customer].reset_index(drop=True)
 
 

@@ -74,7 +74,7 @@ class ImportResult:
 
 
 def cell_problems(table: str, path: Path, column: str, bad: np.ndarray, values, rows: np.ndarray,
-                  code: str) -> list[ImportProblem]:
+                  code: str, ids: np.ndarray | None = None) -> list[ImportProblem]:
     """One problem per bad cell (``bad`` a boolean mask) up to :data:`PROBLEMS_PER_COLUMN`, then one that
     counts the rest: a million unreadable dates are not a million messages."""
     where = np.flatnonzero(bad)
@@ -82,7 +82,8 @@ def cell_problems(table: str, path: Path, column: str, bad: np.ndarray, values, 
         return []
     shown = where[:PROBLEMS_PER_COLUMN]
     values = np.asarray(values, dtype=object)
-    out = [ImportProblem(table, path, int(rows[i]), column, values[i], code) for i in shown]
+    out = [ImportProblem(table, path, int(rows[i]), column, values[i], code,
+                         {} if ids is None else {"id": ids[i]}) for i in shown]
     if len(where) > len(shown):
         out.append(ImportProblem(table, path, None, column, None, "import.more",
                                  {"count": len(where) - len(shown)}))
