@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 import tempfile
 import zipfile
 import zlib
@@ -210,7 +212,7 @@ def _write_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, scan: SheetScan, s
     zinfo.compress_type = zipfile.ZIP_DEFLATED
     setattr(zinfo, "compress_level" if hasattr(zinfo, "compress_level") else "_compresslevel", DATA_LEVEL)  # 3.13
     zinfo.external_attr = info.external_attr
-    with dst.open(zinfo, "w", force_zip64=True) as out:
+    with dst.open(zinfo, "w", force_zip64=True) as entry, _Pipeline(entry) as out:
         out.write(scan.head_with_dimension(last_row, spot.right))
         out.write(scan.open_tag or f"<{p}sheetData>".encode())
         for row in scan.top_rows:
@@ -222,6 +224,38 @@ def _write_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, scan: SheetScan, s
             out.write(f'<{p}row r="{r + 1}">{left}{right}</{p}row>'.encode())
         out.write(f"</{p}sheetData>".encode())
         out.write(scan.tail)
+
+
+class _Pipeline:
+    """Writes handed to one worker thread, in order, while the caller builds the next chunk.
+
+    The zip entry's write (CRC, deflate, file write) releases the GIL on big buffers, so on two cores
+    compressing one chunk overlaps building the next. At most ``depth`` chunks wait (bounded memory);
+    a failed write is raised at the next write or at the end."""
+
+    def __init__(self, entry, depth: int = 2):
+        self.entry, self.depth = entry, depth
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpi-xl-deflate")
+        self.pending: deque = deque()
+
+    def write(self, data) -> None:
+        while len(self.pending) >= self.depth:
+            self.pending.popleft().result()
+        self.pending.append(self.pool.submit(self.entry.write, data))
+
+    def __enter__(self) -> _Pipeline:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            while self.pending:
+                future = self.pending.popleft()
+                if kind is None:
+                    future.result()
+                else:
+                    future.cancel()
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _fresh_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:

@@ -32,40 +32,48 @@ _SAFE_LENGTH = MAX_TEXT // 2  # at most this many characters are surely within E
 
 
 class ColumnCells:
-    """One table column's cells for all rows: ``pieces(start, stop)`` gives the cell XML of those rows."""
+    """One table column's cells: ``pieces(start, stop, numbers)`` gives what the row join puts in for them.
+
+    Every cell is ``<c s="3"`` followed by its rest (``><v>46000</v></c>``, `` t="inlineStr"><is>..``);
+    an empty value's rest is null, which the row join replaces by ``/>``. A column without empty values
+    hands its value array and the constant tags around it to the row join directly: one pass per row for
+    all its cells, instead of one per cell kind."""
 
     def __init__(self, values: pd.Series | None, style: str, p: str, epoch: dt.datetime, col: int,
                  with_ref: bool):
         self.style, self.p, self.col, self.with_ref = style, p, col, with_ref
         self.letters = L.a1(0, col)[:-1]
-        s = f" s={_attr(style)}" if style else ""
-        self.s = s
-        self.empty = f"<{p}c{s}/>"
+        self.s = f" s={_attr(style)}" if style else ""
         self.kind, self.array = _typed(values, epoch) if values is not None else ("empty", None)
+        if self.kind == "cells":  # _cell_xml wrote '<c r="A1"' and no prefix: keep the rest, prefixed
+            rest = pc.replace_substring_regex(self.array, r'^<c r="A1"', "")
+            if p:
+                rest = pc.replace_substring_regex(rest, r"<(/?)(v|is|t)\b", rf"<\1{p}\2")
+                rest = pc.replace_substring(rest, "</c>", f"</{p}c>")
+            self.array = rest
 
-    def pieces(self, start: int, stop: int, row_numbers: pa.Array) -> pa.Array | str:
-        """The cells of rows ``start``..``stop`` (0-based data rows; ``row_numbers`` their Excel numbers)."""
+    def pieces(self, start: int, stop: int, row_numbers: pa.Array) -> list:
+        """The pieces of rows ``start``..``stop`` (0-based data rows; ``row_numbers`` their Excel numbers)."""
         p, s = self.p, self.s
-        if self.with_ref:
-            opened = _join(f'<{p}c r="{self.letters}', row_numbers, f'"{s}')
-            empty = _join(opened, "/>")
-        else:
-            opened, empty = f"<{p}c{s}", self.empty
+        opened = [f'<{p}c r="{self.letters}', row_numbers, f'"{s}'] if self.with_ref else [f"<{p}c{s}"]
         if self.kind == "empty":
-            return empty
-        chunk = self.array.slice(start, stop - start)
-        if self.kind == "number":
-            full = _join(opened, f"><{p}v>", chunk, f"</{p}v></{p}c>")
-        elif self.kind == "bool":
-            full = _join(opened, f' t="b"><{p}v>', chunk, f"</{p}v></{p}c>")
-        elif self.kind == "text":
-            texts, preserve = chunk.field(0), chunk.field(1)
-            head = pc.if_else(preserve, pa.scalar(f' t="inlineStr"><{p}is><{p}t xml:space="preserve">', pa.large_string()),
-                              pa.scalar(f' t="inlineStr"><{p}is><{p}t>', pa.large_string()))
-            full = _join(opened, head, texts, f"</{p}t></{p}is></{p}c>")
-        else:  # "cells": whole cells already (values of mixed kinds), with their reference
-            full = chunk
-        return pc.coalesce(full, pa.scalar(empty, pa.large_string()) if isinstance(empty, str) else empty)
+            return [*opened, "/>"]
+        if self.kind == "cells":  # whole cells already (values of mixed kinds)
+            return [*opened, self.array.slice(start, stop - start)]
+        if self.kind == "text":
+            texts = self.array[0].slice(start, stop - start)
+            preserve = None if self.array[1] is None else self.array[1].slice(start, stop - start)
+            if preserve is not None and pc.any(preserve).as_py():
+                head = pc.if_else(preserve, _scalar(f' t="inlineStr"><{p}is><{p}t xml:space="preserve">'),
+                                  _scalar(f' t="inlineStr"><{p}is><{p}t>'))
+                return [*opened, _join(head, texts, f"</{p}t></{p}is></{p}c>")]
+            rest = [f' t="inlineStr"><{p}is><{p}t>', texts, f"</{p}t></{p}is></{p}c>"]
+        else:
+            values = self.array.slice(start, stop - start)
+            rest = [f' t="b"><{p}v>' if self.kind == "bool" else f"><{p}v>", values, f"</{p}v></{p}c>"]
+        if rest[1].null_count:
+            return [*opened, _join(*rest)]  # null (empty) stays null: the row join makes it "/>"
+        return [*opened, *rest]
 
 
 def _typed(values: pd.Series, epoch: dt.datetime) -> tuple[str, pa.Array]:
@@ -103,27 +111,59 @@ def _serials(values: pd.Series, epoch: dt.datetime) -> pa.Array:
 
 
 def _texts(array: pa.Array) -> pa.StructArray:
-    """Escaped texts and whether each keeps its outer spaces (``xml:space="preserve"``); "" and null → null."""
-    array = pc.if_else(pc.equal(array, ""), pa.scalar(None, array.type), array)
-    odd = pc.fill_null(pc.or_(pc.match_substring_regex(array, _NEEDS_PYTHON),
-                              pc.greater(pc.utf8_length(array), _SAFE_LENGTH)), False)
+    """Escaped texts and whether each keeps its outer spaces (``xml:space="preserve"``); "" and null → null.
+
+    Whole-buffer searches (memchr speed) decide which of the per-text passes are needed at all."""
+    if pc.any(pc.equal(pc.binary_length(array), 0)).as_py():
+        array = pc.if_else(pc.equal(array, ""), pa.scalar(None, array.type), array)
+    data = _values(array)
+    controls = np.frombuffer(data, np.uint8) < 32
+    odd_somewhere = (b"_x" in data or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
+                     or (pc.max(pc.utf8_length(array)).as_py() or 0) > _SAFE_LENGTH
+                     or bool(np.count_nonzero(controls) - data.count(b"\t") - data.count(b"\n")))
     escaped = array
     for plain, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-        escaped = pc.replace_substring(escaped, plain, entity)
-    preserve = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(array), array), False)
-    if pc.any(odd).as_py():
-        where = np.flatnonzero(odd.to_numpy(zero_copy_only=False))
-        done = [excel_text(cut_utf16(v, MAX_TEXT)) for v in array.take(pa.array(where)).to_pylist()]
-        escaped = pc.replace_with_mask(escaped, odd, pa.array([_text(t) for t in done], escaped.type))
-        preserve = pc.replace_with_mask(preserve, odd, pa.array([t != t.strip() for t in done]))
-    return pa.StructArray.from_arrays([escaped, preserve], ["text", "preserve"])
+        if plain.encode() in data:
+            escaped = pc.replace_substring(escaped, plain, entity)
+    preserve = None
+    if _outer_space_possible(array, data):
+        preserve = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(array), array), False)
+    if odd_somewhere:
+        odd = pc.fill_null(pc.or_(pc.match_substring_regex(array, _NEEDS_PYTHON),
+                                  pc.greater(pc.utf8_length(array), _SAFE_LENGTH)), False)
+        if pc.any(odd).as_py():
+            where = np.flatnonzero(odd.to_numpy(zero_copy_only=False))
+            done = [excel_text(cut_utf16(v, MAX_TEXT)) for v in array.take(pa.array(where)).to_pylist()]
+            escaped = pc.replace_with_mask(escaped, odd, pa.array([_text(t) for t in done], escaped.type))
+            if preserve is None:
+                preserve = pa.array(np.zeros(len(array), dtype=bool))
+            preserve = pc.replace_with_mask(preserve, odd, pa.array([t != t.strip() for t in done]))
+    return escaped, preserve
+
+
+def _values(array: pa.Array) -> bytes:
+    """The bytes of a string array's values, one after the other."""
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64 if pa.types.is_large_string(array.type)
+                            else np.int32)
+    if len(array) == 0 or array.buffers()[2] is None:
+        return b""
+    first, last = offsets[array.offset], offsets[array.offset + len(array)]
+    return array.buffers()[2].to_pybytes()[first:last]
+
+
+def _outer_space_possible(array: pa.Array, data: bytes) -> bool:
+    """False when no text can begin or end with white space: no ASCII space character and no byte
+    of a multi-byte character at all (Unicode spaces such as U+00A0 are multi-byte)."""
+    if not data:
+        return False
+    raw = np.frombuffer(data, np.uint8)
+    return bool(np.count_nonzero((raw == 32) | (raw >= 128) | ((raw >= 9) & (raw <= 13))))
 
 
 def _mixed(values: pd.Series, epoch: dt.datetime) -> pa.Array:
     """A column holding values of several kinds (an object column of dates and texts): cell by cell.
 
-    Rare (the import hands over typed columns); each cell carries its reference, found by the writer
-    through ``ColumnCells.col``. Written as ``_cell_xml`` writes a cell, with a placeholder row."""
+    Rare (the import hands over typed columns): each cell as ``_cell_xml`` writes it, at a placeholder place."""
     out = []
     for value in values.tolist():
         if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) or value == "":
@@ -150,33 +190,27 @@ def rows_xml(columns: list[ColumnCells], count: int, first_row: int, p: str,
         if around is not None:
             pieces.append(around[0].slice(start, stop - start))
         for column in columns:
-            if column.kind == "cells":
-                pieces.append(_mixed_pieces(column, start, stop, numbers))
-            else:
-                pieces.append(column.pieces(start, stop, numbers))
+            pieces += column.pieces(start, stop, numbers)
         if around is not None:
             pieces.append(around[1].slice(start, stop - start))
         pieces.append(f"</{p}row>")
-        yield _buffer(_join(*pieces))
+        merged: list = []  # neighbouring constant texts as one
+        for piece in pieces:
+            if isinstance(piece, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += piece
+            else:
+                merged.append(piece)
+        yield _buffer(pc.binary_join_element_wise(*(_scalar(x) if isinstance(x, str) else x for x in merged),
+                                                  _scalar(""), null_handling="replace", null_replacement="/>"))
 
 
-def _mixed_pieces(column: ColumnCells, start: int, stop: int, numbers: pa.Array) -> pa.Array:
-    """The mixed column's cells with their reference, style and prefix put in (text replacement on the few)."""
-    chunk = column.array.slice(start, stop - start)
-    ref = _join(f'<{column.p}c r="{column.letters}', numbers, f'"{column.s}')
-    # _cell_xml wrote '<c r="A1"' and element names without a prefix
-    body = pc.replace_substring_regex(chunk, r'^<c r="A1"', "")
-    if column.p:
-        body = pc.replace_substring_regex(body, r"<(/?)(v|is|t)\b", rf"<\1{column.p}\2")
-        body = pc.replace_substring(body, "</c>", f"</{column.p}c>")
-    full = _join(ref, body)
-    return pc.coalesce(full, _join(ref, "/>"))
+def _scalar(text: str) -> pa.Scalar:
+    return pa.scalar(text, pa.large_string())
 
 
 def _join(*parts) -> pa.Array:
-    """Element-wise concatenation of large-string arrays and constant texts (no separator)."""
-    return pc.binary_join_element_wise(*(pa.scalar(x, pa.large_string()) if isinstance(x, str) else x
-                                         for x in (*parts, "")))
+    """Element-wise concatenation of large-string arrays and constant texts; null where any part is null."""
+    return pc.binary_join_element_wise(*(_scalar(x) if isinstance(x, str) else x for x in (*parts, "")))
 
 
 def _buffer(joined: pa.Array) -> memoryview:
