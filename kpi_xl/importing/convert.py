@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -47,6 +48,7 @@ class Columns:
         self.raw, self.positions, self.ctx = raw, positions, ctx
         self.n = raw.rows
         self.rows = np.arange(2, self.n + 2, dtype=np.int64)  # the line as a spreadsheet shows it
+        self._coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def has(self, name: str) -> bool:
         return name in self.positions
@@ -70,9 +72,17 @@ class Columns:
 
     def text(self, name: str) -> np.ndarray:
         """Text cells trimmed; an empty cell is None."""
-        if not self.has(name):
-            return np.full(self.n, None, dtype=object)
-        return text_values(self.column(name))
+        codes, uniques = self.coded(name)
+        return uniques[codes]
+
+    def coded(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(codes, uniques)``: the field's text dictionary-encoded (the last unique is None: empty)."""
+        if name not in self._coded:
+            if not self.has(name):
+                self._coded[name] = (np.zeros(self.n, dtype=np.intp), np.array([None], dtype=object))
+            else:
+                self._coded[name] = coded_text(self.column(name))
+        return self._coded[name]
 
     def date(self, name: str, header: str | None = None, column: pa.Array | None = None) -> np.ndarray:
         if column is None:
@@ -102,9 +112,10 @@ class Columns:
         column = self.column(name)
         if pa.types.is_boolean(column.type):
             return column.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
-        words = pc.utf8_lower(pc.utf8_trim_whitespace(column.cast(pa.string())))
-        yes = pc.is_in(words, pa.array(YES)).fill_null(False).to_numpy(zero_copy_only=False)
-        no = pc.is_in(words, pa.array(NO)).fill_null(True).to_numpy(zero_copy_only=False)
+        codes, uniques = self.coded(name)
+        words = pa.array([None if u is None else u.lower() for u in uniques], pa.string())
+        yes = pc.is_in(words, pa.array(YES)).fill_null(False).to_numpy(zero_copy_only=False)[codes]
+        no = pc.is_in(words, pa.array(NO)).fill_null(True).to_numpy(zero_copy_only=False)[codes]
         self._bad(self.header(name), ~yes & ~no, column, "import.bad_bool")
         return yes
 
@@ -118,12 +129,37 @@ class Columns:
 
 def text_values(column: pa.Array) -> np.ndarray:
     """Text cells trimmed, an empty cell None (numbers as Excel shows them: 12.0 → "12")."""
+    codes, uniques = coded_text(column)
+    return uniques[codes]
+
+
+def coded_text(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, uniques)`` of a text column, trimmed, the last unique None (empty). Each distinct text
+    becomes one Python string shared by the rows that hold it (a million cells of eight owners are eight
+    strings and a take)."""
     if pa.types.is_floating(column.type):
         whole = pc.equal(column, pc.floor(column)).fill_null(False)
         as_int = pc.cast(pc.if_else(whole, column, None), pa.int64(), safe=False).cast(pa.string())
         column = pc.if_else(whole, as_int, column.cast(pa.string()))
     elif not pa.types.is_string(column.type):
         column = column.cast(pa.string())
-    trimmed = pc.utf8_trim_whitespace(column)
-    trimmed = pc.if_else(pc.equal(trimmed, ""), None, trimmed)
-    return trimmed.to_numpy(zero_copy_only=False).astype(object)
+    encoded = pc.dictionary_encode(column)
+    trimmed = pc.utf8_trim_whitespace(encoded.dictionary)
+    uniques = np.array(pc.if_else(pc.equal(trimmed, ""), None, trimmed).to_pylist() + [None], dtype=object)
+    codes = encoded.indices.fill_null(len(uniques) - 1).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+    return codes, uniques
+
+
+def as_frame(columns: dict[str, np.ndarray], keep: np.ndarray | None = None) -> pd.DataFrame:
+    """A DataFrame of the columns as they are (only the rows of ``keep``): texts stay ``object`` (pandas
+    would convert them to its string type, a copy of every cell)."""
+    if keep is not None and not keep.all():
+        columns = {name: values[keep] for name, values in columns.items()}
+    return pd.DataFrame({name: kept(values) for name, values in columns.items()})
+
+
+def kept(values: np.ndarray):
+    """A column to put in a frame: an object array as an ``object`` Series, anything else as it is."""
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        return pd.Series(values, dtype=object, copy=False)
+    return values

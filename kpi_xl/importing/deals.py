@@ -28,11 +28,11 @@ import pandas as pd
 
 from kpi_xl.config import Settings
 from kpi_xl.errors import KpiError
-from kpi_xl.importing.convert import Columns
+from kpi_xl.importing.convert import Columns, as_frame
 from kpi_xl.importing.hubspot import for_pipeline, pipelines_of, stage_date_columns
 from kpi_xl.importing.mapping import KindMapping
 from kpi_xl.importing.result import Unmapped, cell_problems, unmapped_values
-from kpi_xl.importing.values import keyed, map_names, word_mask
+from kpi_xl.importing.values import keyed, map_coded, word_mask
 from kpi_xl.names import name_key
 
 NAT = np.datetime64("NaT")
@@ -92,7 +92,7 @@ def build_deals(cols: Columns, spec: KindMapping, settings: Settings, unmapped: 
     keep, pipeline = choose_pipeline(cols, settings, pipelines_of(date_columns), unmapped)
     currency = refuse_currencies(cols, keep)
     stage_text = cols.text("stage")
-    stage, not_mapped, keys = map_names(stage_text, settings.stage_lookup)
+    stage, not_mapped, keys = map_coded(*cols.coded("stage"), settings.stage_lookup)
     won = word_mask(cols.text("status"), spec.status_won) | word_mask(stage_text, spec.stage_won)
     lost = word_mask(cols.text("status"), spec.status_lost) | word_mask(stage_text, spec.stage_lost)
     stage[won], stage[lost] = settings.won, settings.lost
@@ -106,33 +106,33 @@ def build_deals(cols: Columns, spec: KindMapping, settings: Settings, unmapped: 
             closed = np.where(np.isnat(closed) & where, cols.date(field), closed)
     closed = np.where(won | lost, closed, closed if cols.has("closed") else NAT).astype("datetime64[ns]")
     created = cols.date("created")
-    frame = pd.DataFrame({
+    columns = {
         "deal_id": cols.text("deal_id"), "owner": owners(cols, settings, unmapped, "Deals", keep),
         "created": created, "value": cols.number("value"), "stage": stage, "closed": closed,
         "lost_reason": cols.text("lost_reason"), "customer_id": cols.text("customer_id"),
         "lead_id": cols.text("lead_id"),
-    })
+    }
     for name in settings.stage_names:
-        frame[name] = np.full(cols.n, NAT, dtype="datetime64[ns]")
+        columns[name] = np.full(cols.n, NAT, dtype="datetime64[ns]")
     for column in for_pipeline(date_columns, pipeline):
-        _stage_dates(cols, frame, column, spec, settings, unmapped, keep)
+        _stage_dates(cols, columns, column, spec, settings, unmapped, keep)
     for name, where in ((settings.won, won), (settings.lost, lost)):
-        frame[name] = frame[name].where(frame[name].notna() | ~where, frame["closed"])
+        columns[name] = np.where(np.isnat(columns[name]) & where, closed, columns[name])
     for extra in ("deal_name", "pipeline"):
         if cols.has(extra):
-            frame[extra] = cols.text(extra)
+            columns[extra] = cols.text(extra)
     if cols.has("currency"):
-        frame["currency"] = currency
+        columns["currency"] = currency
     if cols.has("probability"):
-        frame["probability"] = cols.number("probability")
+        columns["probability"] = cols.number("probability")
     no_created = keep & np.isnat(created)
     ctx.problems += cell_problems("Deals", ctx.path, cols.header("created") if cols.has("created") else None,
                                   no_created, np.full(cols.n, None), cols.rows, "import.no_created",
-                                  ids=cols.text("deal_id"))
-    return frame[keep].reset_index(drop=True)
+                                  ids=columns["deal_id"])
+    return as_frame(columns, keep)
 
 
-def _stage_dates(cols: Columns, frame: pd.DataFrame, column, spec: KindMapping, settings: Settings,
+def _stage_dates(cols: Columns, frame: dict[str, np.ndarray], column, spec: KindMapping, settings: Settings,
                  unmapped: list[Unmapped], keep: np.ndarray) -> None:
     """One ``Date entered`` column into the stage column it names (the earliest date when two name one)."""
     header = cols.raw.headers[column.position]
@@ -150,7 +150,7 @@ def _stage_dates(cols: Columns, frame: pd.DataFrame, column, spec: KindMapping, 
             unmapped += unmapped_values("stage", "Deals", cols.ctx.path, np.full(cols.n, key, dtype=object),
                                         shown, cols.rows, filled)
         return
-    frame[stage] = np.fmin(frame[stage].to_numpy(), dates)
+    frame[stage] = np.fmin(frame[stage], dates)
 
 
 def owners(cols: Columns, settings: Settings, unmapped: list[Unmapped], table: str, keep: np.ndarray) -> np.ndarray:
@@ -160,6 +160,6 @@ def owners(cols: Columns, settings: Settings, unmapped: list[Unmapped], table: s
     lookup = settings.imports.owner_lookup()
     if not lookup:
         return values
-    mapped, not_mapped, keys = map_names(values, lookup)
+    mapped, not_mapped, keys = map_coded(*cols.coded("owner"), lookup)
     unmapped += unmapped_values("owner", table, cols.ctx.path, keys, values, cols.rows, keep & not_mapped)
     return mapped

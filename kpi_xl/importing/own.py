@@ -9,7 +9,7 @@ import pandas as pd
 
 from kpi_xl.config import Settings
 from kpi_xl.errors import KpiError
-from kpi_xl.importing.convert import FIELD_KINDS, Columns
+from kpi_xl.importing.convert import FIELD_KINDS, Columns, as_frame, kept
 from kpi_xl.importing.result import Unmapped, unmapped_values
 from kpi_xl.importing.values import map_names
 from kpi_xl.tables.headers import BOOL, REQUIRED, TABLES, TEXT
@@ -23,13 +23,14 @@ def build_own(cols: Columns, table: str, stage_columns: dict[int, str], settings
         raise KpiError.coded("import.missing_field", path=cols.ctx.path, field=missing[0],
                              expected=", ".join((missing[0], *aliases.get(missing[0], ()))[:6]))
     known = {c.name for c in TABLES[table]}
-    frame = pd.DataFrame(index=pd.RangeIndex(cols.n))
+    columns: dict[str, np.ndarray] = {}
     for name in sorted(cols.positions, key=cols.positions.get):
         kind = FIELD_KINDS.get(name, TEXT) if name in known else TEXT
-        frame[name] = cols.text(name) if kind == BOOL else cols.get(name)
+        columns[name] = cols.text(name) if kind in (BOOL, TEXT) else cols.get(name)
     for position, stage in stage_columns.items():
         dates = cols.date(stage, header=cols.raw.headers[position], column=cols.raw.columns[position])
-        frame[stage] = np.fmin(frame[stage].to_numpy(), dates) if stage in frame else dates
+        columns[stage] = np.fmin(columns[stage], dates) if stage in columns else dates
+    frame = as_frame(columns) if columns else pd.DataFrame(index=pd.RangeIndex(cols.n))
     lookup_of = {("Deals", "stage"): ("stage", settings.stage_lookup),
                  ("StageHistory", "stage"): ("stage", settings.stage_lookup),
                  ("Activities", "type"): ("activity_type", settings.activity_lookup)}
@@ -37,6 +38,6 @@ def build_own(cols: Columns, table: str, stage_columns: dict[int, str], settings
         if name == table and field in frame:
             written = frame[field].to_numpy(dtype=object)
             mapped, not_mapped, keys = map_names(written, lookup)
-            frame[field] = mapped
+            frame[field] = kept(mapped)
             unmapped += unmapped_values(kind, table, cols.ctx.path, keys, written, cols.rows, not_mapped)
     return frame

@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from kpi_xl.config import Settings
-from kpi_xl.importing.convert import Columns
+from kpi_xl.importing.convert import Columns, as_frame, kept
 from kpi_xl.importing.deals import owners
 from kpi_xl.importing.mapping import KindMapping
 from kpi_xl.importing.result import SHOWN_ROWS, ImportProblem, Unmapped, cell_problems, unmapped_values
-from kpi_xl.importing.values import map_names, word_mask
+from kpi_xl.importing.values import map_coded, word_mask
 
 PROFILE = ("industry", "employees", "region", "country", "budget")
 
@@ -43,27 +43,26 @@ def build_activities(cols: Columns, settings: Settings, unmapped: list[Unmapped]
             ctx.problems.append(ImportProblem("Activities", ctx.path, None, cols.header("done"), None,
                                               "import.not_done", {"count": len(skipped), "rows": rows}))
     written = cols.text("type")
-    kind, not_mapped, keys = map_names(written, settings.activity_lookup)
+    kind, not_mapped, keys = map_coded(*cols.coded("type"), settings.activity_lookup)
     unmapped += unmapped_values("activity_type", "Activities", ctx.path, keys, written, cols.rows,
                                 keep & not_mapped)
-    frame = pd.DataFrame({
+    return as_frame({
         "date": cols.date("date"), "owner": owners(cols, settings, unmapped, "Activities", keep), "type": kind,
         "lead_id": cols.text("lead_id"), "deal_id": cols.text("deal_id"),
         "customer_id": cols.text("customer_id"), "notes": cols.text("notes"),
-    })
-    return frame[keep].reset_index(drop=True)
+    }, keep)
 
 
 def build_leads(cols: Columns, settings: Settings, unmapped: list[Unmapped]) -> pd.DataFrame:
     keep = np.ones(cols.n, dtype=bool)
-    frame = pd.DataFrame({
+    frame = as_frame({
         "lead_id": cols.text("lead_id"), "created": cols.date("created"),
         "owner": owners(cols, settings, unmapped, "Leads", keep), "company": cols.text("company"),
         "source": cols.text("source"), "qualified": cols.text("qualified"),
     })
     for name in PROFILE + ("lifecycle_stage",):
         if cols.has(name):
-            frame[name] = cols.get(name)
+            frame[name] = kept(cols.get(name))
     return frame
 
 
@@ -84,14 +83,14 @@ def build_customers(cols: Columns, spec: KindMapping, settings: Settings, unmapp
         first = won.groupby("customer_id")["closed"].min()
         from_deals = pd.Series(ids, dtype=object).map(first).to_numpy(dtype="datetime64[ns]")
         since = np.where(np.isnat(since), from_deals, since)
-    frame = pd.DataFrame({
+    frame = as_frame({
         "customer_id": ids, "since": since, "until": cols.date("until"), "revenue": cols.number("revenue"),
         "last_contact": cols.date("last_contact"), "company": cols.text("company"),
         "owner": owners(cols, settings, unmapped, "Customers", customer), "lead_id": cols.text("lead_id"),
     })
     for name in PROFILE:
         if cols.has(name):
-            frame[name] = cols.get(name)
+            frame[name] = kept(cols.get(name))
     no_since = customer & np.isnat(since)
     ctx.problems += cell_problems("Customers", ctx.path, cols.header("since") if cols.has("since") else None,
                                   no_since, np.full(cols.n, None), cols.rows, "import.no_since", ids=ids)
@@ -100,12 +99,12 @@ def build_customers(cols: Columns, spec: KindMapping, settings: Settings, unmapp
 
 def build_history(cols: Columns, spec: KindMapping, settings: Settings, unmapped: list[Unmapped]) -> pd.DataFrame:
     written = cols.text("stage")
-    stage, not_mapped, keys = map_names(written, settings.stage_lookup)
+    stage, not_mapped, keys = map_coded(*cols.coded("stage"), settings.stage_lookup)
     won, lost = word_mask(written, spec.stage_won), word_mask(written, spec.stage_lost)
     stage[won], stage[lost] = settings.won, settings.lost
     unmapped += unmapped_values("stage", "StageHistory", cols.ctx.path, keys, written, cols.rows,
                                 not_mapped & ~won & ~lost)
-    frame = pd.DataFrame({"deal_id": cols.text("deal_id"), "stage": stage, "date": cols.date("date")})
+    frame = as_frame({"deal_id": cols.text("deal_id"), "stage": stage, "date": cols.date("date")})
     frame = frame.sort_values(["deal_id", "date"], kind="stable", na_position="last")
     same_deal = frame["deal_id"].eq(frame["deal_id"].shift())
     repeat = same_deal & frame["stage"].eq(frame["stage"].shift())

@@ -30,6 +30,15 @@ def map_names(values: np.ndarray, lookup: dict[str, str]) -> tuple[np.ndarray, n
     return mapped, unmapped, np.append(keys, None)[codes]
 
 
+def map_coded(codes: np.ndarray, uniques: np.ndarray, lookup: dict[str, str]):
+    """:func:`map_names` of a dictionary-encoded column (``uniques`` ends with None: empty)."""
+    keys = np.array([None if v is None else name_key(v) for v in uniques], dtype=object)
+    mapped = np.array([v if k is None else lookup.get(k, v) for k, v in zip(keys, uniques, strict=True)],
+                      dtype=object)
+    missing = np.array([k is not None and k not in lookup for k in keys], dtype=bool)
+    return mapped[codes], missing[codes], keys[codes]
+
+
 def word_mask(values: np.ndarray, words: list[str]) -> np.ndarray:
     """Which values are one of ``words`` (keyed)."""
     if not words:
