@@ -4,9 +4,9 @@
     python benchmarks/import_speed.py --scale demo      # 20,000 activities + 2,000 deals
     python benchmarks/import_speed.py --scale 10x --runs 5
 
-A Pipedrive export (``deals.csv`` and ``activities.csv``, headers ``Entity - Field``, date-times like
-``2026-03-01 10:00:00``, the default config's stage names, a few activity types the config does not know)
-is generated once per run, vectorised with numpy, into a temporary folder. Then, alternately, ``--runs``
+A Pipedrive export (``deals.csv`` and ``activities.csv``, headers ``Entity - Field``, ISO date-times, the
+default config's stage names, a few activity types the config does not know, ~5% activities not done) is
+generated once per run by ``benchmarks/crm_files.py`` (numpy, whole arrays) into a temporary folder. Then, alternately, ``--runs``
 times each, every measurement in a fresh Python process:
 
 * **floor**: ``pandas.read_csv`` of both files (default options: pandas guesses the types itself, and
@@ -33,67 +33,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 SCALES = {"demo": (20_000, 2_000), "10x": (200_000, 20_000), "full": (1_000_000, 100_000)}
-OPEN_STAGES = ("Lead", "Intake", "Offerte", "Onderhandeling")
-ACTIVITY_TYPES = ("Call", "Email", "Meeting", "Task", "Lunch")  # Task and Lunch: not in the default config
-TYPE_SHARES = (0.45, 0.3, 0.15, 0.07, 0.03)
-LOST_REASONS = ("Prijs", "Geen budget", "Concurrent", "Timing")
-START = np.datetime64("2025-09-01T00:00:00")
-SPAN_SECONDS = 450 * 86_400
 
 
-def _stamp(seconds: np.ndarray) -> np.ndarray:
-    """Seconds after START as Pipedrive writes date-times: ``2026-03-01 10:00:00``."""
-    text = np.datetime_as_string(START + seconds.astype("timedelta64[s]"), unit="s")
-    return np.char.replace(text, "T", " ")
+def generate_pipedrive(folder: Path, activities: int, deals: int, seed: int = 1) -> list[Path]:
+    """``deals.csv`` and ``activities.csv`` as Pipedrive exports them: ``benchmarks/crm_files.py``."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from crm_files import write_pipedrive
 
-
-def generate_pipedrive(folder: Path, activities: int, deals: int, reps: int | None = None,
-                       seed: int = 13) -> list[Path]:
-    """``deals.csv`` and ``activities.csv`` as Pipedrive exports them (English headers), vectorised."""
-    import pandas as pd
-
-    rng = np.random.default_rng(seed)
-    reps = reps or max(4, activities // 2_500)
-    names = np.array([f"Verkoper {i:03d}" for i in range(reps)], dtype=object)
-    created = rng.integers(0, SPAN_SECONDS - 120 * 86_400, deals)
-    status = rng.choice(np.array(["open", "won", "lost"], dtype=object), deals, p=(0.5, 0.25, 0.25))
-    closed = created + rng.integers(5 * 86_400, 120 * 86_400, deals)
-    stage = rng.choice(np.array(OPEN_STAGES, dtype=object), deals)
-    stage[status == "won"] = "Onderhandeling"  # Pipedrive keeps the last stage; the status says won/lost
-    won_time = np.where(status == "won", _stamp(closed), "")
-    lost_time = np.where(status == "lost", _stamp(closed), "")
-    lost_reason = np.where(status == "lost", rng.choice(np.array(LOST_REASONS, dtype=object), deals), "")
-    deal_ids = np.arange(1, deals + 1)
-    pd.DataFrame({
-        "Deal - ID": deal_ids,
-        "Deal - Title": np.char.add("Deal ", deal_ids.astype(str)),
-        "Deal - Value": rng.integers(10, 2_000, deals) * 50,
-        "Deal - Currency": "EUR",
-        "Deal - Stage": stage,
-        "Deal - Status": status,
-        "Deal - Owner": names[rng.integers(0, reps, deals)],
-        "Deal - Pipeline": "Verkoop",
-        "Deal - Organization": np.char.add("Organisatie ", rng.integers(1, deals // 3 + 2, deals).astype(str)),
-        "Deal - Deal created": _stamp(created),
-        "Deal - Won time": won_time,
-        "Deal - Lost time": lost_time,
-        "Deal - Lost reason": lost_reason,
-    }).to_csv(folder / "deals.csv", index=False)
-    due = rng.integers(0, SPAN_SECONDS, activities)
-    linked = rng.random(activities) < 0.6
-    pd.DataFrame({
-        "Activity - ID": np.arange(1, activities + 1),
-        "Activity - Subject": "Contact",
-        "Activity - Type": rng.choice(np.array(ACTIVITY_TYPES, dtype=object), activities, p=TYPE_SHARES),
-        "Activity - Due date": _stamp(due),
-        "Activity - Done": np.where(rng.random(activities) < 0.9, "Done", "To do"),
-        "Activity - Assigned to user": names[rng.integers(0, reps, activities)],
-        "Activity - Deal ID": np.where(linked, rng.integers(1, deals + 1, activities).astype(str), ""),
-    }).to_csv(folder / "activities.csv", index=False)
-    return [folder / "deals.csv", folder / "activities.csv"]
+    return write_pipedrive(folder, deals=deals, activities=activities, seed=seed)
 
 
 # ---------------------------------------------------------------- the children
@@ -113,7 +61,7 @@ def child_floor(files: list[Path], dates: bool = False) -> dict:
         frame = pd.read_csv(path)
         if dates:
             for column in DATE_COLUMNS.get(path.name, []):
-                frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d %H:%M:%S")
+                frame[column] = pd.to_datetime(frame[column], format="ISO8601")
         rows += len(frame)
     return {"seconds": time.perf_counter() - start, "rows": rows}
 
