@@ -171,6 +171,11 @@ def import_(
 
     settings = load_config(find_config(path, config))
     learn_language(settings.language)
+    if month is not None and not no_refresh:
+        from kpi_xl.periods import month_input, parse_month
+
+        if month_input(month) is not None:
+            parse_month(month_input(month))  # a month that cannot be read is refused before the import writes
     with step(say("cli.import.step", name=path.name)):
         outcome = import_files(path, files, settings, crm, backup=backup_path(path))
     _interrupt_note[:] = [say("cli.import.interrupted", backup=outcome.backup.name, path=path)]

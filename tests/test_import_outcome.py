@@ -375,3 +375,12 @@ def test_interrupted_while_reading_says_the_workbook_is_unchanged(fake, monkeypa
     assert code == 143
     assert "Onderbroken; de werkmap is ongewijzigd" in err
     assert not backup_path(book).exists()
+
+
+def test_a_month_that_cannot_be_read_is_refused_before_the_import(fake, monkeypatch, tmp_path):
+    book = demo_workbook(tmp_path / "verkoop.xlsm")
+    before = book.read_bytes()
+    fakes = fake(ImportResult("pipedrive", {"Deals": deals(2)}, []))
+    code, err = run_cli(monkeypatch, ["import", str(book), str(export(tmp_path)), "--month", "oktober"])
+    assert code == 1 and "oktober" in err
+    assert fakes.reads == [] and book.read_bytes() == before
