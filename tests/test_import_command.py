@@ -10,6 +10,7 @@ must give the KPIs of the same company typed into the tables directly.
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ import pytest
 from kpi_xl.config import load_config
 from kpi_xl.workbook.import_file import backup_path, import_files
 from kpi_xl.workbook.new import new_workbook
+from kpi_xl.workbook.package import sheet_parts
 from kpi_xl.workbook.read import read_workbook
 from tests.workbooks import owned_parts, parts, run_cli
 
@@ -68,6 +70,12 @@ def test_no_refresh_writes_the_tables_keeps_the_backup_and_leaves_the_owned_shee
     after = parts(book)
     for part in owned_parts(book):
         assert after[part] == before[part], part  # Dashboard, History, Checks: not refreshed
+    with zipfile.ZipFile(book) as archive:
+        sheets = sheet_parts(archive)
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert set(after) == set(before)  # no part added or lost (no stage changes: no StageHistory sheet)
+    assert {p for p in changed if not p.startswith("xl/tables/")} == {sheets["Deals"], sheets["Activities"]}
+    assert len(changed) == 4  # and the two Tables' definitions (their ref); the rest byte for byte
     deals = table(book, "Deals")
     assert [str(d["deal_id"]) for d in deals] == ["1", "2", "3", "4"]
     assert [d["stage"] for d in deals] == ["Offerte", "Gewonnen", "Demo gepland", "Verloren"]
