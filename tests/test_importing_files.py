@@ -58,7 +58,7 @@ def test_a_late_non_utf8_byte_still_decides(tmp_path):
 
 
 def test_plain_utf8_and_tabs(tmp_path):
-    path = write(tmp_path, "x.tsv", "a\tb\n1\t\n".encode())
+    path = write(tmp_path, "x.tsv", b"a\tb\n1\t\n")
     raw = read_file(path)
     assert (raw.encoding, raw.delimiter) == ("utf-8", "\t")
     assert cells(raw) == [["1"], [None]]
