@@ -108,3 +108,11 @@ def test_xlsx_keeps_typed_cells(tmp_path):
     assert raw.columns[2].to_pylist() == [1234.5, 12.0, None]
     assert raw.columns[3].to_pylist() == ["a", "12", "b"]
     assert raw.columns[0].to_pylist() == ["D1", "D2", None]
+
+
+def test_only_the_chosen_columns_are_parsed(tmp_path):
+    seen = []
+    raw = read_file(write(tmp_path, "x.csv", b"a,b,c\n1,2,3\n4,5,6\n"), lambda headers: seen.append(headers) or {0, 2})
+    assert seen == [["a", "b", "c"]]
+    assert cells(raw) == [["1", "4"], [None, None], ["3", "6"]]
+    assert raw.rows == 2

@@ -155,7 +155,10 @@ def as_frame(columns: dict[str, np.ndarray], keep: np.ndarray | None = None) -> 
     would convert them to its string type, a copy of every cell)."""
     if keep is not None and not keep.all():
         columns = {name: values[keep] for name, values in columns.items()}
-    return pd.DataFrame({name: kept(values) for name, values in columns.items()})
+    if not columns:
+        return pd.DataFrame()
+    # side by side, one block per column: pd.DataFrame(dict) would copy the object columns into one block
+    return pd.concat([pd.Series(kept(values), name=name) for name, values in columns.items()], axis=1)
 
 
 def kept(values: np.ndarray):
