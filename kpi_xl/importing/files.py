@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from kpi_xl.errors import KpiError
 
@@ -123,8 +124,6 @@ def sniff_delimiter(line: str) -> str:
 
 
 def _read_csv(path: Path, choose: Choose | None = None) -> RawFile:
-    import pyarrow.csv as pacsv
-
     encoding, quotes = sniff_bytes(path)
     with open(path, "rb") as handle:
         sample = handle.read(SNIFF_BYTES)
