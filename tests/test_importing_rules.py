@@ -335,3 +335,12 @@ def test_the_import_section_is_validated(section, said):
 def test_owner_ids_typed_as_numbers_in_yaml_are_text():
     assert config(owners={12345: "Jan"}).imports.owner_lookup() == {"12345": "Jan"}
     assert np.asarray(list(SETTINGS.imports.owners)).size == 0
+
+
+def test_a_guessed_date_order_is_one_note_per_column_in_the_configs_language(tmp_path):
+    path = csv(tmp_path, "deals.csv", [PD_DEALS, pd_deal(1, created="01-03-2026"), pd_deal(2, created="02-04-2026")])
+    result = read_exports([path], SETTINGS)
+    notes = [p for p in result.problems if p.code == "import.date_order_guessed"]
+    assert [(p.column, p.row) for p in notes] == [("Deal - Deal created", None)]
+    assert "dag-maand-jaar" in notes[0].message("nl") and "day-month-year" in notes[0].message("en")
+    assert result.tables["Deals"]["created"].tolist() == [pd.Timestamp("2026-03-01"), pd.Timestamp("2026-04-02")]

@@ -92,10 +92,8 @@ class Columns:
         parsed = parse_dates(column, self.ctx.date_order, self.ctx.config_order)
         self._bad(header, parsed.bad, column, "import.bad_date")
         if parsed.note:
-            order = {"dmy": "dag-maand-jaar / day-month-year", "mdy": "maand-dag-jaar / month-day-year"}
             self.ctx.problems.append(ImportProblem(self.ctx.table, self.ctx.path, None, header, None,
-                                                   f"import.date_order_{parsed.note}",
-                                                   {"order": order.get(parsed.order, parsed.order)}))
+                                                   f"import.date_order_{parsed.note}", {"order": parsed.order}))
         return parsed.values
 
     def number(self, name: str) -> np.ndarray:
