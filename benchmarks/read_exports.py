@@ -73,8 +73,8 @@ def main() -> None:
         print(f"Pipedrive export: {args.deals:,} deals + {args.activities:,} activities, {size:.0f} MB")
         results: dict[str, list[dict]] = {"pandas": [], "import": []}
         for _ in range(args.runs):
-            for mode in results:
-                results[mode].append(run(mode, paths))
+            for mode, runs in results.items():
+                runs.append(run(mode, paths))
         median = {mode: statistics.median(r["seconds"] for r in runs) for mode, runs in results.items()}
         print(f"{'':10}{'median s':>10}{'min s':>9}{'max s':>9}{'peak MB':>10}{'rows':>12}")
         for mode, runs in results.items():

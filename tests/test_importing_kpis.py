@@ -106,3 +106,32 @@ def test_the_reference_differs_when_a_fact_differs(company, tmp_path):
     frame.to_csv(paths[0], sep=";", index=False)
     with pytest.raises(AssertionError):
         compare(company, "teamleader", paths, config())
+
+
+@pytest.mark.parametrize("headers", ["nl", "en"])
+def test_own_files_kpis_equal_typed(company, tmp_path, headers):
+    """The user's own files named after their tables (Dutch or English headers; CSV with ; and an XLSX)
+    give the KPIs of the same tables typed in."""
+    rows = company.rows(history=True, headers=headers)
+    names = {"Deals": "Deals.xlsx", "Activities": "activiteiten.csv", "Leads": "leads.csv",
+             "Customers": "Klanten.csv", "StageHistory": "stagehistory.csv"}
+    paths = []
+    for table, name in names.items():
+        frame = pd.DataFrame(rows[table][1:], columns=rows[table][0])
+        path = tmp_path / name
+        if name.endswith(".xlsx"):
+            frame.to_excel(path, index=False, engine="xlsxwriter")
+        else:
+            frame.to_csv(path, index=False, sep=";", date_format="%d-%m-%Y")
+        paths.append(path)
+    settings = config()
+    result = read_exports(paths, settings)
+    assert result.crm is None
+    assert [(f.kind, f.table) for f in result.files] == [("table", t) for t in names]
+    assert not result.problems and not result.unmapped
+    typed = {"Leads": company.leads, "Activities": company.activities.assign(type=company.activity_labels),
+             "Deals": pd.concat([company.deals, company.stage_dates], axis=1), "Customers": company.customers,
+             "StageHistory": company.stage_history()}
+    expected = numbers(report(typed, settings))
+    same(numbers(report(result.tables, settings)), expected)
+    assert expected["won_revenue"] > 0

@@ -25,6 +25,7 @@ from kpi_xl.importing.convert import Columns, Context
 from kpi_xl.importing.deals import build_deals
 from kpi_xl.importing.detect import Match, recognise
 from kpi_xl.importing.files import RawFile, read_file
+from kpi_xl.importing.hubspot import stage_date_columns
 from kpi_xl.importing.mapping import mapping
 from kpi_xl.importing.own import build_own
 from kpi_xl.importing.records import build_activities, build_customers, build_history, build_leads
@@ -48,8 +49,14 @@ def read_exports(files: Sequence[Path], settings: Settings, crm: str | None = No
         raise KpiError.coded("import.unknown_crm", crm=crm, known=", ".join(CRMS))
     read: list[tuple[RawFile, Match]] = []
     for path in files:
-        raw = read_file(Path(path))
-        read.append((raw, recognise(raw.path, raw.headers, settings, crm)))
+        found: list[Match] = []
+
+        def choose(headers: list[str], path: Path = Path(path), found: list[Match] = found) -> set[int] | None:
+            found.append(recognise(path, headers, settings, crm))
+            return needed(found[0], headers)
+
+        raw = read_file(Path(path), choose)
+        read.append((raw, found[0]))
     found = {match.crm for _, match in read if match.crm}
     if len(found) > 1:
         raise KpiError.coded("import.two_crms", found=", ".join(
@@ -68,6 +75,14 @@ def read_exports(files: Sequence[Path], settings: Settings, crm: str | None = No
     tables = {name: _concat(frames) for name, frames in parts.items()}
     return ImportResult(crm or (found.pop() if found else None), tables, [exported[i] for i in range(len(read))],
                         problems, unmapped)
+
+
+def needed(match: Match, headers: list[str]) -> set[int] | None:
+    """The columns a file's table is built from (None: all, for a file with the user's own names)."""
+    if match.crm is None:
+        return None
+    dated = {c.position for c in stage_date_columns(headers, match.spec)}
+    return set(match.positions.values()) | dated
 
 
 def _build(raw: RawFile, match: Match, settings: Settings, problems: list[ImportProblem],

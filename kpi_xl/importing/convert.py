@@ -92,10 +92,8 @@ class Columns:
         parsed = parse_dates(column, self.ctx.date_order, self.ctx.config_order)
         self._bad(header, parsed.bad, column, "import.bad_date")
         if parsed.note:
-            order = {"dmy": "dag-maand-jaar / day-month-year", "mdy": "maand-dag-jaar / month-day-year"}
             self.ctx.problems.append(ImportProblem(self.ctx.table, self.ctx.path, None, header, None,
-                                                   f"import.date_order_{parsed.note}",
-                                                   {"order": order.get(parsed.order, parsed.order)}))
+                                                   f"import.date_order_{parsed.note}", {"order": parsed.order}))
         return parsed.values
 
     def number(self, name: str) -> np.ndarray:
@@ -155,7 +153,10 @@ def as_frame(columns: dict[str, np.ndarray], keep: np.ndarray | None = None) -> 
     would convert them to its string type, a copy of every cell)."""
     if keep is not None and not keep.all():
         columns = {name: values[keep] for name, values in columns.items()}
-    return pd.DataFrame({name: kept(values) for name, values in columns.items()})
+    if not columns:
+        return pd.DataFrame()
+    # side by side, one block per column: pd.DataFrame(dict) would copy the object columns into one block
+    return pd.concat([pd.Series(kept(values), name=name) for name, values in columns.items()], axis=1)
 
 
 def kept(values: np.ndarray):

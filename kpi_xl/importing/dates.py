@@ -70,11 +70,17 @@ def _parse_texts(texts: pa.Array, default_order: str, config_order: str | None):
     out = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[ns]")
     if not len(texts):
         return out, None, None
-    iso = pc.extract_regex(texts, ISO)
+    fast = _strict_iso(texts)  # the common exports' form, in C; the rest by the patterns below
+    done = ~np.isnat(fast)
+    out[done] = fast[done]
+    if done.all():
+        return out, None, None
+    rest = pa.array(~done)
+    iso = pc.extract_regex(pc.if_else(rest, texts, None), ISO)
     iso_ok = iso.is_valid().to_numpy(zero_copy_only=False)
     if iso_ok.any():
         out[iso_ok] = _compose(_parts(iso, iso_ok, ("y", "m", "d", "H", "M", "S")))
-    dm = pc.extract_regex(texts, DAY_MONTH)
+    dm = pc.extract_regex(pc.if_else(rest, texts, None), DAY_MONTH)
     dm_ok = dm.is_valid().to_numpy(zero_copy_only=False) & ~iso_ok
     order, note = None, None
     if dm_ok.any():
@@ -101,6 +107,24 @@ def _parse_texts(texts: pa.Array, default_order: str, config_order: str | None):
         out[dm_ok] = _compose({"y": year, "m": month, "d": day, "H": hour, "M": parts["M"], "S": parts["S"]},
                               time_given=parts["H"].notna().to_numpy())
     return out, order, note
+
+
+def _strict_iso(texts: pa.Array) -> np.ndarray:
+    """``2026-03-01 10:00:00`` and ``2026-03-01`` parsed by Arrow's strptime (NaT for anything else)."""
+    out = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[ns]")
+    for form, shape in (("%Y-%m-%d %H:%M:%S", r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"),
+                        ("%Y-%m-%d", r"^\d{4}-\d{2}-\d{2}$")):
+        missing = np.isnat(out)
+        if not missing.any():
+            break
+        parsed = pc.strptime(texts, format=form, unit="s", error_is_null=True)
+        written_day = pc.utf8_slice_codeunits(texts, 8, 10)
+        exact = pc.and_(pc.match_substring_regex(texts, shape),  # 2026-02-31 is not March 3rd
+                        pc.equal(pc.cast(pc.day(parsed), pa.string()), pc.utf8_ltrim(written_day, "0")))
+        parsed = pc.if_else(exact.fill_null(False), parsed, None)
+        values = parsed.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+        out[missing] = values[missing]
+    return out
 
 
 def _parts(struct: pa.Array, ok: np.ndarray, names: tuple[str, ...]) -> dict[str, pd.Series]:

@@ -12,6 +12,7 @@ from kpi_xl.config import Settings
 from kpi_xl.config.imports import CRMS
 from kpi_xl.errors import KpiError
 from kpi_xl.importing.mapping import KindMapping, mapping
+from kpi_xl.names import name_key
 from kpi_xl.tables.headers import REQUIRED, TABLES, match_headers, normalize
 
 # a file of the user's own is named after its table (case-insensitive, Dutch or English)
@@ -41,13 +42,13 @@ class Match:
 def match_kind(headers: list[str], spec: KindMapping) -> tuple[dict[int, str], str] | None:
     """The field of each header position and the export's language, when the headers give the kind's
     required fields (and one of its signature headers); else None."""
-    keys = [normalize(h) for h in headers]
+    keys = [name_key(h) for h in headers]  # CRM headers compared whole: 'Deal - ID' is not 'Deal ID'
     where = {}
     for position, key in enumerate(keys):
         where.setdefault(key, position)
-    if spec.signature and not any(normalize(s) in where for s in spec.signature):
+    if spec.signature and not any(name_key(s) in where for s in spec.signature):
         return None
-    if any(normalize(s) in where for s in spec.excludes):
+    if any(name_key(s) in where for s in spec.excludes):
         return None
     positions: dict[str, int] = {}
     votes = {"en": 0, "nl": 0}

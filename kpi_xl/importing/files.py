@@ -12,10 +12,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from kpi_xl.errors import KpiError
 
@@ -40,15 +42,25 @@ class RawFile:
         return len(self.columns[0]) if self.columns else 0
 
 
-def read_file(path: Path) -> RawFile:
-    """The header and the columns of a CSV or XLSX export."""
+Choose = Callable[[list[str]], "set[int] | None"]
+
+
+def read_file(path: Path, choose: Choose | None = None) -> RawFile:
+    """The header and the columns of a CSV or XLSX export.
+
+    ``choose(headers)`` (called once the header is known) names the column positions to read; the others
+    are not parsed (a CRM export has dozens of columns the tables do not use) and come back as all-null
+    columns. None: every column."""
     path = Path(path)
     if not path.is_file():
         raise KpiError.coded("import.not_found", path=path)
     try:
         if path.suffix.lower() in XLSX_SUFFIXES or _is_zip(path):
-            return _read_xlsx(path)
-        return _read_csv(path)
+            raw = _read_xlsx(path)
+            if choose is not None:
+                choose(raw.headers)
+            return raw
+        return _read_csv(path, choose)
     except KpiError:
         raise
     except (OSError, pa.ArrowInvalid, UnicodeDecodeError, ValueError) as err:
@@ -61,20 +73,30 @@ def _is_zip(path: Path) -> bool:
 
 
 def sniff_encoding(path: Path) -> str:
-    """``utf-8-sig`` (UTF-8 with a BOM), ``utf-8`` or ``cp1252``: UTF-8 decoded strictly over the whole file
-    in chunks (nothing kept), so one byte that is not UTF-8 anywhere decides."""
+    """``utf-8-sig`` (UTF-8 with a BOM), ``utf-8`` or ``cp1252``."""
+    return sniff_bytes(path)[0]
+
+
+def sniff_bytes(path: Path) -> tuple[str, bool]:
+    """The encoding and whether the file has a quote at all (without one no cell holds a new line).
+
+    UTF-8 is decoded strictly over the whole file in chunks (nothing kept), so one byte that is not
+    UTF-8 anywhere decides for Windows-1252."""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    quotes = False
     with open(path, "rb") as handle:
         first = handle.read(3)
         bom = first == codecs.BOM_UTF8
         try:
             decoder.decode(b"" if bom else first)
+            quotes = b'"' in first
             while chunk := handle.read(CHUNK):
                 decoder.decode(chunk)
+                quotes = quotes or b'"' in chunk
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8-sig" if bom else "utf-8"
+            return "cp1252", True
+    return ("utf-8-sig" if bom else "utf-8"), quotes
 
 
 def header_line(sample: str) -> str:
@@ -101,10 +123,8 @@ def sniff_delimiter(line: str) -> str:
     return max(DELIMITERS, key=lambda d: (counts[d], d == ","))
 
 
-def _read_csv(path: Path) -> RawFile:
-    import pyarrow.csv as pacsv
-
-    encoding = sniff_encoding(path)
+def _read_csv(path: Path, choose: Choose | None = None) -> RawFile:
+    encoding, quotes = sniff_bytes(path)
     with open(path, "rb") as handle:
         sample = handle.read(SNIFF_BYTES)
     decoded = sample.decode("cp1252" if encoding == "cp1252" else "utf-8-sig", errors="replace")
@@ -113,26 +133,36 @@ def _read_csv(path: Path) -> RawFile:
         raise KpiError.coded("import.empty_file", path=path)
     delimiter = sniff_delimiter(line)
     headers = next(csv.reader(io.StringIO(line), delimiter=delimiter))
+    shown = [h.strip() for h in headers]
+    wanted = choose(shown) if choose is not None else None
+    if wanted is not None and len(set(headers)) == len(headers):
+        include = [h for i, h in enumerate(headers) if i in wanted]
+    else:
+        wanted, include = None, []
     table = pacsv.read_csv(
         path,
         read_options=pacsv.ReadOptions(encoding="utf8" if encoding != "cp1252" else "cp1252", block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=quotes,
                                          invalid_row_handler=_pad_row),
         convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(headers, pa.string()),
                                              strings_can_be_null=True, null_values=[""],
-                                             quoted_strings_can_be_null=True),
+                                             quoted_strings_can_be_null=True, include_columns=include),
     )
-    if table.num_columns != len(headers) or any(not pa.types.is_string(t) for t in table.schema.types):
+    if table.num_columns != (len(include) if wanted is not None else len(headers)) or any(
+            not pa.types.is_string(t) for t in table.schema.types):
         raise KpiError(f"{path}: header {headers!r} not read alike")  # a bug: the header sniffing is wrong
-    names = headers
-    columns = [_one_chunk(table.column(i)) for i in range(len(names))]
-    return RawFile(path, [h.strip() for h in headers], columns, encoding, delimiter)
+    if wanted is None:
+        columns = [_one_chunk(table.column(i)) for i in range(len(headers))]
+    else:
+        columns = [_one_chunk(table.column(h)) if i in wanted else pa.nulls(table.num_rows, pa.string())
+                   for i, h in enumerate(headers)]
+    return RawFile(path, shown, columns, encoding, delimiter)
 
 
 def _pad_row(row) -> str:
-    """A data row with fewer or more cells than the header: pyarrow cannot pad it; skipping it silently
-    would lose data, so the file is refused with the line named."""
-    raise KpiError(f"{row.text[:200]!r}: {row.actual_columns} / {row.expected_columns}")
+    """A data row with fewer or more cells than the header: skipping it silently would lose data, so the
+    file is refused (pyarrow's message names the row)."""
+    return "error"
 
 
 def _one_chunk(column: pa.ChunkedArray) -> pa.Array:

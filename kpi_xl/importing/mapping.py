@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from kpi_xl.config import Settings
 from kpi_xl.config.imports import CRMS, KIND_TABLES, TABLE_FIELDS
 from kpi_xl.errors import KpiError
-from kpi_xl.tables.headers import normalize
+from kpi_xl.names import name_key
 
 Language = Literal["en", "nl", "any"]
 
@@ -49,8 +49,8 @@ class KindMapping(_Strict):
         return self
 
     def headers(self, field: str) -> list[tuple[str, str]]:
-        """``(normalized header, language)`` for ``field``, in order of preference."""
-        return [(normalize(h), lang) for lang, names in self.fields.get(field, {}).items() for h in names]
+        """``(keyed header, language)`` for ``field``, in order of preference."""
+        return [(name_key(h), lang) for lang, names in self.fields.get(field, {}).items() for h in names]
 
 
 class CrmMapping(_Strict):

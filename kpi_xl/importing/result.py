@@ -44,7 +44,8 @@ class ImportProblem:
         if self.column:
             where += f", {text('column', language)} '{self.column}'"
         value = "" if self.value is None else f" ({show_value(self.value)})"
-        return f"{self.table}: {where}{value}: {text(self.code, language, **self.params)}"
+        params = {k: text(f"import.order.{v}", language) if k == "order" else v for k, v in self.params.items()}
+        return f"{self.table}: {where}{value}: {text(self.code, language, **params)}"
 
 
 @dataclass

@@ -79,6 +79,8 @@ IMPORTING_MESSAGES: dict[str, dict[str, str]] = {
         "nl": "datums in twee volgordes (dag-maand en maand-dag); gelezen als {order}",
         "en": "dates in two orders (day-month and month-day); read as {order}",
     },
+    "import.order.dmy": {"nl": "dag-maand-jaar", "en": "day-month-year"},
+    "import.order.mdy": {"nl": "maand-dag-jaar", "en": "month-day-year"},
     # unmapped CRM values
     "import.unmapped.stage": {
         "nl": "fase '{value}' ({count}×, regels {rows}) is geen fase in kpi.yaml; zet hem als alias bij een "
