@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 import tempfile
 import zipfile
 import zlib
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 import pandas as pd
 
@@ -243,7 +244,7 @@ class _Pipeline:
             self.pending.popleft().result()
         self.pending.append(self.pool.submit(self.entry.write, data))
 
-    def __enter__(self) -> _Pipeline:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind, error, trace) -> None:
