@@ -427,3 +427,22 @@ def _as_excel_keeps(text: str | None) -> str:
     if not text:
         return ""
     return text.replace("\ufffe", "").replace("\uffff", "")
+
+
+def test_texts_are_escaped_in_one_buffer_with_their_ends_moved():
+    import pyarrow as pa
+
+    from kpi_xl.workbook.table_cells import _texts
+
+    values = ["a&b", None, "<<>>", "plain", "&", "", "x > y & z < w", "é&é", None]
+    escaped, preserve = _texts(pa.array(values, pa.large_string()))
+    assert escaped.to_pylist() == ["a&amp;b", None, "&lt;&lt;&gt;&gt;", "plain", "&amp;", None,
+                                   "x &gt; y &amp; z &lt; w", "é&amp;é", None]
+    assert preserve is None or not any(preserve.to_pylist())
+    escaped, preserve = _texts(pa.array([" lead", "trail\u00a0", "mid dle", "\tx"], pa.large_string()))
+    assert preserve.to_pylist() == [True, True, False, True]
+    # a text that needs the careful route: control character, carriage return, literal escape, too long
+    escaped, _ = _texts(pa.array(["a\x01b", "c\rd", "_x0041_", "y" * 40_000, "ok & fine"], pa.large_string()))
+    assert escaped.to_pylist()[:3] == ["a_x0001_b", "c&#13;d", "_x005F_x0041_"]
+    assert escaped.to_pylist()[3] == "y" * 32_767
+    assert escaped.to_pylist()[4] == "ok &amp; fine"

@@ -28,7 +28,10 @@ CHUNK_ROWS = 65_536  # rows built and written at a time: bounds the memory of a 
 
 # a text the three replacements below do not make right: C0 controls, CR, U+FFFE/U+FFFF, a literal "_x0041_"
 _NEEDS_PYTHON = r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x{FFFE}\x{FFFF}]|_x[0-9A-Fa-f]{4}_"
-_SAFE_LENGTH = MAX_TEXT // 2  # at most this many characters are surely within Excel's limit in UTF-16 units
+_SAFE_LENGTH = MAX_TEXT // 2  # at most this many bytes are surely within Excel's limit in UTF-16 units
+# a byte table for bytes.translate: 1 for the C0 controls but tab and line feed (and CR), 0 for every other byte
+_CONTROLS = bytes(1 if b < 32 and b not in (9, 10) else 0 for b in range(256))
+_SAMPLE = 4096  # texts looked at to decide whether a column repeats a few values (owners, types)
 
 
 class ColumnCells:
@@ -94,7 +97,7 @@ def _typed(values: pd.Series, epoch: dt.datetime) -> tuple[str, pa.Array]:
         array = None
     if array is not None and (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
                               or pa.types.is_null(array.type)):
-        return "text", _texts(pc.cast(array, pa.large_string()))
+        return "text", _repeated_texts(pc.cast(array, pa.large_string()))
     if array is not None and pa.types.is_timestamp(array.type):
         return "number", _serials(pd.Series(pd.to_datetime(values)), epoch)
     return "cells", _mixed(values, epoch)
@@ -110,21 +113,26 @@ def _serials(values: pd.Series, epoch: dt.datetime) -> pa.Array:
     return pc.cast(pa.array(serials, mask=stamps.isna()), pa.large_string())
 
 
-def _texts(array: pa.Array) -> pa.StructArray:
+def _repeated_texts(array: pa.Array) -> tuple[pa.Array, pa.Array | None]:
+    """``_texts`` of a column; one that repeats a few values (owner, type) is escaped per distinct value."""
+    if len(array) > 2 * _SAMPLE and len(pc.unique(array.slice(0, _SAMPLE))) <= _SAMPLE // 16:
+        encoded = pc.dictionary_encode(array)
+        escaped, preserve = _texts(encoded.dictionary)
+        return escaped.take(encoded.indices), None if preserve is None else preserve.take(encoded.indices)
+    return _texts(array)
+
+
+def _texts(array: pa.Array) -> tuple[pa.Array, pa.Array | None]:
     """Escaped texts and whether each keeps its outer spaces (``xml:space="preserve"``); "" and null → null.
 
     Whole-buffer searches (memchr speed) decide which of the per-text passes are needed at all."""
     if pc.any(pc.equal(pc.binary_length(array), 0)).as_py():
         array = pc.if_else(pc.equal(array, ""), pa.scalar(None, array.type), array)
     data = _values(array)
-    controls = np.frombuffer(data, np.uint8) < 32
     odd_somewhere = (b"_x" in data or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
-                     or (pc.max(pc.utf8_length(array)).as_py() or 0) > _SAFE_LENGTH
-                     or bool(np.count_nonzero(controls) - data.count(b"\t") - data.count(b"\n")))
-    escaped = array
-    for plain, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-        if plain.encode() in data:
-            escaped = pc.replace_substring(escaped, plain, entity)
+                     or (pc.max(pc.binary_length(array)).as_py() or 0) > _SAFE_LENGTH
+                     or b"\x01" in data.translate(_CONTROLS))
+    escaped = _escaped(array, data)
     preserve = None
     if _outer_space_possible(array, data):
         preserve = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(array), array), False)
@@ -141,6 +149,32 @@ def _texts(array: pa.Array) -> pa.StructArray:
     return escaped, preserve
 
 
+_ENTITIES = ((b"&", b"&amp;"), (b"<", b"&lt;"), (b">", b"&gt;"))
+
+
+def _escaped(array: pa.Array, data: bytes) -> pa.Array:
+    """``&``, ``<`` and ``>`` as entities, replaced in the whole value buffer at once (memchr speed); each
+    text's new end moves by the entities before it (counted with a binary search of their positions)."""
+    present = [(plain, entity) for plain, entity in _ENTITIES if plain in data]
+    if not present:
+        return array
+    if array.offset or not pa.types.is_large_string(array.type):
+        for plain, entity in present:
+            array = pc.replace_substring(array, plain.decode(), entity.decode())
+        return array
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[: len(array) + 1]
+    offsets = offsets - offsets[0]
+    raw = np.frombuffer(data, np.uint8)
+    grown = np.zeros(len(offsets), dtype=np.int64)
+    for plain, entity in present:
+        where = np.flatnonzero(raw == plain[0])
+        grown += (len(entity) - 1) * np.searchsorted(where, offsets, side="left")
+        data = data.replace(plain, entity)
+    return pa.Array.from_buffers(pa.large_string(), len(array),
+                                 [array.buffers()[0], pa.py_buffer(offsets + grown), pa.py_buffer(data)],
+                                 array.null_count)
+
+
 def _values(array: pa.Array) -> bytes:
     """The bytes of a string array's values, one after the other."""
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int64 if pa.types.is_large_string(array.type)
@@ -148,16 +182,22 @@ def _values(array: pa.Array) -> bytes:
     if len(array) == 0 or array.buffers()[2] is None:
         return b""
     first, last = offsets[array.offset], offsets[array.offset + len(array)]
-    return array.buffers()[2].to_pybytes()[first:last]
+    return array.buffers()[2].slice(first, last - first).to_pybytes()
 
 
 def _outer_space_possible(array: pa.Array, data: bytes) -> bool:
-    """False when no text can begin or end with white space: no ASCII space character and no byte
-    of a multi-byte character at all (Unicode spaces such as U+00A0 are multi-byte)."""
+    """False when no text begins or ends with a byte that may be white space: an ASCII space, tab or
+    line break, or a byte of a multi-byte character (Unicode spaces such as U+00A0 are multi-byte).
+    Only each text's first and last byte are looked at."""
     if not data:
         return False
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64 if pa.types.is_large_string(array.type)
+                            else np.int32)[array.offset: array.offset + len(array) + 1]
+    offsets = offsets - offsets[0]
+    filled = offsets[1:] > offsets[:-1]
     raw = np.frombuffer(data, np.uint8)
-    return bool(np.count_nonzero((raw == 32) | (raw >= 128) | ((raw >= 9) & (raw <= 13))))
+    edges = np.concatenate([raw[offsets[:-1][filled]], raw[offsets[1:][filled] - 1]])
+    return bool(np.any((edges == 32) | (edges >= 128) | ((edges >= 9) & (edges <= 13))))
 
 
 def _mixed(values: pd.Series, epoch: dt.datetime) -> pa.Array:
