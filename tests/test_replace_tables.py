@@ -199,6 +199,10 @@ def test_a_table_away_from_a1_with_the_users_own_column_and_cells(tmp_path):
     assert _dimension(book, "xl/worksheets/sheet1.xml") == "A1:K40"
     rows = _rows(book, "Deals")
     assert [r[0] for r in rows] == ["Deal", "D0", "D1", "D2"]
+    # a frame column named exactly like the user's own header goes under it; the table name's case is free
+    again = replace_tables(book, {"deals": _deals(1).assign(**{"Mijn notitie": ["eigen"]})}, SETTINGS)["deals"]
+    assert again.left_empty == [] and again.headers[-1] == "Mijn notitie"
+    assert _rows(book, "Deals")[1] == ["D0", "Bob", dt.date(2026, 1, 1), 1000.0, "Offerte", "eigen"]
 
 
 def test_a_1904_workbook_gets_serials_of_its_own_date_system(tmp_path):
@@ -427,6 +431,29 @@ def _as_excel_keeps(text: str | None) -> str:
     if not text:
         return ""
     return text.replace("\ufffe", "").replace("\uffff", "")
+
+
+def test_columns_of_every_pandas_type(book):
+    frame = pd.DataFrame({
+        "deal_id": pd.Series(["D1", None, "D3"], dtype="string"),
+        "owner": pd.Categorical(["Ann", "Bob", None]),
+        "value": pd.Series([5, None, 7], dtype="Int64"),
+        "created": [dt.date(2026, 1, 2), None, dt.date(2026, 1, 4)],
+        "stage": ["Lead", 3, dt.datetime(2026, 1, 5, 6, 0)],  # mixed kinds: one by one
+        "closed": pd.to_datetime(["2026-02-01 12:00", None, None]).tz_localize("Europe/Amsterdam"),
+        "lost_reason": [True, False, None],
+    })
+    replace_tables(book, {"Deals": frame}, SETTINGS)
+    rows = _rows(book, "Deals")
+    col = {h: i for i, h in enumerate(rows[0])}
+    got = {h: [r[col[h]] for r in rows[1:]] for h in frame.columns}
+    assert got["deal_id"] == ["D1", "", "D3"]
+    assert got["owner"] == ["Ann", "Bob", ""]
+    assert got["value"] == [5.0, "", 7.0]
+    assert got["created"] == [dt.date(2026, 1, 2), "", dt.date(2026, 1, 4)]
+    assert got["stage"] == ["Lead", 3.0, 46027.25]  # the stage column has no date format
+    assert got["closed"] == [dt.datetime(2026, 2, 1, 12, 0), "", ""]  # the wall-clock time is kept
+    assert got["lost_reason"] == [True, False, ""]
 
 
 def test_texts_are_escaped_in_one_buffer_with_their_ends_moved():

@@ -60,10 +60,11 @@ class TableWrite:
 def table_fields(table: str, headers: list[str], settings: Settings) -> dict[int, str]:
     """Header position → the field it means (a canonical column, a stage name, or an extra column's key),
     matched as the refresh matches them. The one place an import decides which header is which field."""
-    if table not in TABLES:
+    known = next((t for t in TABLES if t.casefold() == table.casefold()), None)
+    if known is None:
         return {i: h for i, h in enumerate(headers)}
-    columns, stage_columns, _duplicates = match_headers(table, headers,
-                                                        settings.stage_lookup if table == "Deals" else None)
+    columns, stage_columns, _duplicates = match_headers(known, headers,
+                                                        settings.stage_lookup if known == "Deals" else None)
     return {**columns, **stage_columns}
 
 
@@ -101,7 +102,7 @@ def replace_tables(path, tables: dict[str, pd.DataFrame], settings: Settings, *,
         if backup is not None:
             _copy_atomically(real, Path(backup))
         if fingerprint(real) != expected:  # another program saved the workbook meanwhile
-            raise KpiError(both_languages("changed_meanwhile", name=path.name))
+            raise KpiError(both_languages("import_changed_meanwhile", name=path.name))
         os.replace(tmp, real)
     except OSError as err:
         tmp.unlink(missing_ok=True)
@@ -117,10 +118,11 @@ def _write(src: zipfile.ZipFile, tmp: Path, package, spots: dict[str, TableSpot]
     changed: dict[str, bytes] = {}
     added: dict[str, SheetScan] = {}
     wanted: dict[str, TableSpot] = {}
+    folded = {key.casefold(): spot for key, spot in spots.items()}  # Excel's table names ignore case
     for name in tables:
-        if name in spots:
-            wanted[name] = spots[name]
-        elif name == "StageHistory":
+        if name.casefold() in folded:
+            wanted[name] = folded[name.casefold()]
+        elif name.casefold() == "stagehistory":
             new_parts, spot, scan = add_stage_history(src, package, spots)
             changed.update(new_parts)
             added[spot.sheet_part] = scan
@@ -135,12 +137,11 @@ def _write(src: zipfile.ZipFile, tmp: Path, package, spots: dict[str, TableSpot]
     plans = {}
     for name, spot in wanted.items():
         frame = tables[name]
-        fields = table_fields(name, spot.headers, settings)
-        plans[name] = (frame, fields)
-        taken = {fields[i]: i for i in sorted(fields)}
-        written = [spot.headers[taken[c]] for c in frame.columns if c in taken]
-        result[name] = TableWrite(name, len(frame), written, [str(c) for c in frame.columns if c not in taken],
-                                  [h for i, h in enumerate(spot.headers) if fields.get(i) not in frame.columns])
+        placed = _placed(frame, spot.headers, table_fields(name, spot.headers, settings))
+        plans[name] = (frame, placed)
+        result[name] = TableWrite(name, len(frame), [spot.headers[i] for i in sorted(placed)],
+                                  [str(c) for c in frame.columns if c not in placed.values()],
+                                  [h for i, h in enumerate(spot.headers) if i not in placed])
         table_xml = changed.pop(spot.table_part, None) or src.read(spot.table_part)
         new_tables[spot.table_part] = resized_table(table_xml.decode("utf-8-sig"), spot, len(frame)).encode("utf-8")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=PART_LEVEL) as dst:
@@ -170,6 +171,19 @@ def _write(src: zipfile.ZipFile, tmp: Path, package, spots: dict[str, TableSpot]
     return result
 
 
+def _placed(frame: pd.DataFrame, headers: list[str], fields: dict[int, str]) -> dict[int, object]:
+    """Table column position → the frame column written under it: by the field its header means, else a
+    frame column named exactly like the header (the user's own column)."""
+    by_field = {field: i for i, field in sorted(fields.items())}
+    by_header = {h: i for i, h in reversed(list(enumerate(headers)))}
+    placed: dict[int, object] = {}
+    for column in frame.columns:
+        position = by_field.get(column, by_header.get(column))
+        if position is not None and position not in placed:
+            placed[position] = column
+    return placed
+
+
 def _check_places(wanted: dict[str, TableSpot], spots: dict[str, TableSpot]) -> None:
     """Refuse what this writer cannot do without harming the user's work: a totals row, two replaced
     tables on one sheet, another table in the columns below a replaced table's header."""
@@ -188,7 +202,7 @@ def _check_places(wanted: dict[str, TableSpot], spots: dict[str, TableSpot]) -> 
 
 
 def _write_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, scan: SheetScan, spot: TableSpot,
-                 frame: pd.DataFrame, fields: dict[int, str], epoch) -> None:
+                 frame: pd.DataFrame, placed: dict[int, object], epoch) -> None:
     """The sheet part again: its head, the rows down to the header, the new rows (the user's cells beside
     them kept), the user's rows below, its tail; streamed into the zip at deflate level 1."""
     count = len(frame)
@@ -196,8 +210,8 @@ def _write_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, scan: SheetScan, s
     with_ref = spot.left > 0 or bool(scan.around)
     columns = []
     for col in range(spot.left, spot.right + 1):
-        field = fields.get(col - spot.left)
-        values = frame[field] if field is not None and field in frame.columns else None
+        column = placed.get(col - spot.left)
+        values = frame[column] if column is not None else None
         columns.append(ColumnCells(values, scan.style(col), p, epoch, col, with_ref and col == spot.left))
     inside = {r: v for r, v in scan.around.items() if r <= spot.top + count}
     below = sorted(r for r in scan.around if r > spot.top + count)

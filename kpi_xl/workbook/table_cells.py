@@ -79,27 +79,31 @@ class ColumnCells:
         return [*opened, *rest]
 
 
-def _typed(values: pd.Series, epoch: dt.datetime) -> tuple[str, pa.Array]:
-    """(kind, an Arrow array of the value text as a ``<v>`` or ``<t>`` holds it, null = empty)."""
-    dtype = values.dtype
-    if pd.api.types.is_datetime64_any_dtype(dtype):
+def _typed(values: pd.Series, epoch: dt.datetime) -> tuple[str, object]:
+    """(kind, the value texts as a ``<v>`` or ``<t>`` holds them, null = empty): by the column's type, and for
+    an object column by the type Arrow finds in it (texts, numbers, dates); values of mixed kinds go one by one."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
         return "number", _serials(values, epoch)
-    if pd.api.types.is_bool_dtype(dtype):
-        array = pa.array(values, from_pandas=True)
-        return "bool", pc.cast(pc.cast(array, pa.int8()), pa.large_string())
-    if pd.api.types.is_numeric_dtype(dtype):
-        array = pc.cast(pa.array(values, from_pandas=True), pa.float64())
-        finite = pc.if_else(pc.is_finite(array), array, pa.scalar(None, pa.float64()))
-        return "number", pc.cast(finite, pa.large_string())
     try:
         array = pa.array(values, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        array = None
-    if array is not None and (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
-                              or pa.types.is_null(array.type)):
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return "cells", _mixed(values, epoch)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if pa.types.is_dictionary(array.type):  # a categorical column
+        array = array.dictionary_decode()
+    kind = array.type
+    if pa.types.is_boolean(kind):
+        return "bool", pc.cast(pc.cast(array, pa.int8()), pa.large_string())
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        numbers = pc.cast(array, pa.float64())
+        finite = pc.if_else(pc.is_finite(numbers), numbers, pa.scalar(None, pa.float64()))
+        return "number", pc.cast(finite, pa.large_string())
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind) \
+            or pa.types.is_null(kind):
         return "text", _repeated_texts(pc.cast(array, pa.large_string()))
-    if array is not None and pa.types.is_timestamp(array.type):
-        return "number", _serials(pd.Series(pd.to_datetime(values)), epoch)
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        return "number", _serials(pd.Series(pd.to_datetime(array.to_pandas())), epoch)
     return "cells", _mixed(values, epoch)
 
 
