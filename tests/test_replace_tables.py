@@ -263,7 +263,8 @@ def test_stage_history_is_added_and_a_refresh_uses_it(tmp_path):
     ids = deals.deals["deal_id"].head(3).tolist()
     history = pd.DataFrame({"deal_id": [ids[0], ids[0], ids[1], ids[2]],
                             "stage": ["Lead", "Offerte", "Lead", "Lead"],
-                            "date": pd.to_datetime(["2026-01-05", "2026-02-10 09:30", "2026-03-01", "2026-03-02"], format="ISO8601")})
+                            "date": pd.to_datetime(["2026-01-05", "2026-02-10 09:30", "2026-03-01", "2026-03-02"],
+                                                   format="ISO8601")})
     result = replace_tables(book, {"StageHistory": history}, SETTINGS)
     assert result["StageHistory"] == TableWrite("StageHistory", 4, ["deal_id", "stage", "date"], [], [])
     after = parts(book)
@@ -456,20 +457,53 @@ def test_columns_of_every_pandas_type(book):
     assert got["lost_reason"] == [True, False, ""]
 
 
+def test_an_error_text_keeps_its_place_for_the_error_scan(book):
+    from kpi_xl.workbook.error_scan import error_cells
+
+    frame = _deals(3)
+    frame["owner"] = ["Ann", "#N/A", "# not an error"]
+    frame["lost_reason"] = ["#REF!", None, "x"]
+    replace_tables(book, {"Deals": frame}, SETTINGS)
+    assert error_cells(book, ["Deals"]) == {"Deals": {(2, 1): "#N/A", (1, 6): "#REF!"}}
+    rows = _rows(book, "Deals")
+    assert [r[1] for r in rows[1:]] == ["Ann", "#N/A", "# not an error"]
+
+
+def test_with_isal_installed_its_deflate_writes_the_sheet(book, monkeypatch):
+    import types
+    import zlib
+
+    used = []
+
+    def compressobj(level, method, wbits):
+        used.append((level, wbits))
+        return zlib.compressobj(level, method, wbits)
+
+    fake = types.ModuleType("isal")
+    fake.isal_zlib = types.SimpleNamespace(compressobj=compressobj, DEFLATED=zlib.DEFLATED)
+    monkeypatch.setitem(sys.modules, "isal", fake)
+    replace_tables(book, {"Deals": _deals(20)}, SETTINGS)
+    assert used == [(1, -15)]
+    assert [r[0] for r in _rows(book, "Deals")[1:]] == [f"D{i}" for i in range(20)]
+    with zipfile.ZipFile(book) as archive:
+        assert archive.testzip() is None
+
+
 def test_texts_are_escaped_in_one_buffer_with_their_ends_moved():
     import pyarrow as pa
 
     from kpi_xl.workbook.table_cells import _texts
 
     values = ["a&b", None, "<<>>", "plain", "&", "", "x > y & z < w", "é&é", None]
-    escaped, preserve = _texts(pa.array(values, pa.large_string()))
+    escaped, preserve, located = _texts(pa.array(values, pa.large_string()))
+    assert located is None
     assert escaped.to_pylist() == ["a&amp;b", None, "&lt;&lt;&gt;&gt;", "plain", "&amp;", None,
                                    "x &gt; y &amp; z &lt; w", "é&amp;é", None]
     assert preserve is None or not any(preserve.to_pylist())
-    escaped, preserve = _texts(pa.array([" lead", "trail\u00a0", "mid dle", "\tx"], pa.large_string()))
+    escaped, preserve, _ = _texts(pa.array([" lead", "trail\u00a0", "mid dle", "\tx"], pa.large_string()))
     assert preserve.to_pylist() == [True, True, False, True]
     # a text that needs the careful route: control character, carriage return, literal escape, too long
-    escaped, _ = _texts(pa.array(["a\x01b", "c\rd", "_x0041_", "y" * 40_000, "ok & fine"], pa.large_string()))
+    escaped, _, _ = _texts(pa.array(["a\x01b", "c\rd", "_x0041_", "y" * 40_000, "ok & fine"], pa.large_string()))
     assert escaped.to_pylist()[:3] == ["a_x0001_b", "c&#13;d", "_x005F_x0041_"]
     assert escaped.to_pylist()[3] == "y" * 32_767
     assert escaped.to_pylist()[4] == "ok &amp; fine"

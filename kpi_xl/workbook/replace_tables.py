@@ -228,6 +228,7 @@ def _write_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, scan: SheetScan, s
     setattr(zinfo, "compress_level" if hasattr(zinfo, "compress_level") else "_compresslevel", DATA_LEVEL)  # 3.13
     zinfo.external_attr = info.external_attr
     with dst.open(zinfo, "w", force_zip64=True) as entry, _Pipeline(entry) as out:
+        _faster_deflate(entry)
         out.write(scan.head_with_dimension(last_row, spot.right))
         out.write(scan.open_tag or f"<{p}sheetData>".encode())
         for row in scan.top_rows:
@@ -239,6 +240,17 @@ def _write_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, scan: SheetScan, s
             out.write(f'<{p}row r="{r + 1}">{left}{right}</{p}row>'.encode())
         out.write(f"</{p}sheetData>".encode())
         out.write(scan.tail)
+
+
+def _faster_deflate(entry) -> None:
+    """Deflate this zip entry with ISA-L (the ``isal`` package) when it is installed: the same deflate format,
+    about three times as fast as zlib at level 1 on sheet XML (and a little smaller). Without it, zlib."""
+    try:
+        from isal import isal_zlib
+    except ImportError:
+        return
+    if getattr(entry, "_compressor", None) is not None:  # zipfile's deflate object of this entry
+        entry._compressor = isal_zlib.compressobj(DATA_LEVEL, isal_zlib.DEFLATED, -15)
 
 
 class _Pipeline:

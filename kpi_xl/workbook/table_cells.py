@@ -64,6 +64,10 @@ class ColumnCells:
         if self.kind == "cells":  # whole cells already (values of mixed kinds)
             return [*opened, self.array.slice(start, stop - start)]
         if self.kind == "text":
+            located = None if self.array[2] is None or self.with_ref else self.array[2].slice(start, stop - start)
+            if located is not None and pc.any(located).as_py():  # an error text: the cell says where it is
+                opened = [pc.if_else(located, _join(f'<{p}c r="{self.letters}', row_numbers, f'"{s}'),
+                                     _scalar(f"<{p}c{s}"))]
             texts = self.array[0].slice(start, stop - start)
             preserve = None if self.array[1] is None else self.array[1].slice(start, stop - start)
             if preserve is not None and pc.any(preserve).as_py():
@@ -117,17 +121,19 @@ def _serials(values: pd.Series, epoch: dt.datetime) -> pa.Array:
     return pc.cast(pa.array(serials, mask=stamps.isna()), pa.large_string())
 
 
-def _repeated_texts(array: pa.Array) -> tuple[pa.Array, pa.Array | None]:
+def _repeated_texts(array: pa.Array) -> tuple[pa.Array, pa.Array | None, pa.Array | None]:
     """``_texts`` of a column; one that repeats a few values (owner, type) is escaped per distinct value."""
     if len(array) > 2 * _SAMPLE and len(pc.unique(array.slice(0, _SAMPLE))) <= _SAMPLE // 16:
         encoded = pc.dictionary_encode(array)
-        escaped, preserve = _texts(encoded.dictionary)
-        return escaped.take(encoded.indices), None if preserve is None else preserve.take(encoded.indices)
+        escaped, *flags = _texts(encoded.dictionary)
+        return (escaped.take(encoded.indices),
+                *(None if flag is None else pc.fill_null(flag.take(encoded.indices), False) for flag in flags))
     return _texts(array)
 
 
-def _texts(array: pa.Array) -> tuple[pa.Array, pa.Array | None]:
-    """Escaped texts and whether each keeps its outer spaces (``xml:space="preserve"``); "" and null → null.
+def _texts(array: pa.Array) -> tuple[pa.Array, pa.Array | None, pa.Array | None]:
+    """Escaped texts, whether each keeps its outer spaces (``xml:space="preserve"``) and whether each reads
+    as an error value (None: none does); "" and null → null.
 
     Whole-buffer searches (memchr speed) decide which of the per-text passes are needed at all."""
     if pc.any(pc.equal(pc.binary_length(array), 0)).as_py():
@@ -150,7 +156,25 @@ def _texts(array: pa.Array) -> tuple[pa.Array, pa.Array | None]:
             if preserve is None:
                 preserve = pa.array(np.zeros(len(array), dtype=bool))
             preserve = pc.replace_with_mask(preserve, odd, pa.array([t != t.strip() for t in done]))
-    return escaped, preserve
+    return escaped, preserve, _error_texts(array, data)
+
+
+def _error_texts(array: pa.Array, data: bytes) -> pa.Array | None:
+    """Which texts read as an Excel error value (``#N/A``): those cells carry their reference, so that the
+    refresh's scan for error values (:mod:`kpi_xl.workbook.error_scan`) can say where they are."""
+    if b"#" not in data:
+        return None
+    from kpi_xl.tables.coerce import EXCEL_ERRORS
+
+    candidates = pc.fill_null(pc.match_substring(array, "#"), False)
+    where = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
+    hits = [i for i, v in zip(where, array.take(pa.array(where)).to_pylist(), strict=True)
+            if v.strip().upper() in EXCEL_ERRORS]
+    if not hits:
+        return None
+    located = np.zeros(len(array), dtype=bool)
+    located[hits] = True
+    return pa.array(located)
 
 
 _ENTITIES = ((b"&", b"&amp;"), (b"<", b"&lt;"), (b">", b"&gt;"))
