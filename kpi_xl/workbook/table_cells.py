@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -246,11 +248,13 @@ def _mixed(values: pd.Series, epoch: dt.datetime) -> pa.Array:
 
 
 def rows_xml(columns: list[ColumnCells], count: int, first_row: int, p: str,
-             around: tuple[pa.Array, pa.Array] | None = None) -> Iterator[memoryview]:
+             around: tuple[pa.Array, pa.Array] | None = None, threads: int = 2) -> Iterator[memoryview]:
     """The ``<row>`` elements of ``count`` data rows, the first at 0-based sheet row ``first_row``,
-    as buffers of UTF-8 bytes, one per chunk. ``around``: per row, the XML of the user's cells left and
-    right of the table (kept as they were), for a sheet where the table is not alone."""
-    for start in range(0, count, CHUNK_ROWS):
+    as buffers of UTF-8 bytes, one per chunk, in order. ``around``: per row, the XML of the user's cells left
+    and right of the table (kept as they were), for a sheet where the table is not alone. Arrow's kernels
+    release the GIL: ``threads`` chunks are built at the same time (a few ahead, so memory stays bounded)."""
+
+    def chunk(start: int) -> memoryview:
         stop = min(count, start + CHUNK_ROWS)
         numbers = pc.cast(pa.array(np.arange(first_row + start + 1, first_row + stop + 1, dtype=np.int64)),
                           pa.large_string())
@@ -268,8 +272,21 @@ def rows_xml(columns: list[ColumnCells], count: int, first_row: int, p: str,
                 merged[-1] += piece
             else:
                 merged.append(piece)
-        yield _buffer(pc.binary_join_element_wise(*(_scalar(x) if isinstance(x, str) else x for x in merged),
-                                                  _scalar(""), null_handling="replace", null_replacement="/>"))
+        return _buffer(pc.binary_join_element_wise(*(_scalar(x) if isinstance(x, str) else x for x in merged),
+                                                   _scalar(""), null_handling="replace", null_replacement="/>"))
+
+    starts = range(0, count, CHUNK_ROWS)
+    if threads <= 1 or len(starts) <= 1:
+        yield from map(chunk, starts)
+        return
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kpi-xl-rows") as pool:
+        ahead: deque = deque()
+        for start in starts:
+            ahead.append(pool.submit(chunk, start))
+            if len(ahead) > threads:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
 
 
 def _scalar(text: str) -> pa.Scalar:
