@@ -73,8 +73,9 @@ def frames(scale: float, seed: int = 13) -> dict[str, pd.DataFrame]:
     n_act, n_deals = int(1_000_000 * scale), int(100_000 * scale)
     owners = np.array([f"Verkoper {i:02d}" for i in range(40)], dtype=object)
     deal_ids = np.array([f"D{i:06d}" for i in range(n_deals)], dtype=object)
-    words = np.array("belafspraak offerte nagebeld demo gepland klant wil korting vervolg na de zomer "
-                     "contract & voorwaarden <concept> besproken met inkoop".split(), dtype=object)
+    words = np.array(["belafspraak", "offerte", "nagebeld", "demo", "gepland", "klant", "wil", "korting", "vervolg",
+                      "na", "de", "zomer", "contract", "&", "voorwaarden", "<concept>", "besproken", "met", "inkoop"],
+                     dtype=object)
     start = np.datetime64("2024-01-01T00:00:00", "ns")
     minutes = rng.integers(0, 2 * 365 * 24 * 60, n_act).astype("timedelta64[m]")
     notes = [" ".join(words[rng.integers(0, len(words), 6)]) for _ in range(2000)]

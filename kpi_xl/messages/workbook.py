@@ -46,6 +46,12 @@ WORKBOOK_MESSAGES: dict[str, dict[str, str]] = {
         "en": "{name} has no Excel Table named {table}; make a new workbook (kpi-xl new) or give the table on "
               "its sheet that name (Table Design > Table Name). Nothing was changed",
     },
+    "import_changed_meanwhile": {
+        "nl": "{name} is door een ander programma (bijvoorbeeld OneDrive, Dropbox of Excel) gewijzigd terwijl de "
+              "import liep; er is niets geschreven en die wijziging blijft bewaard. Importeer opnieuw",
+        "en": "{name} was changed by another program (for example OneDrive, Dropbox or Excel) while the import "
+              "ran; nothing was written and that change is kept. Import again",
+    },
     "import_totals_row": {
         "nl": "de tabel {table} heeft een totaalrij; zet die uit (Tabelontwerp > Totaalrij) en importeer opnieuw. "
               "Er is niets gewijzigd",

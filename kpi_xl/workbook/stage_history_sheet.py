@@ -136,7 +136,8 @@ def _insert_sheet(workbook: str, rid: str, anchor: str) -> str:
         return f"{m.group(1)}{value + 1 if value >= index else value}{m.group(3)}"
 
     head, tail = workbook[: tags[at].end()], workbook[tags[at].end():]
-    return _LOCAL_ID.sub(shift, _VIEW_INDEX.sub(shift, head)) + element + _LOCAL_ID.sub(shift, _VIEW_INDEX.sub(shift, tail))
+    return (_LOCAL_ID.sub(shift, _VIEW_INDEX.sub(shift, head)) + element
+            + _LOCAL_ID.sub(shift, _VIEW_INDEX.sub(shift, tail)))
 
 
 def _app_titles(app: str, anchor: str) -> str | None:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -28,7 +30,10 @@ CHUNK_ROWS = 65_536  # rows built and written at a time: bounds the memory of a 
 
 # a text the three replacements below do not make right: C0 controls, CR, U+FFFE/U+FFFF, a literal "_x0041_"
 _NEEDS_PYTHON = r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x{FFFE}\x{FFFF}]|_x[0-9A-Fa-f]{4}_"
-_SAFE_LENGTH = MAX_TEXT // 2  # at most this many characters are surely within Excel's limit in UTF-16 units
+_SAFE_LENGTH = MAX_TEXT // 2  # at most this many bytes are surely within Excel's limit in UTF-16 units
+# a byte table for bytes.translate: 1 for the C0 controls but tab and line feed (and CR), 0 for every other byte
+_CONTROLS = bytes(1 if b < 32 and b not in (9, 10) else 0 for b in range(256))
+_SAMPLE = 4096  # texts looked at to decide whether a column repeats a few values (owners, types)
 
 
 class ColumnCells:
@@ -61,6 +66,10 @@ class ColumnCells:
         if self.kind == "cells":  # whole cells already (values of mixed kinds)
             return [*opened, self.array.slice(start, stop - start)]
         if self.kind == "text":
+            located = None if self.array[2] is None or self.with_ref else self.array[2].slice(start, stop - start)
+            if located is not None and pc.any(located).as_py():  # an error text: the cell says where it is
+                opened = [pc.if_else(located, _join(f'<{p}c r="{self.letters}', row_numbers, f'"{s}'),
+                                     _scalar(f"<{p}c{s}"))]
             texts = self.array[0].slice(start, stop - start)
             preserve = None if self.array[1] is None else self.array[1].slice(start, stop - start)
             if preserve is not None and pc.any(preserve).as_py():
@@ -76,27 +85,31 @@ class ColumnCells:
         return [*opened, *rest]
 
 
-def _typed(values: pd.Series, epoch: dt.datetime) -> tuple[str, pa.Array]:
-    """(kind, an Arrow array of the value text as a ``<v>`` or ``<t>`` holds it, null = empty)."""
-    dtype = values.dtype
-    if pd.api.types.is_datetime64_any_dtype(dtype):
+def _typed(values: pd.Series, epoch: dt.datetime) -> tuple[str, object]:
+    """(kind, the value texts as a ``<v>`` or ``<t>`` holds them, null = empty): by the column's type, and for
+    an object column by the type Arrow finds in it (texts, numbers, dates); values of mixed kinds go one by one."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
         return "number", _serials(values, epoch)
-    if pd.api.types.is_bool_dtype(dtype):
-        array = pa.array(values, from_pandas=True)
-        return "bool", pc.cast(pc.cast(array, pa.int8()), pa.large_string())
-    if pd.api.types.is_numeric_dtype(dtype):
-        array = pc.cast(pa.array(values, from_pandas=True), pa.float64())
-        finite = pc.if_else(pc.is_finite(array), array, pa.scalar(None, pa.float64()))
-        return "number", pc.cast(finite, pa.large_string())
     try:
         array = pa.array(values, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        array = None
-    if array is not None and (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
-                              or pa.types.is_null(array.type)):
-        return "text", _texts(pc.cast(array, pa.large_string()))
-    if array is not None and pa.types.is_timestamp(array.type):
-        return "number", _serials(pd.Series(pd.to_datetime(values)), epoch)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return "cells", _mixed(values, epoch)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if pa.types.is_dictionary(array.type):  # a categorical column
+        array = array.dictionary_decode()
+    kind = array.type
+    if pa.types.is_boolean(kind):
+        return "bool", pc.cast(pc.cast(array, pa.int8()), pa.large_string())
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        numbers = pc.cast(array, pa.float64())
+        finite = pc.if_else(pc.is_finite(numbers), numbers, pa.scalar(None, pa.float64()))
+        return "number", pc.cast(finite, pa.large_string())
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind) \
+            or pa.types.is_null(kind):
+        return "text", _repeated_texts(pc.cast(array, pa.large_string()))
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        return "number", _serials(pd.Series(pd.to_datetime(array.to_pandas())), epoch)
     return "cells", _mixed(values, epoch)
 
 
@@ -110,21 +123,28 @@ def _serials(values: pd.Series, epoch: dt.datetime) -> pa.Array:
     return pc.cast(pa.array(serials, mask=stamps.isna()), pa.large_string())
 
 
-def _texts(array: pa.Array) -> pa.StructArray:
-    """Escaped texts and whether each keeps its outer spaces (``xml:space="preserve"``); "" and null → null.
+def _repeated_texts(array: pa.Array) -> tuple[pa.Array, pa.Array | None, pa.Array | None]:
+    """``_texts`` of a column; one that repeats a few values (owner, type) is escaped per distinct value."""
+    if len(array) > 2 * _SAMPLE and len(pc.unique(array.slice(0, _SAMPLE))) <= _SAMPLE // 16:
+        encoded = pc.dictionary_encode(array)
+        escaped, *flags = _texts(encoded.dictionary)
+        return (escaped.take(encoded.indices),
+                *(None if flag is None else pc.fill_null(flag.take(encoded.indices), False) for flag in flags))
+    return _texts(array)
+
+
+def _texts(array: pa.Array) -> tuple[pa.Array, pa.Array | None, pa.Array | None]:
+    """Escaped texts, whether each keeps its outer spaces (``xml:space="preserve"``) and whether each reads
+    as an error value (None: none does); "" and null → null.
 
     Whole-buffer searches (memchr speed) decide which of the per-text passes are needed at all."""
     if pc.any(pc.equal(pc.binary_length(array), 0)).as_py():
         array = pc.if_else(pc.equal(array, ""), pa.scalar(None, array.type), array)
     data = _values(array)
-    controls = np.frombuffer(data, np.uint8) < 32
     odd_somewhere = (b"_x" in data or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
-                     or (pc.max(pc.utf8_length(array)).as_py() or 0) > _SAFE_LENGTH
-                     or bool(np.count_nonzero(controls) - data.count(b"\t") - data.count(b"\n")))
-    escaped = array
-    for plain, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-        if plain.encode() in data:
-            escaped = pc.replace_substring(escaped, plain, entity)
+                     or (pc.max(pc.binary_length(array)).as_py() or 0) > _SAFE_LENGTH
+                     or b"\x01" in data.translate(_CONTROLS))
+    escaped = _escaped(array, data)
     preserve = None
     if _outer_space_possible(array, data):
         preserve = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(array), array), False)
@@ -138,7 +158,51 @@ def _texts(array: pa.Array) -> pa.StructArray:
             if preserve is None:
                 preserve = pa.array(np.zeros(len(array), dtype=bool))
             preserve = pc.replace_with_mask(preserve, odd, pa.array([t != t.strip() for t in done]))
-    return escaped, preserve
+    return escaped, preserve, _error_texts(array, data)
+
+
+def _error_texts(array: pa.Array, data: bytes) -> pa.Array | None:
+    """Which texts read as an Excel error value (``#N/A``): those cells carry their reference, so that the
+    refresh's scan for error values (:mod:`kpi_xl.workbook.error_scan`) can say where they are."""
+    if b"#" not in data:
+        return None
+    from kpi_xl.tables.coerce import EXCEL_ERRORS
+
+    candidates = pc.fill_null(pc.match_substring(array, "#"), False)
+    where = np.flatnonzero(candidates.to_numpy(zero_copy_only=False))
+    hits = [i for i, v in zip(where, array.take(pa.array(where)).to_pylist(), strict=True)
+            if v.strip().upper() in EXCEL_ERRORS]
+    if not hits:
+        return None
+    located = np.zeros(len(array), dtype=bool)
+    located[hits] = True
+    return pa.array(located)
+
+
+_ENTITIES = ((b"&", b"&amp;"), (b"<", b"&lt;"), (b">", b"&gt;"))
+
+
+def _escaped(array: pa.Array, data: bytes) -> pa.Array:
+    """``&``, ``<`` and ``>`` as entities, replaced in the whole value buffer at once (memchr speed); each
+    text's new end moves by the entities before it (counted with a binary search of their positions)."""
+    present = [(plain, entity) for plain, entity in _ENTITIES if plain in data]
+    if not present:
+        return array
+    if array.offset or not pa.types.is_large_string(array.type):
+        for plain, entity in present:
+            array = pc.replace_substring(array, plain.decode(), entity.decode())
+        return array
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[: len(array) + 1]
+    offsets = offsets - offsets[0]
+    raw = np.frombuffer(data, np.uint8)
+    grown = np.zeros(len(offsets), dtype=np.int64)
+    for plain, entity in present:
+        where = np.flatnonzero(raw == plain[0])
+        grown += (len(entity) - 1) * np.searchsorted(where, offsets, side="left")
+        data = data.replace(plain, entity)
+    return pa.Array.from_buffers(pa.large_string(), len(array),
+                                 [array.buffers()[0], pa.py_buffer(offsets + grown), pa.py_buffer(data)],
+                                 array.null_count)
 
 
 def _values(array: pa.Array) -> bytes:
@@ -148,16 +212,22 @@ def _values(array: pa.Array) -> bytes:
     if len(array) == 0 or array.buffers()[2] is None:
         return b""
     first, last = offsets[array.offset], offsets[array.offset + len(array)]
-    return array.buffers()[2].to_pybytes()[first:last]
+    return array.buffers()[2].slice(first, last - first).to_pybytes()
 
 
 def _outer_space_possible(array: pa.Array, data: bytes) -> bool:
-    """False when no text can begin or end with white space: no ASCII space character and no byte
-    of a multi-byte character at all (Unicode spaces such as U+00A0 are multi-byte)."""
+    """False when no text begins or ends with a byte that may be white space: an ASCII space, tab or
+    line break, or a byte of a multi-byte character (Unicode spaces such as U+00A0 are multi-byte).
+    Only each text's first and last byte are looked at."""
     if not data:
         return False
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64 if pa.types.is_large_string(array.type)
+                            else np.int32)[array.offset: array.offset + len(array) + 1]
+    offsets = offsets - offsets[0]
+    filled = offsets[1:] > offsets[:-1]
     raw = np.frombuffer(data, np.uint8)
-    return bool(np.count_nonzero((raw == 32) | (raw >= 128) | ((raw >= 9) & (raw <= 13))))
+    edges = np.concatenate([raw[offsets[:-1][filled]], raw[offsets[1:][filled] - 1]])
+    return bool(np.any((edges == 32) | (edges >= 128) | ((edges >= 9) & (edges <= 13))))
 
 
 def _mixed(values: pd.Series, epoch: dt.datetime) -> pa.Array:
@@ -178,11 +248,13 @@ def _mixed(values: pd.Series, epoch: dt.datetime) -> pa.Array:
 
 
 def rows_xml(columns: list[ColumnCells], count: int, first_row: int, p: str,
-             around: tuple[pa.Array, pa.Array] | None = None) -> Iterator[memoryview]:
+             around: tuple[pa.Array, pa.Array] | None = None, threads: int = 2) -> Iterator[memoryview]:
     """The ``<row>`` elements of ``count`` data rows, the first at 0-based sheet row ``first_row``,
-    as buffers of UTF-8 bytes, one per chunk. ``around``: per row, the XML of the user's cells left and
-    right of the table (kept as they were), for a sheet where the table is not alone."""
-    for start in range(0, count, CHUNK_ROWS):
+    as buffers of UTF-8 bytes, one per chunk, in order. ``around``: per row, the XML of the user's cells left
+    and right of the table (kept as they were), for a sheet where the table is not alone. Arrow's kernels
+    release the GIL: ``threads`` chunks are built at the same time (a few ahead, so memory stays bounded)."""
+
+    def chunk(start: int) -> memoryview:
         stop = min(count, start + CHUNK_ROWS)
         numbers = pc.cast(pa.array(np.arange(first_row + start + 1, first_row + stop + 1, dtype=np.int64)),
                           pa.large_string())
@@ -200,8 +272,21 @@ def rows_xml(columns: list[ColumnCells], count: int, first_row: int, p: str,
                 merged[-1] += piece
             else:
                 merged.append(piece)
-        yield _buffer(pc.binary_join_element_wise(*(_scalar(x) if isinstance(x, str) else x for x in merged),
-                                                  _scalar(""), null_handling="replace", null_replacement="/>"))
+        return _buffer(pc.binary_join_element_wise(*(_scalar(x) if isinstance(x, str) else x for x in merged),
+                                                   _scalar(""), null_handling="replace", null_replacement="/>"))
+
+    starts = range(0, count, CHUNK_ROWS)
+    if threads <= 1 or len(starts) <= 1:
+        yield from map(chunk, starts)
+        return
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kpi-xl-rows") as pool:
+        ahead: deque = deque()
+        for start in starts:
+            ahead.append(pool.submit(chunk, start))
+            if len(ahead) > threads:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
 
 
 def _scalar(text: str) -> pa.Scalar:
