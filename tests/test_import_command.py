@@ -83,7 +83,7 @@ def test_no_refresh_writes_the_tables_keeps_the_backup_and_leaves_the_owned_shee
     assert len(table(book, "Activities")) == 4
     assert "Geïmporteerd uit Pipedrive in verkoop.xlsm:" in out
     assert "Deals: 4 rijen uit deals.csv" in out and "Activities: 4 rijen uit activities.csv" in out
-    assert "1 waarde niet in kpi.yaml" in out
+    assert "1 waarde die kpi.yaml niet kent:" in out
     assert "Deals (deals.csv): fase 'Demo gepland' (1×, regels 4) is geen fase in kpi.yaml" in out
     assert "niet overgenomen (de tabel heeft er geen kolom voor): deal_name, currency" in out
     assert "verkoop.before-import.xlsm" in out

@@ -250,7 +250,7 @@ def test_summary_in_dutch(tmp_path):
         "Geïmporteerd uit Pipedrive in verkoop.xlsm:",
         "  Activities: 1.234 rijen uit acts1.csv (1.200), acts2.csv (34); geen problemen",
         "  Deals: 1 rij uit deals.csv; 1 probleem",
-        "      2 waarden niet in kpi.yaml (overgenomen zoals de export ze heeft):",
+        "      2 waarden die kpi.yaml niet kent:",
         "        Deals: owner 'Piet' (12×, 2): voeg toe aan kpi.yaml",
         "        Deals: stage 'Demo gepland' (7×, 3, 5, 9): voeg toe aan kpi.yaml",
         "      de eerste 1:",

@@ -49,12 +49,12 @@ IMPORT_MESSAGES: dict[str, dict[str, str]] = {
         "en": "left empty (not in the export): {columns}",
     },
     "cli.import.unmapped_head.one": {
-        "nl": "{count} waarde niet in kpi.yaml (overgenomen zoals de export hem heeft):",
-        "en": "{count} value not in kpi.yaml (written as the export has it):",
+        "nl": "{count} waarde die kpi.yaml niet kent:",
+        "en": "{count} value kpi.yaml does not know:",
     },
     "cli.import.unmapped_head.many": {
-        "nl": "{count} waarden niet in kpi.yaml (overgenomen zoals de export ze heeft):",
-        "en": "{count} values not in kpi.yaml (written as the export has them):",
+        "nl": "{count} waarden die kpi.yaml niet kent:",
+        "en": "{count} values kpi.yaml does not know:",
     },
     "cli.import.problems_head": {"nl": "de eerste {count}:", "en": "the first {count}:"},
     "cli.import.problems_more": {"nl": "… en nog {count}", "en": "… and {count} more"},
