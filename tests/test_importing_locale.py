@@ -69,8 +69,9 @@ def test_empty_and_unreadable_cells():
 
 
 def test_typed_spreadsheet_dates_are_kept():
-    column = parse_dates(pa.array([D(2026, 3, 1, 10), None], pa.timestamp("us")))
-    assert stamps(column) == [D(2026, 3, 1, 10), None] and not column.bad.any()
+    column = parse_dates(pa.array([D(2026, 3, 1, 10), None, D(9999, 12, 31)], pa.timestamp("us")))
+    assert stamps(column) == [D(2026, 3, 1, 10), None, None]
+    assert column.bad.tolist() == [False, False, True]
 
 
 def test_an_empty_column():

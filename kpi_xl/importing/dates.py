@@ -28,6 +28,7 @@ ISO = (r"^\s*(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
 DAY_MONTH = (r"^\s*(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4}|\d{2})"
              r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?\s*(?P<p>[AaPp]\.?[Mm]\.?)?)?\s*$")
 ORDERS = ("dmy", "mdy", "ymd")
+LOW, HIGH = -8_520_336_000, 7_258_118_400  # 1700-01-01 and 2200-01-01 in seconds since 1970
 
 
 @dataclass
@@ -42,8 +43,10 @@ def parse_dates(column: pa.Array, default_order: str = "dmy", config_order: str 
     """A column of dates (text or typed) → datetime64[ns]."""
     n = len(column)
     if pa.types.is_timestamp(column.type) or pa.types.is_date(column.type):
-        values = column.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
-        return DateColumn(values.astype("datetime64[ns]"), np.zeros(n, dtype=bool), None)
+        seconds = column.cast(pa.timestamp("s"), safe=False).cast(pa.int64())
+        fits = pc.and_(pc.greater_equal(seconds, LOW), pc.less(seconds, HIGH)).fill_null(True)
+        values = pc.if_else(fits, column, None).cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+        return DateColumn(values.astype("datetime64[ns]"), ~fits.to_numpy(zero_copy_only=False), None)
     if pa.types.is_null(column.type):
         return DateColumn(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"), np.zeros(n, dtype=bool), None)
     if not pa.types.is_string(column.type):
