@@ -62,14 +62,16 @@ def test_both_orders_in_one_column_are_noted_and_the_misfits_unreadable():
 
 
 def test_empty_and_unreadable_cells():
-    column = dates([None, "", "  ", "gisteren", "2026-02-31", "31-02-2026", "3/1/2026 13:00 PM", "2026-13-01"])
-    assert stamps(column) == [None] * 8
-    assert column.bad.tolist() == [False, False, False, True, True, True, True, True]
+    column = dates([None, "", "  ", "gisteren", "2026-02-31", "31-02-2026", "3/1/2026 13:00 PM", "2026-13-01",
+                    "9999-01-01", "0001-01-01 00:00:00", "2026-03-01 25:00:00"])
+    assert stamps(column) == [None] * 11
+    assert column.bad.tolist() == [False, False, False] + [True] * 8
 
 
 def test_typed_spreadsheet_dates_are_kept():
-    column = parse_dates(pa.array([D(2026, 3, 1, 10), None], pa.timestamp("us")))
-    assert stamps(column) == [D(2026, 3, 1, 10), None] and not column.bad.any()
+    column = parse_dates(pa.array([D(2026, 3, 1, 10), None, D(9999, 12, 31)], pa.timestamp("us")))
+    assert stamps(column) == [D(2026, 3, 1, 10), None, None]
+    assert column.bad.tolist() == [False, False, True]
 
 
 def test_an_empty_column():

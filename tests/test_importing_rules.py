@@ -344,3 +344,19 @@ def test_a_guessed_date_order_is_one_note_per_column_in_the_configs_language(tmp
     assert [(p.column, p.row) for p in notes] == [("Deal - Deal created", None)]
     assert "dag-maand-jaar" in notes[0].message("nl") and "day-month-year" in notes[0].message("en")
     assert result.tables["Deals"]["created"].tolist() == [pd.Timestamp("2026-03-01"), pd.Timestamp("2026-04-02")]
+
+
+@pytest.mark.parametrize("headers", [PD_DEALS, ACTS, HEADERS[("hubspot", "deals")], HEADERS[("salesforce",
+                                     "opportunity_history")], ["deal_id", "owner", "created", "value", "stage"]])
+def test_a_file_with_only_its_header_gives_an_empty_table(tmp_path, headers):
+    path = tmp_path / "deals.csv"
+    path.write_text(",".join(f'"{h}"' for h in headers) + "\n", encoding="utf-8")
+    result = read_exports([path], SETTINGS)
+    (frame,) = result.tables.values()
+    assert len(frame) == 0 and result.files[0].rows == 0
+    assert not result.problems and not result.unmapped
+
+
+def test_no_files_no_tables():
+    result = read_exports([], SETTINGS)
+    assert (result.crm, result.tables, result.files, result.problems, result.unmapped) == (None, {}, [], [], [])

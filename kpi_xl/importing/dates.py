@@ -2,7 +2,7 @@
 
 Read forms: ISO ``2026-03-01``, ``2026-03-01 10:00:00``, ``2026-03-01T10:00:00Z`` / ``+01:00`` (the
 clock time as written; the offset is dropped), and day and month with ``-`` ``/`` or ``.``:
-``01-03-2026``, ``1-3-2026 10:00``, ``3/1/2026 10:00 AM`` (a two-digit year is 20yy). Spreadsheet
+``01-03-2026``, ``1-3-2026 10:00``, ``3/1/2026 10:00 AM`` (a two-digit year is 20yy; years 1700 to 2199). Spreadsheet
 dates (XLSX) arrive typed and are kept.
 
 Which of day and month comes first is decided per column from its values: a first part above 12 means
@@ -28,6 +28,7 @@ ISO = (r"^\s*(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"
 DAY_MONTH = (r"^\s*(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4}|\d{2})"
              r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?\s*(?P<p>[AaPp]\.?[Mm]\.?)?)?\s*$")
 ORDERS = ("dmy", "mdy", "ymd")
+LOW, HIGH = -8_520_336_000, 7_258_118_400  # 1700-01-01 and 2200-01-01 in seconds since 1970
 
 
 @dataclass
@@ -42,8 +43,10 @@ def parse_dates(column: pa.Array, default_order: str = "dmy", config_order: str 
     """A column of dates (text or typed) → datetime64[ns]."""
     n = len(column)
     if pa.types.is_timestamp(column.type) or pa.types.is_date(column.type):
-        values = column.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
-        return DateColumn(values.astype("datetime64[ns]"), np.zeros(n, dtype=bool), None)
+        seconds = column.cast(pa.timestamp("s"), safe=False).cast(pa.int64())
+        fits = pc.and_(pc.greater_equal(seconds, LOW), pc.less(seconds, HIGH)).fill_null(True)
+        values = pc.if_else(fits, column, None).cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+        return DateColumn(values.astype("datetime64[ns]"), ~fits.to_numpy(zero_copy_only=False), None)
     if pa.types.is_null(column.type):
         return DateColumn(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"), np.zeros(n, dtype=bool), None)
     if not pa.types.is_string(column.type):
@@ -112,8 +115,9 @@ def _parse_texts(texts: pa.Array, default_order: str, config_order: str | None):
 def _strict_iso(texts: pa.Array) -> np.ndarray:
     """``2026-03-01 10:00:00`` and ``2026-03-01`` parsed by Arrow's strptime (NaT for anything else)."""
     out = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[ns]")
-    for form, shape in (("%Y-%m-%d %H:%M:%S", r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"),
-                        ("%Y-%m-%d", r"^\d{4}-\d{2}-\d{2}$")):
+    year = r"^(?:1[7-9]|2[01])\d{2}"  # 1700..2199: within datetime64[ns]; other years go the slow way (NaT)
+    for form, shape in (("%Y-%m-%d %H:%M:%S", year + r"-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"),
+                        ("%Y-%m-%d", year + r"-\d{2}-\d{2}$")):
         missing = np.isnat(out)
         if not missing.any():
             break
@@ -148,7 +152,8 @@ def _compose(parts: dict[str, pd.Series], time_given: np.ndarray | None = None) 
     if time_given is not None:  # an hour made impossible above (13 PM) makes the date unreadable
         frame.loc[time_given & parts["H"].isna().to_numpy(), "year"] = np.nan
     invalid = ((frame["month"] < 1) | (frame["month"] > 12) | (frame["day"] < 1) | (frame["day"] > 31)
-               | (frame["hour"] > 23) | (frame["minute"] > 59) | (frame["second"] > 59) | frame["year"].isna())
+               | (frame["hour"] > 23) | (frame["minute"] > 59) | (frame["second"] > 59) | frame["year"].isna()
+               | (frame["year"] < 1700) | (frame["year"] > 2199))  # beyond datetime64[ns] pandas would wrap
     frame = frame.where(~invalid, np.nan)
     frame.loc[invalid, ["year", "month", "day"]] = [2000.0, 1.0, 1.0]
     result = pd.to_datetime(frame.fillna(0).astype("int64"), errors="coerce")

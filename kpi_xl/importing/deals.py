@@ -32,7 +32,7 @@ from kpi_xl.importing.convert import Columns, as_frame
 from kpi_xl.importing.hubspot import for_pipeline, pipelines_of, stage_date_columns
 from kpi_xl.importing.mapping import KindMapping
 from kpi_xl.importing.result import Unmapped, cell_problems, unmapped_values
-from kpi_xl.importing.values import keyed, map_coded, word_mask
+from kpi_xl.importing.values import map_coded, word_mask
 from kpi_xl.names import name_key
 
 NAT = np.datetime64("NaT")
@@ -45,16 +45,19 @@ def choose_pipeline(cols: Columns, settings: Settings, header_pipelines: list[st
     chosen = settings.imports.pipeline
     path = cols.ctx.path
     if cols.has("pipeline"):
-        values = cols.text("pipeline")
-        codes, uniques, keys = keyed(values)
+        codes, uniques = cols.coded("pipeline")
+        ukeys = np.array([None if u is None else name_key(u) for u in uniques], dtype=object)
+        per_unique = np.bincount(codes, minlength=len(uniques))
         counts: Counter = Counter()
         first: dict[str, str] = {}
-        for code, n in sorted(Counter(codes[codes >= 0].tolist()).items()):
-            counts[keys[code]] += n
-            first.setdefault(keys[code], str(uniques[code]))
+        for value, key, n in zip(uniques, ukeys, per_unique, strict=True):  # per distinct value
+            if key is not None and n:
+                counts[key] += int(n)
+                first.setdefault(key, str(value))
         names = [(first[k], counts[k]) for k in first]
+        values, row_keys = uniques[codes], ukeys[codes]
     else:
-        values, names = None, [(p, 0) for p in header_pipelines]
+        values, row_keys, names = None, None, [(p, 0) for p in header_pipelines]
     if not names:  # the export says nothing of pipelines
         return keep, None
     if len(names) == 1 and chosen is None:
@@ -65,25 +68,20 @@ def choose_pipeline(cols: Columns, settings: Settings, header_pipelines: list[st
     if name_key(chosen) not in {name_key(n) for n, _ in names}:
         raise KpiError.coded("import.pipeline_absent", path=path, pipeline=chosen, pipelines=listed)
     if values is not None:
-        row_keys = _row_keys(values)
         keep = row_keys == name_key(chosen)
         unmapped += unmapped_values("pipeline", "Deals", path, row_keys, values, cols.rows,
                                     ~keep & pd.notna(row_keys), chosen=chosen)
     return keep, chosen
 
 
-def _row_keys(values: np.ndarray) -> np.ndarray:
-    codes, _, keys = keyed(values)
-    return np.append(keys, None)[codes]
-
-
 def refuse_currencies(cols: Columns, keep: np.ndarray) -> np.ndarray:
-    values = cols.text("currency")
-    counts = Counter(v for v in values[keep] if v is not None)
+    codes, uniques = cols.coded("currency")
+    per_unique = np.bincount(codes[keep], minlength=len(uniques))
+    counts = Counter({str(u): int(n) for u, n in zip(uniques, per_unique, strict=True) if u is not None and n})
     if len(counts) > 1:
         listed = ", ".join(f"{c} ({n})" for c, n in counts.most_common())
         raise KpiError.coded("import.currencies", path=cols.ctx.path, currencies=listed)
-    return values
+    return uniques[codes]
 
 
 def build_deals(cols: Columns, spec: KindMapping, settings: Settings, unmapped: list[Unmapped]) -> pd.DataFrame:
@@ -93,8 +91,8 @@ def build_deals(cols: Columns, spec: KindMapping, settings: Settings, unmapped: 
     currency = refuse_currencies(cols, keep)
     stage_text = cols.text("stage")
     stage, not_mapped, keys = map_coded(*cols.coded("stage"), settings.stage_lookup)
-    won = word_mask(cols.text("status"), spec.status_won) | word_mask(stage_text, spec.stage_won)
-    lost = word_mask(cols.text("status"), spec.status_lost) | word_mask(stage_text, spec.stage_lost)
+    won = word_mask(*cols.coded("status"), spec.status_won) | word_mask(*cols.coded("stage"), spec.stage_won)
+    lost = word_mask(*cols.coded("status"), spec.status_lost) | word_mask(*cols.coded("stage"), spec.stage_lost)
     stage[won], stage[lost] = settings.won, settings.lost
     won |= stage == settings.won
     lost |= stage == settings.lost

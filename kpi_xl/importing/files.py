@@ -25,6 +25,9 @@ SNIFF_BYTES = 1 << 16
 CHUNK = 1 << 24
 DELIMITERS = (",", ";", "\t")
 XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+# one thread: on a machine with few cores Arrow's thread pool costs more to start (a second or so on the
+# first read of a process) than it wins on an export of some tens of MB (benchmarks/read_exports.py)
+USE_THREADS = False
 
 
 @dataclass
@@ -141,7 +144,8 @@ def _read_csv(path: Path, choose: Choose | None = None) -> RawFile:
         wanted, include = None, []
     table = pacsv.read_csv(
         path,
-        read_options=pacsv.ReadOptions(encoding="utf8" if encoding != "cp1252" else "cp1252", block_size=1 << 24),
+        read_options=pacsv.ReadOptions(encoding="utf8" if encoding != "cp1252" else "cp1252", block_size=1 << 20,
+                                       use_threads=USE_THREADS),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=quotes,
                                          invalid_row_handler=_pad_row),
         convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(headers, pa.string()),

@@ -73,7 +73,7 @@ def build_customers(cols: Columns, spec: KindMapping, settings: Settings, unmapp
     said = [cols.has(f) for f in ("since", "lifecycle_stage", "won_deals")]
     if any(said):
         customer = ~np.isnat(since)
-        customer |= word_mask(cols.text("lifecycle_stage"), spec.customer_values)
+        customer |= word_mask(*cols.coded("lifecycle_stage"), spec.customer_values)
         customer |= np.nan_to_num(cols.number("won_deals")) > 0
     else:
         customer = np.ones(cols.n, dtype=bool)
@@ -100,7 +100,7 @@ def build_customers(cols: Columns, spec: KindMapping, settings: Settings, unmapp
 def build_history(cols: Columns, spec: KindMapping, settings: Settings, unmapped: list[Unmapped]) -> pd.DataFrame:
     written = cols.text("stage")
     stage, not_mapped, keys = map_coded(*cols.coded("stage"), settings.stage_lookup)
-    won, lost = word_mask(written, spec.stage_won), word_mask(written, spec.stage_lost)
+    won, lost = word_mask(*cols.coded("stage"), spec.stage_won), word_mask(*cols.coded("stage"), spec.stage_lost)
     stage[won], stage[lost] = settings.won, settings.lost
     unmapped += unmapped_values("stage", "StageHistory", cols.ctx.path, keys, written, cols.rows,
                                 not_mapped & ~won & ~lost)

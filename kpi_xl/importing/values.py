@@ -39,10 +39,7 @@ def map_coded(codes: np.ndarray, uniques: np.ndarray, lookup: dict[str, str]):
     return mapped[codes], missing[codes], keys[codes]
 
 
-def word_mask(values: np.ndarray, words: list[str]) -> np.ndarray:
-    """Which values are one of ``words`` (keyed)."""
-    if not words:
-        return np.zeros(len(values), dtype=bool)
-    codes, _, keys = keyed(values)
+def word_mask(codes: np.ndarray, uniques: np.ndarray, words: list[str]) -> np.ndarray:
+    """Which cells of a dictionary-encoded column are one of ``words`` (keyed)."""
     wanted = {name_key(w) for w in words}
-    return np.append(np.array([k in wanted for k in keys], dtype=bool), False)[codes]
+    return np.array([u is not None and name_key(u) in wanted for u in uniques], dtype=bool)[codes]
