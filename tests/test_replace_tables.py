@@ -507,3 +507,59 @@ def test_texts_are_escaped_in_one_buffer_with_their_ends_moved():
     assert escaped.to_pylist()[:3] == ["a_x0001_b", "c&#13;d", "_x005F_x0041_"]
     assert escaped.to_pylist()[3] == "y" * 32_767
     assert escaped.to_pylist()[4] == "ok &amp; fine"
+
+
+def test_a_workbook_in_the_open_xml_sdk_form(tmp_path):
+    """x: prefixes, single quotes, absolute targets, other relationship ids: the rows come out in the
+    part's own prefix, the table refs are set, StageHistory is added."""
+    from tests.ooxml_forms import sdk_style
+
+    book = sdk_style(demo_workbook(tmp_path / "demo.xlsm"), tmp_path / "sdk.xlsm")
+    before = parts(book)
+    deals = load_tables(book, SETTINGS)[0].deals
+    assert len(deals) > 100  # the demo's deals are replaced
+    history = pd.DataFrame({"deal_id": ["D1"], "stage": ["Lead"], "date": pd.to_datetime(["2026-01-05"])})
+    replace_tables(book, {"Deals": _deals(4), "StageHistory": history}, SETTINGS)
+    after = parts(book)
+    sheet = after[DEALS_PART].decode()
+    assert "<x:row r=\"2\"><x:c s=" in sheet and "<row" not in sheet
+    assert "<x:dimension ref=\"A1:O5\"/>" in sheet
+
+    def head(xml: str) -> str:  # the part before the rows, but its dimension
+        return re.sub(r"<x:dimension\b[^>]*/>", "", xml.split("<x:sheetData>")[0])
+
+    assert head(sheet) == head(before[DEALS_PART].decode())
+    assert sheet.split("</x:sheetData>")[1] == before[DEALS_PART].decode().split("</x:sheetData>")[1]
+    assert "ref='A1:O5'" in after[DEALS_TABLE].decode() or 'ref="A1:O5"' in after[DEALS_TABLE].decode()
+    tables, _ = load_tables(book, SETTINGS)
+    assert tables.deals["deal_id"].tolist() == ["D0", "D1", "D2", "D3"]
+    assert tables.history_source == "table"
+    assert calamine.CalamineWorkbook.from_path(str(book)).sheet_names.index("StageHistory") == \
+        calamine.CalamineWorkbook.from_path(str(book)).sheet_names.index("Customers") + 1
+
+
+
+def test_a_big_table_replaced_by_a_small_one_across_read_chunks(tmp_path):
+    """The old rows span many read chunks: skipped unseen when nothing else is on the sheet, walked row by row
+    (cells without a reference among them) when the user's cells stand beside the table."""
+    big = 120_000
+    book = new_workbook(tmp_path / "book.xlsm")
+    frame = pd.DataFrame({"date": pd.date_range("2025-01-01", periods=big, freq="min"),
+                          "owner": ["Ann"] * big, "type": ["call"] * big, "notes": ["a note"] * big})
+    replace_tables(book, {"Activities": frame}, SETTINGS)
+    with zipfile.ZipFile(book) as archive:
+        assert archive.getinfo("xl/worksheets/sheet5.xml").file_size > 3 * (1 << 22)
+    replace_tables(book, {"Activities": frame.head(2)}, SETTINGS)
+    assert _refs(book, "xl/tables/table2.xml") == ("A1:G3", "A1:G3")
+    assert len(_rows(book, "Activities")) == 3
+
+    own = _own_workbook(tmp_path / "own.xlsx")
+    deals = _deals(big)
+    replace_tables(own, {"Deals": deals}, SETTINGS)
+    replace_tables(own, {"Deals": deals.head(2)}, SETTINGS)
+    sheet = calamine.CalamineWorkbook.from_path(str(own)).get_sheet_by_name("Mijn deals").to_python()
+    cells = {(r, c): v for r, row in enumerate(sheet) for c, v in enumerate(row) if v not in ("", None)}
+    assert cells[(3, 0)] == "note left of row 4" and cells[(3, 8)] == "right of row 4"
+    assert cells[(39, 8)] == "far below, right"
+    assert [cells.get((r, 1)) for r in (3, 4, 5)] == ["D0", "D1", None]
+    assert max(r for r, _ in cells) == 39

@@ -44,7 +44,7 @@ __all__ = ["TableWrite", "replace_tables"]
 
 DATA_LEVEL = 1  # deflate level of the rewritten data sheets: big, repetitive XML; speed over size
 PART_LEVEL = 6
-BUILD_THREADS = 2  # rows built at the same time as the deflate of the ones before (2 cores: 3 threads in all)
+COLUMN_THREADS = 2  # columns prepared side by side (Arrow and numpy release the GIL)
 
 
 @dataclass
@@ -215,8 +215,8 @@ def _write_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, scan: SheetScan, s
         values = frame[column] if column is not None else None
         return ColumnCells(values, scan.style(col), p, epoch, col, with_ref and col == spot.left)
 
-    with ThreadPoolExecutor(max_workers=BUILD_THREADS, thread_name_prefix="kpi-xl-columns") as pool:
-        columns = list(pool.map(cells, range(spot.left, spot.right + 1)))  # Arrow and numpy release the GIL
+    with ThreadPoolExecutor(max_workers=COLUMN_THREADS, thread_name_prefix="kpi-xl-columns") as pool:
+        columns = list(pool.map(cells, range(spot.left, spot.right + 1)))
     inside = {r: v for r, v in scan.around.items() if r <= spot.top + count}
     below = sorted(r for r in scan.around if r > spot.top + count)
     around = None
@@ -237,7 +237,7 @@ def _write_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, scan: SheetScan, s
         out.write(scan.open_tag or f"<{p}sheetData>".encode())
         for row in scan.top_rows:
             out.write(row)
-        for chunk in rows_xml(columns, count, spot.top + 1, p, around, BUILD_THREADS):
+        for chunk in rows_xml(columns, count, spot.top + 1, p, around):
             out.write(chunk)
         for r in below:
             left, right = scan.around[r]

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -195,10 +193,13 @@ def _escaped(array: pa.Array, data: bytes) -> pa.Array:
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[: len(array) + 1]
     offsets = offsets - offsets[0]
     raw = np.frombuffer(data, np.uint8)
-    grown = np.zeros(len(offsets), dtype=np.int64)
+    special = np.zeros(raw.shape, dtype=bool)
+    for plain, _entity in present:
+        special |= raw == plain[0]
+    where = np.flatnonzero(special)
+    growth = np.where(raw[where] == ord("&"), 4, 3)  # "&" → "&amp;" is 4 bytes more, "<" and ">" 3
+    grown = np.concatenate([[0], np.cumsum(growth)])[np.searchsorted(where, offsets, side="left")]
     for plain, entity in present:
-        where = np.flatnonzero(raw == plain[0])
-        grown += (len(entity) - 1) * np.searchsorted(where, offsets, side="left")
         data = data.replace(plain, entity)
     return pa.Array.from_buffers(pa.large_string(), len(array),
                                  [array.buffers()[0], pa.py_buffer(offsets + grown), pa.py_buffer(data)],
@@ -248,13 +249,11 @@ def _mixed(values: pd.Series, epoch: dt.datetime) -> pa.Array:
 
 
 def rows_xml(columns: list[ColumnCells], count: int, first_row: int, p: str,
-             around: tuple[pa.Array, pa.Array] | None = None, threads: int = 2) -> Iterator[memoryview]:
+             around: tuple[pa.Array, pa.Array] | None = None) -> Iterator[memoryview]:
     """The ``<row>`` elements of ``count`` data rows, the first at 0-based sheet row ``first_row``,
-    as buffers of UTF-8 bytes, one per chunk, in order. ``around``: per row, the XML of the user's cells left
-    and right of the table (kept as they were), for a sheet where the table is not alone. Arrow's kernels
-    release the GIL: ``threads`` chunks are built at the same time (a few ahead, so memory stays bounded)."""
-
-    def chunk(start: int) -> memoryview:
+    as buffers of UTF-8 bytes, one per chunk. ``around``: per row, the XML of the user's cells left and
+    right of the table (kept as they were), for a sheet where the table is not alone."""
+    for start in range(0, count, CHUNK_ROWS):
         stop = min(count, start + CHUNK_ROWS)
         numbers = pc.cast(pa.array(np.arange(first_row + start + 1, first_row + stop + 1, dtype=np.int64)),
                           pa.large_string())
@@ -272,21 +271,8 @@ def rows_xml(columns: list[ColumnCells], count: int, first_row: int, p: str,
                 merged[-1] += piece
             else:
                 merged.append(piece)
-        return _buffer(pc.binary_join_element_wise(*(_scalar(x) if isinstance(x, str) else x for x in merged),
-                                                   _scalar(""), null_handling="replace", null_replacement="/>"))
-
-    starts = range(0, count, CHUNK_ROWS)
-    if threads <= 1 or len(starts) <= 1:
-        yield from map(chunk, starts)
-        return
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kpi-xl-rows") as pool:
-        ahead: deque = deque()
-        for start in starts:
-            ahead.append(pool.submit(chunk, start))
-            if len(ahead) > threads:
-                yield ahead.popleft().result()
-        while ahead:
-            yield ahead.popleft().result()
+        yield _buffer(pc.binary_join_element_wise(*(_scalar(x) if isinstance(x, str) else x for x in merged),
+                                                  _scalar(""), null_handling="replace", null_replacement="/>"))
 
 
 def _scalar(text: str) -> pa.Scalar:
