@@ -231,3 +231,20 @@ def test_imported_and_refreshed_gives_the_kpis_of_the_same_company_typed_directl
 
     assert kpis(imported) == kpis(direct)
     assert imported.tiles["pipeline_value"].value > 0  # a real company, not two empty workbooks
+
+
+def test_an_english_config_imports_in_english(book, tmp_path, monkeypatch, capsys):
+    from kpi_xl.config import default_config_path
+
+    text = default_config_path().read_text(encoding="utf-8").replace("language: nl", "language: en")
+    (tmp_path / "kpi.yaml").write_text(text, encoding="utf-8")
+    code, err = run_cli(monkeypatch, ["import", str(book), *map(str, pipedrive(tmp_path / "x")), "--month", "2026-09"])
+    out = capsys.readouterr().out
+    assert code == 0, err
+    assert "Importing into verkoop.xlsm" in out and "Imported from Pipedrive into verkoop.xlsm:" in out
+    assert "Deals: 4 rows from deals.csv; no problems" in out
+    assert "1 value kpi.yaml does not know:" in out and "stage 'Demo gepland'" in out
+    assert "The previous workbook is kept as verkoop.before-import.xlsm" in out
+    assert "The five KPIs — 2026-09" in out
+    for dutch in ("rijen", "Geïmporteerd", "vorige werkmap", "De vijf"):
+        assert dutch not in out
