@@ -50,6 +50,20 @@ class Columns:
         self.rows = np.arange(2, self.n + 2, dtype=np.int64)  # the line as a spreadsheet shows it
         self._coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
+    def subset(self, keep: np.ndarray) -> Columns:
+        """The same fields for the rows of ``keep`` only (filtered in Arrow, before any Python object is
+        made); problems still name each row's line in the file."""
+        if keep.all():
+            return self
+        mask = pa.array(keep)
+        used = set(self.positions.values())
+        columns = [c.filter(mask) if i in used else pa.nulls(int(keep.sum()), pa.string())
+                   for i, c in enumerate(self.raw.columns)]
+        out = Columns(RawFile(self.raw.path, self.raw.headers, columns, self.raw.encoding, self.raw.delimiter),
+                      self.positions, self.ctx)
+        out.rows = self.rows[keep]
+        return out
+
     def has(self, name: str) -> bool:
         return name in self.positions
 
