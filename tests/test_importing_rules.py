@@ -360,3 +360,21 @@ def test_a_file_with_only_its_header_gives_an_empty_table(tmp_path, headers):
 def test_no_files_no_tables():
     result = read_exports([], SETTINGS)
     assert (result.crm, result.tables, result.files, result.problems, result.unmapped) == (None, {}, [], [], [])
+
+
+def test_every_import_message_reads_in_both_languages(tmp_path):
+    from kpi_xl.importing import ImportProblem, Unmapped
+    from kpi_xl.messages import MESSAGES
+
+    params = {"import.not_done": {"count": 2, "rows": "3, 4"}, "import.more": {"count": 3},
+              "import.no_created": {"id": "D1"}, "import.no_since": {"id": "K1"},
+              "import.date_order_guessed": {"order": "dmy"}, "import.date_order_mixed": {"order": "mdy"}}
+    for code in ("import.bad_date", "import.bad_number", "import.bad_bool", *params):
+        problem = ImportProblem("Deals", tmp_path / "deals.csv", 4, "Datum", "x", code, params.get(code, {}))
+        nl, en = problem.message("nl"), problem.message("en")
+        assert "deals.csv" in nl and "rij 4" in nl and "'Datum'" in en and nl != en
+    for kind in ("stage", "activity_type", "owner", "pipeline"):
+        said = Unmapped(kind, "Demo", 7, "Deals", [2, 3, 4, 5, 6], tmp_path / "d.csv", {"chosen": "Sales"})
+        assert "Demo" in said.message("nl") and "7" in said.message("en") and "2, 3, 4, 5, 6, …" in said.message("en")
+    codes = [c for c in MESSAGES if c.startswith(("import.", "cfg.import_"))]
+    assert all(set(MESSAGES[c]) == {"nl", "en"} for c in codes) and len(codes) > 30
