@@ -61,7 +61,7 @@ HEADERS = {
     ("salesforce", "opportunity_history"): ["Opportunity ID", "Opportunity Name", "Stage", "Amount", "Close Date",
                                             "Last Modified"],
     ("teamleader", "deals"): ["Deal-ID", "Titel", "Fase", "Verantwoordelijke", "Geschatte waarde", "Aangemaakt op", "Klant"],
-    ("teamleader", "companies"): ["Bedrijfsnaam", "Klant sinds", "Accountmanager"],
+    ("teamleader", "companies"): ["Bedrijfsnaam", "Klant sinds", "Accountmanager", "BTW-nummer"],
 }
 
 
@@ -89,7 +89,7 @@ def test_a_crm_given_that_does_not_fit_names_the_file_and_what_was_expected(tmp_
 
 def test_files_of_two_crms_are_refused(tmp_path):
     a = csv(tmp_path, "a.csv", [PD_DEALS, pd_deal(1)])
-    b = csv(tmp_path, "b.csv", [HEADERS[("teamleader", "companies")], ["X", "2026-01-01", "Jan"]])
+    b = csv(tmp_path, "b.csv", [HEADERS[("teamleader", "companies")], ["X", "2026-01-01", "Jan", "NL1"]])
     with pytest.raises(KpiError, match="pipedrive.*teamleader|different CRMs"):
         read_exports([a, b], SETTINGS)
 
@@ -378,3 +378,11 @@ def test_every_import_message_reads_in_both_languages(tmp_path):
         assert "Demo" in said.message("nl") and "7" in said.message("en") and "2, 3, 4, 5, 6, …" in said.message("en")
     codes = [c for c in MESSAGES if c.startswith(("import.", "cfg.import_"))]
     assert all(set(MESSAGES[c]) == {"nl", "en"} for c in codes) and len(codes) > 30
+
+
+def test_an_own_customers_list_is_not_taken_for_a_teamleader_export(tmp_path):
+    path = csv(tmp_path, "klanten.csv", [["Klantnummer", "Naam", "Klant sinds", "Accountmanager"],
+                                         ["K1", "Acme", "01-02-2024", "Jan"]])
+    result = read_exports([path], SETTINGS)
+    assert result.crm is None and result.files[0].table == "Customers"
+    assert result.tables["Customers"][["company", "since"]].values.tolist() == [["Acme", pd.Timestamp("2024-02-01")]]
