@@ -386,3 +386,11 @@ def test_an_own_customers_list_is_not_taken_for_a_teamleader_export(tmp_path):
     result = read_exports([path], SETTINGS)
     assert result.crm is None and result.files[0].table == "Customers"
     assert result.tables["Customers"][["company", "since"]].values.tolist() == [["Acme", pd.Timestamp("2024-02-01")]]
+
+
+def test_an_own_deals_list_with_id_and_stage_is_not_taken_for_salesforce(tmp_path):
+    path = csv(tmp_path, "deals.csv", [["Id", "Owner", "Created", "Amount", "Stage"], ["D1", "Jan", "2026-03-01",
+                                                                                        "10", "Lead"]])
+    result = read_exports([path], SETTINGS)
+    assert result.crm is None
+    assert result.tables["Deals"][["deal_id", "created"]].values.tolist() == [["D1", pd.Timestamp("2026-03-01")]]
