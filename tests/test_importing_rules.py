@@ -150,6 +150,25 @@ def test_a_file_nobody_recognises_is_refused_with_its_columns(tmp_path):
         read_exports([path], SETTINGS)
 
 
+def test_own_header_names_from_the_columns_section(tmp_path):
+    path = csv(tmp_path, "sales_pipeline.csv", [
+        ["opportunity_id", "sales_agent", "deal_stage", "engage_date", "close_date", "close_value", "account"],
+        ["O1", "Jan", "Won", "2026-03-01", "2026-03-20", "1054", "Acme"],
+        ["O2", "Piet", "Engaging", "2026-03-02", "", "", "Beta"]])
+    with pytest.raises(KpiError, match="'opportunity_id', 'sales_agent'"):
+        read_exports([path], SETTINGS)
+    data = yaml.safe_load(default_config_path().read_text(encoding="utf-8"))
+    data["columns"] = {"Deals": {"deal_id": ["opportunity_id"], "owner": ["sales_agent"], "stage": ["deal_stage"],
+                                 "created": ["engage_date"], "closed": ["close_date"], "value": ["close_value"]}}
+    result = read_exports([path], parse_config(data))
+    frame = result.tables["Deals"]
+    assert result.files[0].table == "Deals" and result.crm is None
+    assert frame[["deal_id", "owner", "stage", "value"]].values.tolist()[0] == ["O1", "Jan", "Gewonnen", 1054.0]
+    assert frame["closed"].tolist()[0] == pd.Timestamp("2026-03-20") and np.isnan(frame["value"].tolist()[1])
+    assert frame["account"].tolist() == ["Acme", "Beta"]
+    assert [(u.kind, u.value) for u in result.unmapped] == [("stage", "Engaging")]
+
+
 def test_settings_columns_are_used_when_the_config_has_them(tmp_path, monkeypatch):
     from kpi_xl.config.settings import Settings
     monkeypatch.setattr(Settings, "header_aliases", lambda self, table: {"owner": ("sales_agent",)}
