@@ -81,14 +81,33 @@ def step(said: str):
 
 
 @app.command()
-def new(path: WorkbookArg,
-        force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False) -> None:
-    """Create a new workbook: a fresh copy of the template."""
-    from kpi_xl.workbook.new import new_workbook
+def new(path: WorkbookArg, config: ConfigOption = None,
+        force: Annotated[bool, typer.Option("--force", help="Overwrite an existing workbook; keep a different "
+                                                            "kpi.yaml next to it as kpi.yaml.bak.")] = False) -> None:
+    """Create a new workbook from the config (Deals' stage columns, the drop-downs, the language) and put
+    that config next to it as kpi.yaml."""
+    from kpi_xl.config import load_config
+    from kpi_xl.workbook.new import create_workbook
+    from kpi_xl.workbook.refresh import find_config
 
-    language_beside(path)
-    new_workbook(path, overwrite=force)
+    learn_language(load_config(find_config(path, config)).language)
+    made = create_workbook(path, config=config, force=force)
     console.print(markup_safe(say("cli.new_workbook", path=path)), highlight=False)
+    if made.built:
+        types = list(made.settings.points)
+        said = say("cli.new_built", config=made.config, stages=", ".join(made.settings.stage_names),
+                   types=", ".join(types))
+    else:
+        said = say("cli.new_copied", config=made.config)
+    console.print(markup_safe(said), highlight=False, soft_wrap=True)
+    for sheet, column, values in made.left_out:
+        console.print(markup_safe(say("new.dropdown_left_out", sheet=sheet, column=column,
+                                      values=", ".join(values))), style="yellow", highlight=False, soft_wrap=True)
+    if made.backup is not None:
+        console.print(markup_safe(say("cli.new_config_backup", name=made.beside.name, backup=made.backup)),
+                      style="yellow", highlight=False, soft_wrap=True)
+    code = "cli.new_config_written" if made.config_written else "cli.new_config_there"
+    console.print(markup_safe(say(code, path=made.beside)), highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -99,7 +118,8 @@ def demo(
     config: ConfigOption = None,
     seed: Annotated[int, typer.Option(help="Seed of the sample company.")] = 7,
 ) -> None:
-    """Write a realistic sample company into a copy of the template, refresh it and print the five KPIs."""
+    """Write a realistic sample company into a new workbook (built from the config), refresh it and print the
+    five KPIs."""
     from kpi_xl.config import load_config
     from kpi_xl.report.console import print_report
     from kpi_xl.sample import generate
@@ -110,7 +130,7 @@ def demo(
     learn_language(settings.language)
     with step(say("cli.step.sample")):
         company = generate(seed=seed)
-        new_workbook(path, overwrite=True)
+        new_workbook(path, overwrite=True, settings=settings)
         fill_tables(path, company.rows(), settings)
     with step(say("cli.step.refresh", name=path.name)):
         result = refresh_file(path, month=month, config=config)
@@ -192,6 +212,8 @@ def check(path: WorkbookArg, config: ConfigOption = None) -> None:
     """Validate the workbook's data and the config; list every problem (exit 1 when there are any)."""
     from kpi_xl.config import load_config
     from kpi_xl.month import data_problems, prepare
+    from kpi_xl.report.console import stage_lines
+    from kpi_xl.tables.stage_check import stage_report
     from kpi_xl.workbook.refresh import find_config, load_tables
 
     config_path = find_config(path, config)
@@ -200,7 +222,12 @@ def check(path: WorkbookArg, config: ConfigOption = None) -> None:
     with step(say("cli.step.check", name=path.name)):
         tables, _ = load_tables(path, settings)
         problems = data_problems(prepare(tables, settings))
+        stages = stage_lines(stage_report(tables, settings), settings.language)
     console.print(markup_safe(say("cli.config_ok", path=config_path)), highlight=False)
+    if stages:  # what the stages of the data and of the config do not share
+        console.print(say("check.stages"), highlight=False)
+        console.print("\n".join(for_terminal(f"  {line}") for line in stages), highlight=False, markup=False,
+                      soft_wrap=True)
     if not problems:
         console.print(say("check.none"), highlight=False)
         return

@@ -24,8 +24,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas costs half a second to import; only same_name needs it
+    import pandas as pd
 
 _APOSTROPHES = "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u02b9\u00b4\u0060\uff07"
 _QUOTES = "\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb"
@@ -112,6 +114,9 @@ def tidied(texts: list[str]) -> list[str]:
 
 def same_name(values: pd.Series, name: object) -> pd.Series:
     """Which cells hold ``name`` as a person reads it (a worksheet function's rep argument); per distinct value."""
+    import numpy as np
+    import pandas as pd
+
     wanted = name_key(name)
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
     hit = np.array([isinstance(u, str) and name_key(u) == wanted for u in uniques] + [False], dtype=bool)

@@ -256,7 +256,7 @@ def write_teamleader(company: SampleCompany, folder: Path) -> list[Path]:
         "Bedrijfsnaam": cust["customer_id"], "Klant sinds": _dates(cust["since"], "%d/%m/%Y"),
         "Accountmanager": cust["owner"], "Sector": cust["industry"], "Regio": cust["region"],
         "Aantal werknemers": cust["employees"].map(lambda v: "" if pd.isna(v) else str(int(v))),
-        "Jaaromzet": _amounts(cust["revenue"], True),
+        "Jaaromzet": _amounts(cust["revenue"], True), "BTW-nummer": "NL000099998B57",
     })
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / "teamleader-deals.csv", folder / "teamleader-bedrijven.csv"]

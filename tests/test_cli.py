@@ -41,7 +41,7 @@ def test_new_creates_a_copy_and_refuses_to_overwrite(tmp_path):
     assert target.read_bytes() == template_path().read_bytes()
     again = run("new", str(target))
     assert again.returncode == 1
-    assert "already exists" in again.stderr
+    assert "bestaat al" in again.stderr  # said in the config's language (the packaged config: Dutch)
     assert "Traceback" not in again.stderr
     wrong = run("new", str(tmp_path / "mijn.xlsx"))
     assert wrong.returncode == 1 and ".xlsm" in wrong.stderr

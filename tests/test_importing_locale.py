@@ -116,6 +116,7 @@ def test_ambiguous_thousands_follow_the_exports_language():
     assert numbers(["1.234", "2.500"], "nl").values.tolist() == [1234.0, 2500.0]
     assert numbers(["1.234", "2.500"], "en").values.tolist() == [1.234, 2.5]
     assert numbers(["1,234"], "en").values.tolist() == [1234.0]
+    assert numbers(["10 %", "12,5%"], "nl").values.tolist() == [10.0, 12.5]
     plain = numbers(["12", "300"], "nl")
     assert plain.values.tolist() == [12.0, 300.0] and plain.decimal is None
 

@@ -61,7 +61,7 @@ HEADERS = {
     ("salesforce", "opportunity_history"): ["Opportunity ID", "Opportunity Name", "Stage", "Amount", "Close Date",
                                             "Last Modified"],
     ("teamleader", "deals"): ["Deal-ID", "Titel", "Fase", "Verantwoordelijke", "Geschatte waarde", "Aangemaakt op", "Klant"],
-    ("teamleader", "companies"): ["Bedrijfsnaam", "Klant sinds", "Accountmanager"],
+    ("teamleader", "companies"): ["Bedrijfsnaam", "Klant sinds", "Accountmanager", "BTW-nummer"],
 }
 
 
@@ -89,7 +89,7 @@ def test_a_crm_given_that_does_not_fit_names_the_file_and_what_was_expected(tmp_
 
 def test_files_of_two_crms_are_refused(tmp_path):
     a = csv(tmp_path, "a.csv", [PD_DEALS, pd_deal(1)])
-    b = csv(tmp_path, "b.csv", [HEADERS[("teamleader", "companies")], ["X", "2026-01-01", "Jan"]])
+    b = csv(tmp_path, "b.csv", [HEADERS[("teamleader", "companies")], ["X", "2026-01-01", "Jan", "NL1"]])
     with pytest.raises(KpiError, match="pipedrive.*teamleader|different CRMs"):
         read_exports([a, b], SETTINGS)
 
@@ -148,6 +148,25 @@ def test_a_file_nobody_recognises_is_refused_with_its_columns(tmp_path):
     path = csv(tmp_path, "export.csv", [["foo", "bar"], ["1", "2"]])
     with pytest.raises(KpiError, match="'foo', 'bar'"):
         read_exports([path], SETTINGS)
+
+
+def test_own_header_names_from_the_columns_section(tmp_path):
+    path = csv(tmp_path, "sales_pipeline.csv", [
+        ["opportunity_id", "sales_agent", "deal_stage", "engage_date", "close_date", "close_value", "account"],
+        ["O1", "Jan", "Won", "2026-03-01", "2026-03-20", "1054", "Acme"],
+        ["O2", "Piet", "Engaging", "2026-03-02", "", "", "Beta"]])
+    with pytest.raises(KpiError, match="'opportunity_id', 'sales_agent'"):
+        read_exports([path], SETTINGS)
+    data = yaml.safe_load(default_config_path().read_text(encoding="utf-8"))
+    data["columns"] = {"Deals": {"deal_id": ["opportunity_id"], "owner": ["sales_agent"], "stage": ["deal_stage"],
+                                 "created": ["engage_date"], "closed": ["close_date"], "value": ["close_value"]}}
+    result = read_exports([path], parse_config(data))
+    frame = result.tables["Deals"]
+    assert result.files[0].table == "Deals" and result.crm is None
+    assert frame[["deal_id", "owner", "stage", "value"]].values.tolist()[0] == ["O1", "Jan", "Gewonnen", 1054.0]
+    assert frame["closed"].tolist()[0] == pd.Timestamp("2026-03-20") and np.isnan(frame["value"].tolist()[1])
+    assert frame["account"].tolist() == ["Acme", "Beta"]
+    assert [(u.kind, u.value) for u in result.unmapped] == [("stage", "Engaging")]
 
 
 def test_settings_columns_are_used_when_the_config_has_them(tmp_path, monkeypatch):
@@ -360,3 +379,37 @@ def test_a_file_with_only_its_header_gives_an_empty_table(tmp_path, headers):
 def test_no_files_no_tables():
     result = read_exports([], SETTINGS)
     assert (result.crm, result.tables, result.files, result.problems, result.unmapped) == (None, {}, [], [], [])
+
+
+def test_every_import_message_reads_in_both_languages(tmp_path):
+    from kpi_xl.importing import ImportProblem, Unmapped
+    from kpi_xl.messages import MESSAGES
+
+    params = {"import.not_done": {"count": 2, "rows": "3, 4"}, "import.more": {"count": 3},
+              "import.no_created": {"id": "D1"}, "import.no_since": {"id": "K1"},
+              "import.date_order_guessed": {"order": "dmy"}, "import.date_order_mixed": {"order": "mdy"}}
+    for code in ("import.bad_date", "import.bad_number", "import.bad_bool", *params):
+        problem = ImportProblem("Deals", tmp_path / "deals.csv", 4, "Datum", "x", code, params.get(code, {}))
+        nl, en = problem.message("nl"), problem.message("en")
+        assert "deals.csv" in nl and "rij 4" in nl and "'Datum'" in en and nl != en
+    for kind in ("stage", "activity_type", "owner", "pipeline"):
+        said = Unmapped(kind, "Demo", 7, "Deals", [2, 3, 4, 5, 6], tmp_path / "d.csv", {"chosen": "Sales"})
+        assert "Demo" in said.message("nl") and "7" in said.message("en") and "2, 3, 4, 5, 6, …" in said.message("en")
+    codes = [c for c in MESSAGES if c.startswith(("import.", "cfg.import_"))]
+    assert all(set(MESSAGES[c]) == {"nl", "en"} for c in codes) and len(codes) > 30
+
+
+def test_an_own_customers_list_is_not_taken_for_a_teamleader_export(tmp_path):
+    path = csv(tmp_path, "klanten.csv", [["Klantnummer", "Naam", "Klant sinds", "Accountmanager"],
+                                         ["K1", "Acme", "01-02-2024", "Jan"]])
+    result = read_exports([path], SETTINGS)
+    assert result.crm is None and result.files[0].table == "Customers"
+    assert result.tables["Customers"][["company", "since"]].values.tolist() == [["Acme", pd.Timestamp("2024-02-01")]]
+
+
+def test_an_own_deals_list_with_id_and_stage_is_not_taken_for_salesforce(tmp_path):
+    path = csv(tmp_path, "deals.csv", [["Id", "Owner", "Created", "Amount", "Stage"], ["D1", "Jan", "2026-03-01",
+                                                                                        "10", "Lead"]])
+    result = read_exports([path], SETTINGS)
+    assert result.crm is None
+    assert result.tables["Deals"][["deal_id", "created"]].values.tolist() == [["D1", pd.Timestamp("2026-03-01")]]

@@ -123,7 +123,9 @@ def test_missing_required_column_names_table_column_and_found_headers(en):
     rows = [["Deal ID", "Eigenaar", "created", " Fase "], ["D1", "Jan", "2026-01-01", "Intake"]]
     with pytest.raises(TableError) as info:
         read_table("Deals", rows, en)
-    assert str(info.value) == "Deals: column 'value' is missing (columns found: 'Deal ID', 'Eigenaar', 'created', 'Fase')"
+    assert str(info.value) == ("Deals: column 'value' is missing (columns found: 'Deal ID', 'Eigenaar', 'created', 'Fase')"
+                               "\nDoes your table call it something else? Name your header in kpi.yaml, for example "
+                               "columns: {Deals: {value: [your header]}}")
     assert isinstance(info.value, KpiError)
 
 
@@ -131,7 +133,9 @@ def test_missing_required_column_in_dutch(nl):
     rows = [["deal_id", "Eigenaar", "created", "stage"]]
     with pytest.raises(TableError) as info:
         read_table("Deals", rows, nl)
-    assert str(info.value) == "Deals: kolom 'value' ontbreekt (gevonden kolommen: 'deal_id', 'Eigenaar', 'created', 'stage')"
+    assert str(info.value) == ("Deals: kolom 'value' ontbreekt (gevonden kolommen: 'deal_id', 'Eigenaar', 'created', "
+                               "'stage')\nHeet die kolom bij u anders? Noem uw kolomnaam in kpi.yaml, bijvoorbeeld "
+                               "columns: {Deals: {value: [uw kolomnaam]}}")
 
 
 def test_every_missing_column_of_every_table_in_one_error(en):
@@ -590,7 +594,10 @@ def test_empty_stage_history_falls_back_to_the_columns(en):
 def test_stage_history_missing_column(en):
     with pytest.raises(TableError) as info:
         read_tables(minimal(StageHistory=[["deal_id", "stage"]]), en)
-    assert str(info.value) == "StageHistory: column 'date' is missing (columns found: 'deal_id', 'stage')"
+    assert str(info.value).splitlines() == [
+        "StageHistory: column 'date' is missing (columns found: 'deal_id', 'stage')",
+        "Does your table call it something else? Name your header in kpi.yaml, for example "
+        "columns: {StageHistory: {date: [your header]}}"]
 
 
 # ----------------------------------------------------------------------------

@@ -37,16 +37,17 @@ def test_xlwings_settings_list_the_udf_module():
     from tests.workbooks import sheet_cells
 
     cells = sheet_cells(template_path(), L.XLWINGS_CONF)
-    assert cells == {(0, 0): "UDF Modules", (0, 1): "kpi_xl.udfs", (1, 0): "Interpreter_Mac", (1, 1): "python3"}
+    assert cells == {(0, 0): "UDF Modules", (0, 1): "kpi_xl.udfs", (1, 0): "Interpreter_Mac", (1, 1): "python3",
+                     (2, 0): "Use UDF Server", (2, 1): "True"}
 
 
 def test_interpreter_settings_per_platform(tmp_path):
     from kpi_xl.workbook.new import interpreter_settings
 
-    base = [("UDF Modules", "kpi_xl.udfs"), ("Interpreter_Mac", "python3")]
+    base = [("UDF Modules", "kpi_xl.udfs"), ("Interpreter_Mac", "python3"), ("Use UDF Server", "True")]
     assert interpreter_settings("linux", "/usr/bin/python3") == base
     assert interpreter_settings("darwin", "/opt/homebrew/bin/python3.12") == [
-        ("UDF Modules", "kpi_xl.udfs"), ("Interpreter_Mac", "/opt/homebrew/bin/python3.12")]
+        ("UDF Modules", "kpi_xl.udfs"), ("Interpreter_Mac", "/opt/homebrew/bin/python3.12"), ("Use UDF Server", "True")]
     exe = tmp_path / "python.exe"
     assert interpreter_settings("win32", str(exe)) == [*base, ("Interpreter_Win", str(exe))]
     (tmp_path / "pythonw.exe").write_bytes(b"")
@@ -68,7 +69,8 @@ def test_new_workbook_on_a_mac_names_its_own_python(tmp_path, monkeypatch):
     path = new_workbook(tmp_path / "mac.xlsm")
     assert sheet_cells(path, L.XLWINGS_CONF) == {
         (0, 0): "UDF Modules", (0, 1): "kpi_xl.udfs",
-        (1, 0): "Interpreter_Mac", (1, 1): "/Library/Frameworks/Python.framework/Versions/3.12/bin/python3"}
+        (1, 0): "Interpreter_Mac", (1, 1): "/Library/Frameworks/Python.framework/Versions/3.12/bin/python3",
+        (2, 0): "Use UDF Server", (2, 1): "True"}
     with zipfile.ZipFile(template_path()) as a, zipfile.ZipFile(path) as b:
         conf = sheet_parts(b)[L.XLWINGS_CONF]
         assert [i.filename for i in a.infolist()] == [i.filename for i in b.infolist()]

@@ -85,7 +85,8 @@ def test_readable_errors_in_the_cell():
     assert udfs.DEAL_VELOCITY(DEALS, "Offertje").startswith("fase 'Offertje' bestaat niet")
     message = udfs.DEAL_VELOCITY([["deal", "eigenaar", "created", "fase"], ["D1", "Jan", None, None]])
     assert message == ("Deals: kolom 'value' ontbreekt (gevonden kolommen: 'deal', 'eigenaar', 'created', "
-                       "'fase')")
+                       "'fase'); Heet die kolom bij u anders? Noem uw kolomnaam in kpi.yaml, bijvoorbeeld "
+                       "columns: {Deals: {value: [uw kolomnaam]}}")
     assert "Traceback" not in udfs.DEAL_VELOCITY(None)
     assert udfs.DEAL_VELOCITY(DEALS, months=0) == "'0': moet een heel getal van 1 t/m 1.200 zijn / " \
                                                   "must be a whole number from 1 to 1,200"

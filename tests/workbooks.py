@@ -19,10 +19,11 @@ TODAY = dt.date(2026, 11, 2)
 
 
 def demo_workbook(path: Path, seed: int = 7, messy: bool = False, settings=None) -> Path:
-    """A copy of the template filled with the seeded sample company (not refreshed)."""
-    settings = settings or load_config()
+    """A new workbook (as ``settings`` make it; default: the template's copy) filled with the seeded sample
+    company (not refreshed)."""
     company = generate(seed=seed, messy=messy)
-    new_workbook(path, overwrite=True)
+    new_workbook(path, overwrite=True, settings=settings)  # the template's copy, or built from the settings given
+    settings = settings or load_config()
     fill_tables(path, company.rows(), settings)
     return path
 

@@ -13,6 +13,7 @@ The modules, in the order they build on each other:
 * :mod:`~kpi_xl.config.qualification` — the criteria a qualified lead meets
 * :mod:`~kpi_xl.config.targets` — the targets of the five KPIs, team and per rep
 * :mod:`~kpi_xl.config.dashboard` — look-alikes, the traffic light, bottleneck hints, suggested targets
+* :mod:`~kpi_xl.config.columns` — the user's own header names per table and column (``columns:``)
 * :mod:`~kpi_xl.config.settings` — :class:`Settings`, the whole config, and its lookups
 * :mod:`~kpi_xl.config.load` — reading a file or text into :class:`Settings`
 """

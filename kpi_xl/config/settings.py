@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from kpi_xl.config.columns import HeaderNames, check_columns
 from kpi_xl.config.dashboard import Bottleneck, Lookalike, SuggestedTargets, TrafficLight
 from kpi_xl.config.imports import ImportField
 from kpi_xl.config.mistakes import mistakes
@@ -43,6 +44,8 @@ class Settings(_Model):
     traffic_light: TrafficLight = TrafficLight()
     bottleneck: Bottleneck = Bottleneck()
     suggested_targets: SuggestedTargets = SuggestedTargets()
+    # the user's own header names: table → canonical column → names (see kpi_xl.config.columns)
+    columns: dict[str, dict[str, HeaderNames]] = {}
     imports: ImportField  # the import: section (kpi_xl.config.imports)
 
     @field_validator("stages")
@@ -75,6 +78,11 @@ class Settings(_Model):
             raise mistakes(problems)
         return types
 
+    @field_validator("columns")
+    @classmethod
+    def _columns_known(cls, columns: dict[str, dict[str, list[str]]], info: ValidationInfo):
+        return check_columns(columns, info.data.get("stages"))
+
     @model_validator(mode="after")
     def _stage_roles_exist(self) -> Settings:
         problems: list[tuple[str, str, dict]] = []
@@ -101,6 +109,17 @@ class Settings(_Model):
         import hashlib
 
         return hashlib.blake2b(self.model_dump_json().encode(), digest_size=12).hexdigest()
+
+    @cached_property
+    def column_aliases(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """The user's own header names (``columns:``): table → canonical column → names."""
+        return {table: {name: tuple(names) for name, names in fields.items()}
+                for table, fields in self.columns.items()}
+
+    def header_aliases(self, table: str) -> dict[str, tuple[str, ...]]:
+        """The user's own header names for one table's columns (``columns:``), for
+        :func:`kpi_xl.tables.headers.match_headers`; empty when the config names none."""
+        return self.column_aliases.get(table, {})
 
     @cached_property
     def stage_names(self) -> list[str]:

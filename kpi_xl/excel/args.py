@@ -10,7 +10,7 @@ other callers it may also be a list of rows that starts with the header.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from kpi_xl.errors import KpiError
 from kpi_xl.periods import month_input
@@ -30,22 +30,26 @@ def _rows(value) -> list[list[object]]:
     return [[value]]
 
 
-def looks_like_header(row: Sequence[object], table: str) -> bool:
-    """True when ``row`` holds the table's required columns (by name or alias)."""
+def looks_like_header(row: Sequence[object], table: str,
+                      aliases: Mapping[str, Iterable[str]] | None = None) -> bool:
+    """True when ``row`` holds the table's required columns (by name, alias or the user's own ``aliases``,
+    ``columns:`` in kpi.yaml)."""
     keys = {normalize(v) for v in row if isinstance(v, str)}
     if not keys:
         return False
+    aliases = aliases or {}
     spec = [c for c in TABLES[table] if c.required]
-    hits = sum(1 for c in spec if normalize(c.name) in keys or any(normalize(a) in keys for a in c.aliases))
+    hits = sum(1 for c in spec if any(normalize(a) in keys for a in (c.name, *c.aliases, *aliases.get(c.name, ()))))
     return hits >= max(1, len(spec) - 1)
 
 
-def table_rows(arg, table: str) -> tuple[list[list[object]], int]:
-    """The rows of a table argument, header first, and the Excel row number of the header."""
+def table_rows(arg, table: str, aliases: Mapping[str, Iterable[str]] | None = None) -> tuple[list[list[object]], int]:
+    """The rows of a table argument, header first, and the Excel row number of the header; ``aliases``:
+    the user's own header names (:meth:`~kpi_xl.config.Settings.header_aliases`)."""
     if hasattr(arg, "options") and hasattr(arg, "offset"):  # an xlwings Range
         rows = _rows(arg.options(ndim=2).value)
         first_row = getattr(arg, "row", 1)
-        if rows and looks_like_header(rows[0], table):
+        if rows and looks_like_header(rows[0], table, aliases):
             return rows, first_row
         if first_row <= 1:
             raise KpiError(f"{table}: no header row found above or in the range")

@@ -37,7 +37,7 @@ from kpi_xl.month import compute, data_months, default_month
 from kpi_xl.names import name_key, same_name
 from kpi_xl.periods import as_of_date, parse_month, trailing_window
 from kpi_xl.tables import ParsedTable, Tables, read_table
-from kpi_xl.tables.headers import REQUIRED
+from kpi_xl.tables.headers import required_header
 from kpi_xl.tables.read import assemble
 from kpi_xl.workbook.refresh import find_config
 
@@ -138,7 +138,7 @@ def _empty(name: str, settings: Settings) -> ParsedTable:
     if key not in _EMPTY:
         if len(_EMPTY) >= 4 * CACHE_SIZE:  # a config edited all day long: start afresh
             _EMPTY.clear()
-        _EMPTY[key] = read_table(name, [REQUIRED[name]], settings)
+        _EMPTY[key] = read_table(name, [required_header(name, settings.header_aliases(name))], settings)
     return _EMPTY[key]
 
 

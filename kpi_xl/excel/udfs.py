@@ -45,6 +45,11 @@ def _cell(value):
     return value
 
 
+def _table(settings, arg, name: str):
+    """A table argument's rows, header first, its header found by the config's own names too (``columns:``)."""
+    return table_rows(arg, name, settings.header_aliases(name))
+
+
 def _run(caller, compute):
     """Call ``compute(settings)``; a fixable problem becomes the cell's text.
 
@@ -66,7 +71,7 @@ def _run(caller, compute):
 @xw.arg("owner", doc=OWNER_DOC)
 def QUALIFIED_LEADS(leads, month=None, owner=None, caller=None):
     """Gekwalificeerde leads in de maand / qualified leads in the month (KPI 1)."""
-    return _run(caller, lambda s: fx.qualified_leads(s, table_rows(leads, "Leads"), month_arg(month),
+    return _run(caller, lambda s: fx.qualified_leads(s, _table(s, leads, "Leads"), month_arg(month),
                                                      text_arg(owner)))
 
 
@@ -76,7 +81,7 @@ def QUALIFIED_LEADS(leads, month=None, owner=None, caller=None):
 @xw.arg("month", doc=MONTH_DOC)
 def ACTION_POINTS(activities, owner=None, month=None, caller=None):
     """Actiepunten in de maand / action points in the month (KPI 2)."""
-    return _run(caller, lambda s: fx.action_points(s, table_rows(activities, "Activities"), text_arg(owner),
+    return _run(caller, lambda s: fx.action_points(s, _table(s, activities, "Activities"), text_arg(owner),
                                                    month_arg(month)))
 
 
@@ -96,7 +101,7 @@ def ACTION_TARGET(owner=None, month=None, caller=None):
 @xw.arg("as_of", doc="Peildatum (leeg = einde laatste maand) / as-of date")
 def PIPELINE_VALUE(deals, stage=None, weighted=None, owner=None, as_of=None, caller=None):
     """Waarde van de open deals / value of the open deals (KPI 3)."""
-    return _run(caller, lambda s: fx.pipeline_value(s, table_rows(deals, "Deals"), stage, bool_arg(weighted),
+    return _run(caller, lambda s: fx.pipeline_value(s, _table(s, deals, "Deals"), stage, bool_arg(weighted),
                                                     text_arg(owner), date_arg(as_of)))
 
 
@@ -106,7 +111,7 @@ def PIPELINE_VALUE(deals, stage=None, weighted=None, owner=None, as_of=None, cal
 @xw.arg("month", doc=MONTH_DOC)
 def PIPELINE_COVERAGE(deals, owner=None, month=None, caller=None):
     """Open pijplijn ÷ rest van het kwartaaldoel omzet / open pipeline ÷ rest of the quarter's revenue target."""
-    return _run(caller, lambda s: fx.pipeline_coverage(s, table_rows(deals, "Deals"), text_arg(owner),
+    return _run(caller, lambda s: fx.pipeline_coverage(s, _table(s, deals, "Deals"), text_arg(owner),
                                                        month_arg(month)))
 
 
@@ -117,7 +122,7 @@ def PIPELINE_COVERAGE(deals, owner=None, month=None, caller=None):
 @xw.arg("owner", doc=OWNER_DOC)
 def DEAL_VELOCITY(deals, stage=None, months=None, owner=None, caller=None):
     """Gemiddelde doorlooptijd in dagen / mean days to won, or in a stage (KPI 4)."""
-    return _run(caller, lambda s: fx.deal_velocity(s, table_rows(deals, "Deals"), stage,
+    return _run(caller, lambda s: fx.deal_velocity(s, _table(s, deals, "Deals"), stage,
                                                    int_arg(months, s.window_months, MAX_MONTHS), text_arg(owner)))
 
 
@@ -126,7 +131,7 @@ def DEAL_VELOCITY(deals, stage=None, months=None, owner=None, caller=None):
 @xw.arg("months", doc=MONTHS_DOC)
 def SALES_VELOCITY(deals, months=None, caller=None):
     """Verkoopsnelheid in euro per dag / sales velocity in € per day (insight)."""
-    return _run(caller, lambda s: fx.sales_velocity(s, table_rows(deals, "Deals"),
+    return _run(caller, lambda s: fx.sales_velocity(s, _table(s, deals, "Deals"),
                                                     int_arg(months, s.window_months, MAX_MONTHS)))
 
 
@@ -135,7 +140,7 @@ def SALES_VELOCITY(deals, months=None, caller=None):
 @xw.arg("months", doc=MONTHS_DOC)
 def CLOSE_RATIO(deals, months=None, caller=None):
     """Gewonnen ÷ (gewonnen + verloren) / won ÷ (won + lost) (insight)."""
-    return _run(caller, lambda s: fx.close_ratio(s, table_rows(deals, "Deals"),
+    return _run(caller, lambda s: fx.close_ratio(s, _table(s, deals, "Deals"),
                                                  int_arg(months, s.window_months, MAX_MONTHS)))
 
 
@@ -145,7 +150,7 @@ def CLOSE_RATIO(deals, months=None, caller=None):
 @xw.arg("to_stage", doc="Naar fase (leeg = een volgende fase) / to stage (empty = any later stage)")
 def STAGE_CONVERSION(deals, from_stage, to_stage=None, caller=None):
     """Conversie tussen fasen / conversion between stages (insight)."""
-    return _run(caller, lambda s: fx.stage_conversion(s, table_rows(deals, "Deals"), from_stage, to_stage))
+    return _run(caller, lambda s: fx.stage_conversion(s, _table(s, deals, "Deals"), from_stage, to_stage))
 
 
 @xw.func(category=CATEGORY)
@@ -154,7 +159,7 @@ def STAGE_CONVERSION(deals, from_stage, to_stage=None, caller=None):
 @xw.arg("end", doc="Einde (leeg = vandaag) / end (empty = today)")
 def RETENTION_RATE(customers, start=None, end=None, caller=None):
     """Klantbehoud over de periode / customer retention over the period (KPI 5)."""
-    return _run(caller, lambda s: fx.retention_rate(s, table_rows(customers, "Customers"), date_arg(start),
+    return _run(caller, lambda s: fx.retention_rate(s, _table(s, customers, "Customers"), date_arg(start),
                                                     date_arg(end)))
 
 
@@ -163,7 +168,7 @@ def RETENTION_RATE(customers, start=None, end=None, caller=None):
 @xw.arg("as_of", doc="Peildatum (leeg = vandaag) / as-of date (empty = today)")
 def ACTIVE_CUSTOMERS(customers, as_of=None, caller=None):
     """Aantal actieve klanten / number of active customers (KPI 5)."""
-    return _run(caller, lambda s: fx.active_customers(s, table_rows(customers, "Customers"), date_arg(as_of)))
+    return _run(caller, lambda s: fx.active_customers(s, _table(s, customers, "Customers"), date_arg(as_of)))
 
 
 @xw.func(category=CATEGORY)
@@ -172,7 +177,7 @@ def ACTIVE_CUSTOMERS(customers, as_of=None, caller=None):
 @xw.arg("top", doc="Aantal leads (leeg = config) / number of leads")
 def LOOKALIKE(leads, customers, top=None, caller=None):
     """Leads die lijken op de beste klanten: lead, score, waarom / look-alike leads (dynamic array)."""
-    return _run(caller, lambda s: fx.lookalike(s, table_rows(leads, "Leads"), table_rows(customers, "Customers"),
+    return _run(caller, lambda s: fx.lookalike(s, _table(s, leads, "Leads"), _table(s, customers, "Customers"),
                                                int_arg(top, s.lookalike.top)))
 
 
@@ -185,8 +190,8 @@ def LOOKALIKE(leads, customers, top=None, caller=None):
 def KPI_SUMMARY(leads, activities, deals, customers, month=None, caller=None):
     """De vijf KPI's met doel en % / the five KPIs with target and % (dynamic array)."""
     return _run(caller, lambda s: fx.kpi_summary(
-        s, table_rows(leads, "Leads"), table_rows(activities, "Activities"), table_rows(deals, "Deals"),
-        table_rows(customers, "Customers"), month_arg(month)))
+        s, _table(s, leads, "Leads"), _table(s, activities, "Activities"), _table(s, deals, "Deals"),
+        _table(s, customers, "Customers"), month_arg(month)))
 
 
 FUNCTIONS = (QUALIFIED_LEADS, ACTION_POINTS, ACTION_TARGET, PIPELINE_VALUE, PIPELINE_COVERAGE, DEAL_VELOCITY,

@@ -47,16 +47,7 @@ def read_exports(files: Sequence[Path], settings: Settings, crm: str | None = No
     """
     if crm is not None and crm not in CRMS:
         raise KpiError.coded("import.unknown_crm", crm=crm, known=", ".join(CRMS))
-    read: list[tuple[RawFile, Match]] = []
-    for path in files:
-        found: list[Match] = []
-
-        def choose(headers: list[str], path: Path = Path(path), found: list[Match] = found) -> set[int] | None:
-            found.append(recognise(path, headers, settings, crm))
-            return needed(found[0], headers)
-
-        raw = read_file(Path(path), choose)
-        read.append((raw, found[0]))
+    read = [_read(Path(path), settings, crm) for path in files]
     found = {match.crm for _, match in read if match.crm}
     if len(found) > 1:
         raise KpiError.coded("import.two_crms", found=", ".join(
@@ -75,6 +66,18 @@ def read_exports(files: Sequence[Path], settings: Settings, crm: str | None = No
     tables = {name: _concat(frames) for name, frames in parts.items()}
     return ImportResult(crm or (found.pop() if found else None), tables, [exported[i] for i in range(len(read))],
                         problems, unmapped)
+
+
+def _read(path: Path, settings: Settings, crm: str | None) -> tuple[RawFile, Match]:
+    """One file read: recognised on its header, then only the columns its table is built from parsed."""
+    matches: list[Match] = []
+
+    def choose(headers: list[str]) -> set[int] | None:
+        matches.append(recognise(path, headers, settings, crm))
+        return needed(matches[0], headers)
+
+    raw = read_file(path, choose)
+    return raw, matches[0]
 
 
 def needed(match: Match, headers: list[str]) -> set[int] | None:

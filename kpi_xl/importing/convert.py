@@ -42,13 +42,30 @@ class Context:
 
 
 class Columns:
-    """The fields of one file: ``positions`` maps a field to its column in ``raw``."""
+    """The fields of one file: ``positions`` maps a field to its column in ``raw``. :meth:`subset` narrows
+    it to some rows; every field then comes for those rows only."""
 
-    def __init__(self, raw: RawFile, positions: dict[str, int], ctx: Context):
+    def __init__(self, raw: RawFile, positions: dict[str, int], ctx: Context, keep: np.ndarray | None = None):
         self.raw, self.positions, self.ctx = raw, positions, ctx
-        self.n = raw.rows
-        self.rows = np.arange(2, self.n + 2, dtype=np.int64)  # the line as a spreadsheet shows it
+        self.all_rows = np.arange(2, raw.rows + 2, dtype=np.int64)  # the line as a spreadsheet shows it
+        self.keep = keep  # None: every row
+        self.rows = self.all_rows if keep is None else self.all_rows[keep]
+        self.n = len(self.rows)
         self._coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def subset(self, keep: np.ndarray) -> Columns:
+        """The same fields for the rows of ``keep`` only (a mask over this one's rows): the columns are
+        converted whole once and narrowed as arrays; problems still name each row's line in the file."""
+        if keep.all():
+            return self
+        full = np.zeros(len(self.all_rows), dtype=bool)
+        full[np.flatnonzero(self.keep) if self.keep is not None else np.arange(len(full))] = keep
+        out = Columns(self.raw, self.positions, self.ctx, full)
+        out._coded = self._coded  # dictionary encodings are of the whole column: shared
+        return out
+
+    def _narrow(self, values: np.ndarray) -> np.ndarray:
+        return values if self.keep is None else values[self.keep]
 
     def has(self, name: str) -> bool:
         return name in self.positions
@@ -79,10 +96,11 @@ class Columns:
         """``(codes, uniques)``: the field's text dictionary-encoded (the last unique is None: empty)."""
         if name not in self._coded:
             if not self.has(name):
-                self._coded[name] = (np.zeros(self.n, dtype=np.intp), np.array([None], dtype=object))
+                self._coded[name] = (np.zeros(len(self.all_rows), dtype=np.intp), np.array([None], dtype=object))
             else:
                 self._coded[name] = coded_text(self.column(name))
-        return self._coded[name]
+        codes, uniques = self._coded[name]
+        return self._narrow(codes), uniques
 
     def date(self, name: str, header: str | None = None, column: pa.Array | None = None) -> np.ndarray:
         if column is None:
@@ -94,14 +112,14 @@ class Columns:
         if parsed.note:
             self.ctx.problems.append(ImportProblem(self.ctx.table, self.ctx.path, None, header, None,
                                                    f"import.date_order_{parsed.note}", {"order": parsed.order}))
-        return parsed.values
+        return self._narrow(parsed.values)
 
     def number(self, name: str) -> np.ndarray:
         if not self.has(name):
             return np.full(self.n, np.nan)
         parsed = parse_numbers(self.column(name), self.ctx.language)
         self._bad(self.header(name), parsed.bad, self.column(name), "import.bad_number")
-        return parsed.values
+        return self._narrow(parsed.values)
 
     def yes_no(self, name: str) -> np.ndarray:
         """True for yes/done/1/ja, False for no/0/nee and empty; anything else is a problem and False."""
@@ -109,20 +127,25 @@ class Columns:
             return np.zeros(self.n, dtype=bool)
         column = self.column(name)
         if pa.types.is_boolean(column.type):
-            return column.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
-        codes, uniques = self.coded(name)
+            return self._narrow(column.fill_null(False).to_numpy(zero_copy_only=False).astype(bool))
+        self.coded(name)
+        codes, uniques = self._coded[name]
         words = pa.array([None if u is None else u.lower() for u in uniques], pa.string())
         yes = pc.is_in(words, pa.array(YES)).fill_null(False).to_numpy(zero_copy_only=False)[codes]
         no = pc.is_in(words, pa.array(NO)).fill_null(True).to_numpy(zero_copy_only=False)[codes]
         self._bad(self.header(name), ~yes & ~no, column, "import.bad_bool")
-        return yes
+        return self._narrow(yes)
 
     def _bad(self, header: str, bad: np.ndarray, column: pa.Array, code: str) -> None:
+        """Problems for the bad cells (``bad`` over the whole column) among this one's rows."""
+        if self.keep is not None:
+            bad = bad & self.keep
         if bad.any():
             where = np.flatnonzero(bad)[:25]
-            shown = np.full(self.n, None, dtype=object)
+            shown = np.full(len(bad), None, dtype=object)
             shown[where] = column.take(pa.array(where)).to_pylist()
-            self.ctx.problems += cell_problems(self.ctx.table, self.ctx.path, header, bad, shown, self.rows, code)
+            self.ctx.problems += cell_problems(self.ctx.table, self.ctx.path, header, bad, shown, self.all_rows,
+                                               code)
 
 
 def text_values(column: pa.Array) -> np.ndarray:

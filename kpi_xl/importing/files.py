@@ -2,8 +2,10 @@
 Windows-1252; quoted fields with newlines) with ``pyarrow.csv``, every column as text; XLSX (the first
 sheet) with python-calamine, typed cells (dates, numbers) kept.
 
-The encoding is decided on the bytes: a file that is valid UTF-8 is UTF-8 (``utf-8-sig`` when it starts
-with a BOM), anything else is Windows-1252 (Excel's "CSV" on a Dutch or English Windows). The delimiter
+The encoding is decided on the bytes: a file whose cells are valid UTF-8 is UTF-8 (``utf-8-sig`` when it
+starts with a BOM), anything else is Windows-1252 (Excel's "CSV" on a Dutch or English Windows): the first
+64 kB are decoded strictly, and Arrow checks every cell it reads (a bad byte further on: read again as
+Windows-1252). Columns not read (see ``choose``) are not checked. The delimiter
 is the one of ``,`` ``;`` tab that occurs most often outside quotes in the header line.
 """
 
@@ -75,31 +77,24 @@ def _is_zip(path: Path) -> bool:
         return handle.read(4) == b"PK\x03\x04"
 
 
-def sniff_encoding(path: Path) -> str:
-    """``utf-8-sig`` (UTF-8 with a BOM), ``utf-8`` or ``cp1252``."""
-    return sniff_bytes(path)[0]
-
-
-def sniff_bytes(path: Path) -> tuple[str, bool]:
-    """The encoding and whether the file has a quote at all (without one no cell holds a new line).
-
-    UTF-8 is decoded strictly over the whole file in chunks (nothing kept), so one byte that is not
-    UTF-8 anywhere decides for Windows-1252."""
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    quotes = False
+def has_quotes(path: Path) -> bool:
+    """Whether the file has a quote at all: without one no cell holds a new line (and the CSV reader
+    need not look for them, which halves its time)."""
     with open(path, "rb") as handle:
-        first = handle.read(3)
-        bom = first == codecs.BOM_UTF8
-        try:
-            decoder.decode(b"" if bom else first)
-            quotes = b'"' in first
-            while chunk := handle.read(CHUNK):
-                decoder.decode(chunk)
-                quotes = quotes or b'"' in chunk
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252", True
-    return ("utf-8-sig" if bom else "utf-8"), quotes
+        while chunk := handle.read(CHUNK):
+            if b'"' in chunk:
+                return True
+    return False
+
+
+def sample_encoding(sample: bytes) -> str | None:
+    """``cp1252`` when the file's first bytes are not UTF-8; else None (the whole file decides)."""
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.start < len(sample) - 3:  # not just a character cut off at the end of the sample
+            return "cp1252"
+    return None
 
 
 def header_line(sample: str) -> str:
@@ -127,9 +122,10 @@ def sniff_delimiter(line: str) -> str:
 
 
 def _read_csv(path: Path, choose: Choose | None = None) -> RawFile:
-    encoding, quotes = sniff_bytes(path)
     with open(path, "rb") as handle:
         sample = handle.read(SNIFF_BYTES)
+    bom = sample.startswith(codecs.BOM_UTF8)
+    encoding = sample_encoding(sample) or ("utf-8-sig" if bom else "utf-8")
     decoded = sample.decode("cp1252" if encoding == "cp1252" else "utf-8-sig", errors="replace")
     line = header_line(decoded)
     if not line.strip():
@@ -142,16 +138,26 @@ def _read_csv(path: Path, choose: Choose | None = None) -> RawFile:
         include = [h for i, h in enumerate(headers) if i in wanted]
     else:
         wanted, include = None, []
-    table = pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(encoding="utf8" if encoding != "cp1252" else "cp1252", block_size=1 << 20,
-                                       use_threads=USE_THREADS),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=quotes,
-                                         invalid_row_handler=_pad_row),
-        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(headers, pa.string()),
-                                             strings_can_be_null=True, null_values=[""],
-                                             quoted_strings_can_be_null=True, include_columns=include),
-    )
+    quotes = has_quotes(path)
+
+    def read(encoding: str) -> pa.Table:
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(encoding="cp1252" if encoding == "cp1252" else "utf8",
+                                           block_size=1 << 20, use_threads=USE_THREADS),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=quotes,
+                                             invalid_row_handler=_pad_row),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(headers, pa.string()),
+                                                 strings_can_be_null=True, null_values=[""],
+                                                 quoted_strings_can_be_null=True, include_columns=include))
+
+    try:
+        table = read(encoding)  # Arrow checks every cell it reads for UTF-8, strictly
+    except pa.ArrowInvalid as err:
+        if encoding == "cp1252" or "invalid UTF8" not in str(err):
+            raise
+        encoding = "cp1252"  # a byte that is not UTF-8 further on: the file is Windows-1252
+        table = read(encoding)
     if table.num_columns != (len(include) if wanted is not None else len(headers)) or any(
             not pa.types.is_string(t) for t in table.schema.types):
         raise KpiError(f"{path}: header {headers!r} not read alike")  # a bug: the header sniffing is wrong

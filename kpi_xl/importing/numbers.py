@@ -1,7 +1,8 @@
 """Amounts and numbers in an export's locale, a whole column at a time (each distinct text parsed once).
 
 Read forms: ``1234.5``, ``1,234.56``, ``1.234,56``, ``€ 1.234``, ``$1,234.00``, ``EUR 1 234,50``,
-``-12,5``. A currency sign or code and spaces are dropped (the currency of a deal is its own column).
+``-12,5``, ``10 %`` (10). A currency sign or code, a per cent sign and spaces are dropped (the currency of
+a deal is its own column).
 Which of ``.`` and ``,`` is the decimal separator is decided per column:
 
 * a value with both: the last one is the decimal separator;
@@ -23,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_NOISE = "[\\s\u00a0\u202f'€$£]|EUR|USD|GBP|CHF|eur|usd"
+_NOISE = "[\\s\u00a0\u202f'€$£%]|EUR|USD|GBP|CHF|eur|usd"
 _SHAPE = r"^[+-]?[0-9.,]*[0-9][0-9.,]*$"
 _DOT_DECIMAL = r"^[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]+)?$"
 _COMMA_DECIMAL = r"^[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]*)(?:,[0-9]+)?$"

@@ -42,15 +42,16 @@ def build_activities(cols: Columns, settings: Settings, unmapped: list[Unmapped]
                 ", …" if len(skipped) > SHOWN_ROWS else "")
             ctx.problems.append(ImportProblem("Activities", ctx.path, None, cols.header("done"), None,
                                               "import.not_done", {"count": len(skipped), "rows": rows}))
+    cols = cols.subset(keep)
+    keep = np.ones(cols.n, dtype=bool)
     written = cols.text("type")
     kind, not_mapped, keys = map_coded(*cols.coded("type"), settings.activity_lookup)
-    unmapped += unmapped_values("activity_type", "Activities", ctx.path, keys, written, cols.rows,
-                                keep & not_mapped)
+    unmapped += unmapped_values("activity_type", "Activities", ctx.path, keys, written, cols.rows, not_mapped)
     return as_frame({
         "date": cols.date("date"), "owner": owners(cols, settings, unmapped, "Activities", keep), "type": kind,
         "lead_id": cols.text("lead_id"), "deal_id": cols.text("deal_id"),
         "customer_id": cols.text("customer_id"), "notes": cols.text("notes"),
-    }, keep)
+    })
 
 
 def build_leads(cols: Columns, settings: Settings, unmapped: list[Unmapped]) -> pd.DataFrame:

@@ -22,7 +22,7 @@ class ExportFile:
     crm: str | None
     kind: str  # "deals", "activities", ..., "table" (own column names)
     table: str  # the workbook table it fills
-    rows: int
+    rows: int  # rows imported from it (not-done activities, other pipelines' deals, non-customers left out)
     encoding: str  # "utf-8", "utf-8-sig", "cp1252", "xlsx"
     delimiter: str | None
 

@@ -210,4 +210,27 @@ CONFIG_MESSAGES: dict[str, dict[str, str]] = {
         "nl": "moet verschillen van won_stage (beide zijn '{won}')",
         "en": "must differ from won_stage (both are '{won}')",
     },
+    # columns: the user's own header names
+    "cfg.columns_table": {
+        "nl": "'{table}' is geen tabel (bekend: {known})",
+        "en": "'{table}' is not a table (known: {known})",
+    },
+    "cfg.columns_field": {
+        "nl": "'{field}' is geen kolom van {table} (bekend: {known})",
+        "en": "'{field}' is not a column of {table} (known: {known})",
+    },
+    "cfg.columns_twice": {
+        "nl": "'{name}' staat ook bij {other}; één kolomnaam kan maar één kolom zijn",
+        "en": "'{name}' is also given for {other}; one header can be one column only",
+    },
+    "cfg.columns_stage": {
+        "nl": "'{name}' is ook de fase '{stage}': een kolom met die naam in Deals is de datum van die fase, "
+              "niet {field}; kies een andere kolomnaam",
+        "en": "'{name}' is also the stage '{stage}': a column so named in Deals is that stage's date, "
+              "not {field}; choose another header",
+    },
+    "cfg.given_twice": {
+        "nl": "'{name}' staat er twee keer (ook als '{other}')",
+        "en": "'{name}' is given twice (also as '{other}')",
+    },
 }

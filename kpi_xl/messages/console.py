@@ -13,6 +13,20 @@ CONSOLE_MESSAGES: dict[str, dict[str, str]] = {
     # after a step
     "cli.new_workbook": {"nl": "Nieuwe werkmap: {path}", "en": "New workbook: {path}"},
     "cli.workbook": {"nl": "Werkmap: {path}", "en": "Workbook: {path}"},
+    "cli.new_built": {
+        "nl": "opgebouwd volgens de configuratie {config}: fasen {stages}; soorten activiteit {types}",
+        "en": "built from the config {config}: stages {stages}; activity types {types}",
+    },
+    "cli.new_copied": {
+        "nl": "een kopie van het sjabloon (de configuratie {config} is de standaardconfiguratie)",
+        "en": "a copy of the template (the config {config} is the default one)",
+    },
+    "cli.new_config_written": {"nl": "configuratie naast de werkmap gezet: {path}",
+                               "en": "config put next to the workbook: {path}"},
+    "cli.new_config_there": {"nl": "de configuratie naast de werkmap is al deze: {path}",
+                             "en": "the config next to the workbook is already this one: {path}"},
+    "cli.new_config_backup": {"nl": "de vorige {name} is bewaard als {backup}",
+                              "en": "the previous {name} was kept as {backup}"},
     "cli.config_used": {"nl": "configuratie: {path}", "en": "config: {path}"},
     "cli.config_ok": {"nl": "configuratie in orde: {path}", "en": "config OK: {path}"},
     "cli.export_what": {"nl": "Zeg wat er geëxporteerd moet worden, bijvoorbeeld --pdf",
@@ -29,6 +43,27 @@ CONSOLE_MESSAGES: dict[str, dict[str, str]] = {
     "check.first": {"nl": "De eerste {count}:", "en": "The first {count}:"},
     "check.more": {"nl": "… en nog {count} (na een vernieuwing staan ze op het blad Checks)",
                    "en": "… and {count} more (Checks lists them after a refresh)"},
+    "check.stages": {"nl": "Fasen:", "en": "Stages:"},
+    "check.stage_without_dates": {
+        "nl": "fase '{stage}' heeft geen datumkolom in Deals (en er is geen tabel StageHistory); de tijd in die "
+              "fase en de conversie ernaar zijn niet te berekenen",
+        "en": "stage '{stage}' has no date column in Deals (and there is no StageHistory table); the time in that "
+              "stage and the conversion to it cannot be computed",
+    },
+    "check.unknown_stage_deals.one": {"nl": "fase '{stage}' staat niet in de config: {count} deal ({rows})",
+                                      "en": "stage '{stage}' is not in the config: {count} deal ({rows})"},
+    "check.unknown_stage_deals.many": {"nl": "fase '{stage}' staat niet in de config: {count} deals ({rows})",
+                                       "en": "stage '{stage}' is not in the config: {count} deals ({rows})"},
+    "check.unknown_stage_rows.one": {
+        "nl": "fase '{stage}' staat niet in de config: {count} rij in {table} ({rows})",
+        "en": "stage '{stage}' is not in the config: {count} row in {table} ({rows})",
+    },
+    "check.unknown_stage_rows.many": {
+        "nl": "fase '{stage}' staat niet in de config: {count} rijen in {table} ({rows})",
+        "en": "stage '{stage}' is not in the config: {count} rows in {table} ({rows})",
+    },
+    "check.rows.one": {"nl": "rij {rows}", "en": "row {rows}"},
+    "check.rows.many": {"nl": "rijen {rows}", "en": "rows {rows}"},
     "problems.one": {"nl": "{count} dataprobleem", "en": "{count} data problem"},
     "problems.many": {"nl": "{count} dataproblemen", "en": "{count} data problems"},
     # the table of the five KPIs

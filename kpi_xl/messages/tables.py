@@ -8,6 +8,12 @@ TABLE_MESSAGES: dict[str, dict[str, str]] = {
         "nl": "{table}: kolom '{column}' ontbreekt (gevonden kolommen: {found})",
         "en": "{table}: column '{column}' is missing (columns found: {found})",
     },
+    "missing_column_hint": {
+        "nl": "Heet die kolom bij u anders? Noem uw kolomnaam in kpi.yaml, bijvoorbeeld "
+              "columns: {{{table}: {{{column}: [uw kolomnaam]}}}}",
+        "en": "Does your table call it something else? Name your header in kpi.yaml, for example "
+              "columns: {{{table}: {{{column}: [your header]}}}}",
+    },
     "missing_table": {
         "nl": "{table}: tabel niet gevonden; maak een Excel-tabel met de naam '{table}'",
         "en": "{table}: table not found; make an Excel Table named '{table}'",
@@ -19,6 +25,10 @@ TABLE_MESSAGES: dict[str, dict[str, str]] = {
     "duplicate_header": {
         "nl": "kolom '{column}' komt twee keer voor (ook als '{other}'); de eerste wordt gebruikt",
         "en": "column '{column}' appears twice (also as '{other}'); the first one is used",
+    },
+    "duplicate_header_own": {
+        "nl": "kolom '{other}' wordt niet gebruikt: columns: in kpi.yaml noemt '{column}' voor dezelfde kolom",
+        "en": "column '{other}' is not used: columns: in kpi.yaml names '{column}' for the same column",
     },
     # cell-level
     "bad_date": {

@@ -84,4 +84,47 @@ WORKBOOK_MESSAGES: dict[str, dict[str, str]] = {
         "en": "the Dashboard of {name} still has an earlier version's layout: the numbers are right, but the page "
               "only reads well in a new workbook. Make one with 'kpi-xl new' and copy your four tables into it",
     },
+    # kpi-xl new: a new workbook and the kpi.yaml beside it
+    "new.suffix": {
+        "nl": "{name}: gebruik de extensie .xlsm (de werkmap bevat de macro van de knop Vernieuwen)",
+        "en": "{name}: use the .xlsm extension (the workbook carries the Refresh macro)",
+    },
+    "new.exists": {
+        "nl": "{path} bestaat al; kies een andere naam, verwijder het eerst of gebruik --force",
+        "en": "{path} already exists; choose another name, remove it first or use --force",
+    },
+    "new.no_vba": {
+        "nl": "de code van de knop Vernieuwen komt uit xlwings {version}, dat niet geïnstalleerd is; installeer "
+              "het (pip install -c requirements.lock .) en probeer opnieuw",
+        "en": "the Refresh button's code comes from xlwings {version}, which is not installed; install it "
+              "(pip install -c requirements.lock .) and try again",
+    },
+    "new.config_differs": {
+        "nl": "naast de werkmap staat al {beside}, en die verschilt van de configuratie {config} waarmee de "
+              "werkmap gemaakt zou worden; er is niets geschreven. Gebruik --config {beside} om die te gebruiken, "
+              "of --force om hem te bewaren als {backup} en {config} ernaast te zetten",
+        "en": "{beside} is already next to the workbook and differs from the config {config} the workbook would "
+              "be made with; nothing was written. Use --config {beside} to use that one, or --force to keep it "
+              "as {backup} and put {config} next to the workbook",
+    },
+    "new.stage_is_a_column": {
+        "nl": "de fase {stages} heeft dezelfde naam als een vaste kolom van Deals ({columns}); geef de fase in de "
+              "configuratie een andere naam (de oude naam kan als alias blijven staan)",
+        "en": "the stage {stages} has the name of a fixed column of Deals ({columns}); give the stage another "
+              "name in the config (the old name can stay as an alias)",
+    },
+    "new.dropdown_left_out": {
+        "nl": "kolom '{column}' van {sheet} heeft geen keuzelijst: Excel houdt in een keuzelijst hoogstens 255 "
+              "tekens en geen komma of aanhalingsteken in een waarde ({values})",
+        "en": "column '{column}' of {sheet} has no drop-down: Excel holds at most 255 characters in a drop-down "
+              "list and no comma or double quote in a value ({values})",
+    },
+    # the data sheets' drop-downs (their warning when a value is not in the list)
+    "validation.stage.title": {"nl": "Fase", "en": "Stage"},
+    "validation.stage": {"nl": "Deze fase staat niet in de config.", "en": "This stage is not in the config."},
+    "validation.type.title": {"nl": "Type", "en": "Type"},
+    "validation.type": {"nl": "Dit type staat niet in de config en telt als 0 punten.",
+                        "en": "This type is not in the config and scores 0 points."},
+    "validation.yes": {"nl": "ja", "en": "yes"},
+    "validation.no": {"nl": "nee", "en": "no"},
 }

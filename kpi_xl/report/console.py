@@ -13,6 +13,7 @@ from kpi_xl.messages import counted, text
 from kpi_xl.month import MonthReport, Tile
 from kpi_xl.report.console_text import markup_safe
 from kpi_xl.report.numbers import euros, number, percent
+from kpi_xl.tables.stage_check import StageReport
 
 LIGHT_STYLE = {"green": "green", "orange": "dark_orange", "red": "red"}
 HEADINGS = ("console.kpi", "console.value", "console.target", "console.share", "console.previous",
@@ -55,6 +56,21 @@ def _cells(tile: Tile, lang: str) -> list[str]:
 def problems_line(count: int, language: str) -> str:
     """``1 dataprobleem``, ``1.234 dataproblemen``; ``1 data problem``, ``1,234 data problems``."""
     return counted("problems", count, language, count=number(count, language))
+
+
+def stage_lines(report: StageReport, language: str) -> list[str]:
+    """What ``kpi-xl check`` says about stages, one line each: a configured stage without any date, then per
+    table each stage name the config lacks with its rows, e.g. ``fase 'Demo' staat niet in de config:
+    12 deals (rijen 4, 9, 17, 20, 31, …)``."""
+    lines = [text("check.stage_without_dates", language, stage=stage) for stage in report.without_dates]
+    for table, found in report.unknown.items():
+        code = "check.unknown_stage_deals" if table == "Deals" else "check.unknown_stage_rows"
+        for stage, count, rows in found.itertuples(index=False):
+            shown = ", ".join(str(row) for row in rows) + (", …" if count > len(rows) else "")
+            where = counted("check.rows", len(rows), language, rows=shown)
+            lines.append(counted(code, count, language, count=number(count, language), stage=stage,
+                                 table=table, rows=where))
+    return lines
 
 
 def coverage_line(report: MonthReport) -> str | None:

@@ -30,6 +30,7 @@ from kpi_xl.tables.headers import (
     normalize,
     shown_header,
 )
+from kpi_xl.tables.stage_check import unknown_stages
 
 ROW = "_row"  # the Excel row number of each record, kept for messages
 
@@ -60,6 +61,8 @@ class ParsedTable:
     # the texts of each column matched by name key (see kpi_xl.tables.spellings), left-out rows included
     spelled: dict[str, frozenset[str]] = field(default_factory=dict)
     left_out_ids: frozenset = frozenset()  # ids of the rows left out (listed there): other tables may name them
+    stage_columns: tuple[str, ...] = ()  # Deals only: the stages with a date column, in the header's order
+    unknown_stages: pd.DataFrame | None = None  # stage names the config lacks (see kpi_xl.tables.stage_check)
 
 
 def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, first_row, settings) -> ParsedTable:
@@ -81,6 +84,7 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
     frame = pd.DataFrame(index=index)
     dropped = pd.Series(False, index=index)
     spelled = {}
+    unknown = None
     for position, column in columns.items():
         kind = spec[column].kind if column in spec else None
         drops = column in ROW_KEYS[name] or column in DROP_IF_BAD.get(name, ())
@@ -88,6 +92,8 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
                                                                        distinct[position], kind, settings, drops)
         frame[column] = values
         problems += column_problems
+        if column == "stage":
+            unknown = unknown_stages(distinct[position], settings)
         if column in ROW_KEYS[name]:
             blank = values.isna() & ~bad
             problems += _problems(name, headers[column], distinct[position].raw, blank, "required_empty",
@@ -125,22 +131,29 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
     frame = _ensure_columns(name, frame.reset_index(drop=True), typed=True)
     return ParsedTable(name, frame, problems, headers, stage_dates,
                        {column: texts for column, texts in spelled.items() if texts is not None},
-                       frozenset(left_out))
+                       frozenset(left_out), tuple(stage_columns.values()), unknown)
 
 
 def _match(name: str, header: list[object], settings: Settings, first_row: int):
-    """Header positions → columns and stage columns; a missing required column raises TableError."""
+    """Header positions → columns and stage columns; a missing required column raises TableError.
+
+    The user's own header names (``columns:`` in kpi.yaml) are matched first (see
+    :func:`~kpi_xl.tables.headers.match_headers`)."""
     stage_labels = settings.stage_lookup if name == "Deals" else None
-    columns, stage_columns, duplicates = match_headers(name, header, stage_labels)
+    aliases = settings.header_aliases(name)
+    columns, stage_columns, duplicates = match_headers(name, header, stage_labels, aliases)
     missing = [c for c in REQUIRED[name] if c not in columns.values()]
     if missing:
         found = ", ".join(f"'{shown_header(h)}'" for h in header if normalize(h)) or "-"
-        raise TableError(
-            "\n".join(text("missing_column", settings.language, table=name, column=c, found=found) for c in missing)
-        )
+        lines = [text("missing_column", settings.language, table=name, column=c, found=found) for c in missing]
+        lines.append(text("missing_column_hint", settings.language, table=name, column=missing[0]))
+        raise TableError("\n".join(lines))
+    own = {column: {normalize(a) for a in names} for column, names in aliases.items()}
     problems = [
-        Problem(name, first_row, other, None, "duplicate_header", {"column": kept, "other": other})
-        for _, kept, other in duplicates
+        Problem(name, first_row, other, None, "duplicate_header_own", {"column": kept, "other": other})
+        if normalize(kept) in own.get(column, ()) and normalize(other) not in own.get(column, ())
+        else Problem(name, first_row, other, None, "duplicate_header", {"column": kept, "other": other})
+        for column, kept, other in duplicates
     ]
     return columns, stage_columns, problems
 

@@ -47,6 +47,9 @@ class Tables:
     problems: list[Problem] = field(default_factory=list)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     left_out_ids: dict[str, frozenset] = field(default_factory=dict)  # table → ids of its left-out rows
+    stage_columns: tuple[str, ...] = ()  # the configured stages with a date column in Deals
+    # table → the stage names the config lacks: stage, count, rows (see kpi_xl.tables.stage_check)
+    unknown_stages: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def read_table(
@@ -94,10 +97,24 @@ def read_tables(
     all tables are collected; a missing column in any table raises one
     :class:`TableError` naming every such table.
     """
+    return assemble(parse_tables(raw, settings, first_rows), settings)
+
+
+def parse_tables(
+    raw: dict[str, Sequence[Sequence[object]] | TableColumns | None],
+    settings: Settings,
+    first_rows: dict[str, int] | None = None,
+    parsed: dict[str, ParsedTable] | None = None,
+) -> dict[str, ParsedTable]:
+    """Each table parsed on its own (before :func:`assemble` combines them); tables already in
+    ``parsed`` (from a cache) are kept as they are. Raises one :class:`TableError` for all the tables
+    that miss a column."""
     first_rows = first_rows or {}
-    parsed: dict[str, ParsedTable] = {}
+    parsed = dict(parsed or {})
     errors: list[str] = []
     for name in (*TABLE_NAMES, "StageHistory"):
+        if name in parsed:
+            continue
         rows = raw.get(name)
         if rows is None and name == "StageHistory":
             continue  # optional; any other absent table is reported by read_table
@@ -110,7 +127,7 @@ def read_tables(
             errors.append(str(err))
     if errors:
         raise TableError("\n".join(errors))
-    return assemble(parsed, settings)
+    return {name: parsed[name] for name in (*TABLE_NAMES, "StageHistory") if name in parsed}
 
 
 def assemble(parsed: dict[str, ParsedTable], settings: Settings) -> Tables:
@@ -149,6 +166,8 @@ def assemble(parsed: dict[str, ParsedTable], settings: Settings) -> Tables:
         problems=problems,
         headers={name: t.headers for name, t in parsed.items()},
         left_out_ids={name: t.left_out_ids for name, t in parsed.items()},
+        stage_columns=deals.stage_columns,
+        unknown_stages={name: t.unknown_stages for name, t in parsed.items() if t.unknown_stages is not None},
     )
 
 

@@ -20,9 +20,13 @@ from kpi_xl.month import MonthReport, compute
 from kpi_xl.periods import month_input
 from kpi_xl.report import layout as L
 from kpi_xl.report.plan import Plan, build_plan
-from kpi_xl.tables import Tables, read_tables
+from kpi_xl.tables import TABLE_NAMES as DATA_TABLES
+from kpi_xl.tables import Tables
+from kpi_xl.tables.read import assemble, parse_tables
+from kpi_xl.workbook import parse_cache
 from kpi_xl.workbook.guard import fingerprint
-from kpi_xl.workbook.package import package_layout
+from kpi_xl.workbook.package import package_layout, relationships, sheet_parts
+from kpi_xl.workbook.places import table_places
 from kpi_xl.workbook.read import read_workbook
 from kpi_xl.workbook.write import remove_stale_temp_files, write_owned_sheets
 
@@ -49,9 +53,39 @@ class RefreshResult:
 
 
 def load_tables(path: str | Path, settings: Settings):
-    """The workbook's tables, parsed, and what else the refresh reads from the file."""
-    data = read_workbook(path, columns=True)
-    return read_tables(data.tables, settings, data.first_rows), data
+    """The workbook's tables, parsed, and what else the refresh reads from the file.
+
+    A table whose parts are unchanged since an earlier refresh under the same config comes from the
+    cache (:mod:`kpi_xl.workbook.parse_cache`) without its sheet being inflated; the others are read and
+    stored there, when the file did not change while they were read.
+    """
+    keys = cache_keys(path, settings)
+    cached = {name: hit for name, key in keys.items() if (hit := parse_cache.load(key, name)) is not None}
+    data = read_workbook(path, [t for t in (*DATA_TABLES, "StageHistory") if t not in cached], columns=True)
+    parsed = parse_tables(data.tables, settings, data.first_rows, cached)
+    fresh = {name: key for name, key in keys.items() if name not in cached and name in parsed}
+    if fresh and cache_keys(path, settings) == keys:  # what was read is what the keys describe
+        for name, key in fresh.items():
+            parse_cache.store(key, parsed[name])
+    return assemble(parsed, settings), data
+
+
+def cache_keys(path: str | Path, settings: Settings) -> dict[str, str]:
+    """The cache key of each Excel Table of ours in the file ({} with the cache off or anything unusual:
+    the tables are then read as always)."""
+    if parse_cache.cache_folder() is None:
+        return {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheets = sheet_parts(archive)
+            parts = {sheet: [target for kind, target in relationships(archive, part).values() if kind.endswith("/table")]
+                     for sheet, part in sheets.items()}
+        places = table_places(Path(path))
+        tables = {name: (sheets[place.sheet], parts[place.sheet]) for name, place in places.items()
+                  if name in (*DATA_TABLES, "StageHistory") and place.sheet in sheets}
+        return parse_cache.table_keys(path, tables, settings)
+    except Exception:  # a file the reader will judge (and name what is wrong with it)
+        return {}
 
 
 def refresh_file(path: str | Path, month: str | None = None, config: str | Path | None = None,

@@ -1,0 +1,59 @@
+"""Start-up cost, side by side in one run: what a click or a command pays before any work.
+
+    python benchmarks/startup.py            # 9 rounds
+    python benchmarks/startup.py --rounds 21
+
+Each round runs, in a fresh interpreter and in turn (so a busy moment hits all alike):
+
+* ``import pandas``: the floor every command that reads data pays;
+* ``kpi-xl --help``: must not import pandas (goal ≤ 0.3× the floor);
+* ``import kpi_xl.excel`` and then the modules a refresh from the button uses (the button's start-up,
+  goal ≤ 1.15× the floor);
+* ``import kpi_xl.udfs``: what Excel's UDF server loads once.
+
+Prints the median wall time of each and its ratio to ``import pandas``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+
+CASES = {
+    "import pandas (floor)": "import pandas",
+    "kpi-xl --help": "import sys; sys.argv = ['kpi-xl', '--help']\nfrom kpi_xl.cli import main\ntry:\n main()\n"
+                     "except SystemExit:\n pass",
+    "button: import kpi_xl.excel + refresh modules": "import kpi_xl.excel, kpi_xl.excel.button, "
+                                                     "kpi_xl.workbook.refresh, kpi_xl.report.plan, kpi_xl.month",
+    "UDF module: import kpi_xl.udfs": "import kpi_xl.udfs",
+}
+
+
+def once(code: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=9)
+    args = parser.parse_args()
+    for code in CASES.values():  # warm the file cache
+        once(code)
+    times: dict[str, list[float]] = {name: [] for name in CASES}
+    for _ in range(args.rounds):
+        for name, code in CASES.items():
+            times[name].append(once(code))
+    floor = statistics.median(times["import pandas (floor)"])
+    print(f"{'':48} {'median':>8} {'ratio':>7}")
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"{name:48} {median:8.3f} {median / floor:6.2f}×")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,319 @@
+"""The parsed tables of a workbook kept between refreshes, so a second refresh does not read them again.
+
+A data sheet that has not changed since the last refresh (the same size and CRC-32 of its part, of its
+table parts, of the shared strings, styles and workbook parts: all from the zip directory, nothing
+inflated) under the same config gives the same :class:`~kpi_xl.tables.parse.ParsedTable`; the cache
+keeps it as an Arrow IPC file plus a JSON description, under the user's cache folder (never inside the
+workbook):
+
+* Linux ``~/.cache/kpi_xl/tables``, Mac ``~/Library/Caches/kpi_xl/tables``, Windows
+  ``%LOCALAPPDATA%\\kpi_xl\\Cache\\tables`` (platformdirs); ``KPI_XL_CACHE`` names another folder, or
+  ``off`` to use none.
+* An entry is a folder ``<key>/`` written under a temporary name and renamed into place whole, so a
+  reader sees a complete entry or none; two refreshes at once both work (the second rename loses and
+  is thrown away).
+* Nothing is trusted blindly: the description must name the key, the format and the table it was
+  stored for, and the Arrow file must hash to what the description says, or the entry is removed and
+  the table read again. No pickle: a cache file can hold data, never code.
+* Bounded: after a store the oldest entries (by last use) go until the folder holds at most
+  ``MAX_BYTES``; a hit marks its entry as used.
+
+A table whose frame holds something Arrow cannot keep exactly (texts and numbers mixed in one
+column, say) is simply not cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from kpi_xl.config import Settings
+from kpi_xl.errors import Problem
+from kpi_xl.tables.parse import ParsedTable
+from kpi_xl.tables.stage_check import UNKNOWN_COLUMNS, no_unknown_stages
+
+__all__ = ["MAX_BYTES", "cache_folder", "load", "store", "table_keys"]
+
+FORMAT = 2
+MAX_BYTES = 2 * 1024**3
+_STALE_TEMP = 3600.0  # seconds after which a half-written entry of a killed refresh is removed
+_FRAMES = ("frame", "stage_dates")
+
+
+def cache_folder() -> Path | None:
+    """Where entries live, or None when the cache is off (``KPI_XL_CACHE=off``)."""
+    chosen = os.environ.get("KPI_XL_CACHE", "").strip()
+    if chosen.lower() in ("off", "0", "no", "false", "none"):
+        return None
+    if chosen:
+        return Path(chosen).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("kpi_xl", appauthor=False)) / "tables"
+
+
+def table_keys(path: str | Path, tables: dict[str, tuple[str, list[str]]], settings: Settings) -> dict[str, str]:
+    """Each table's key: ``tables`` maps a table name to (its sheet part, its sheet's table parts).
+
+    Built from the zip directory (names, sizes, CRC-32 of the parts a table's values come from), the
+    config's fingerprint and the versions of the code that parses; reading it inflates nothing.
+    """
+    import fastexcel
+    import pyarrow
+    import python_calamine
+
+    from kpi_xl import __version__
+    from kpi_xl.workbook.package import package_layout
+
+    with zipfile.ZipFile(path) as archive:
+        layout = package_layout(archive)
+        entries = {info.filename: (info.CRC, info.file_size) for info in archive.infolist()}
+
+        def part(name: str | None) -> list:
+            return [name, *entries.get(name, (None, None))] if name else [None, None, None]
+
+        styles = next((n for n in entries if n.endswith("/styles.xml") or n == "styles.xml"), None)
+        shared = [part(layout.workbook), part(layout.shared_strings), part(styles)]
+        versions = [FORMAT, __version__, pd.__version__, pyarrow.__version__, fastexcel.__version__,
+                    getattr(python_calamine, "__version__", "")]
+        keys = {}
+        for name, (sheet, table_parts) in tables.items():
+            folder, file = sheet.rsplit("/", 1) if "/" in sheet else ("", sheet)
+            rels = f"{folder}/_rels/{file}.rels" if folder else f"_rels/{file}.rels"
+            described = [versions, settings.fingerprint, name, part(sheet), part(rels),
+                         [part(t) for t in sorted(table_parts)], shared]
+            keys[name] = hashlib.blake2b(json.dumps(described).encode(), digest_size=20).hexdigest()
+    return keys
+
+
+def load(key: str, table: str) -> ParsedTable | None:
+    """The table stored under ``key``, or None (absent, off, or not to be trusted: then removed)."""
+    folder = cache_folder()
+    if folder is None:
+        return None
+    entry = folder / key
+    if not entry.is_dir():
+        return None
+    try:
+        parsed = _read_entry(entry, key, table)
+    except Exception:  # damaged, foreign or from another version: read the table again
+        shutil.rmtree(entry, ignore_errors=True)
+        return None
+    try:
+        os.utime(entry)  # used now: the pruning keeps it longest
+    except OSError:
+        pass
+    return parsed
+
+
+def store(key: str, parsed: ParsedTable) -> bool:
+    """Keep ``parsed`` under ``key``; False when it cannot be kept exactly or the folder refuses (never
+    raises: a refresh does not fail because of its cache)."""
+    folder = cache_folder()
+    if folder is None:
+        return False
+    temp = folder / f".tmp-{key}-{uuid.uuid4().hex}"
+    try:
+        files = _encode(parsed)
+        if files is None:
+            return False
+        folder.mkdir(parents=True, exist_ok=True)
+        temp.mkdir()
+        description = {"format": FORMAT, "key": key, "table": parsed.name, "hashes": {}, "meta": files.pop("_meta")}
+        for name, (data, columns) in files.items():
+            (temp / f"{name}.arrow").write_bytes(data)
+            description["hashes"][name] = hashlib.blake2b(data, digest_size=20).hexdigest()
+            description[name] = columns
+        (temp / "table.json").write_text(json.dumps(description), encoding="utf-8")
+        try:
+            os.rename(temp, folder / key)
+        except OSError:  # another refresh stored the same table meanwhile
+            shutil.rmtree(temp, ignore_errors=True)
+        _prune(folder)
+        return True
+    except Exception:
+        shutil.rmtree(temp, ignore_errors=True)
+        return False
+
+
+# -- encoding ---------------------------------------------------------------------------------------
+
+
+def _encode(parsed: ParsedTable) -> dict | None:
+    """Arrow bytes and column description per frame, plus everything else as tagged JSON; None when a
+    frame cannot be kept exactly."""
+    try:
+        meta = {
+            "problems": [[p.table, p.row, p.column, _value(p.value), p.code,
+                          {k: _value(v) for k, v in p.params.items()}] for p in parsed.problems],
+            "headers": dict(parsed.headers),
+            "spelled": {column: sorted(texts) for column, texts in parsed.spelled.items()},
+            "left_out_ids": [_value(v) for v in sorted(parsed.left_out_ids, key=repr)],
+            "stage_columns": list(parsed.stage_columns),
+            "unknown_stages": None if parsed.unknown_stages is None else [
+                [stage, int(count), [int(r) for r in rows]] for stage, count, rows in
+                parsed.unknown_stages[UNKNOWN_COLUMNS].itertuples(index=False, name=None)],
+        }
+    except TypeError:
+        return None
+    files: dict = {}
+    for name in _FRAMES:
+        frame = getattr(parsed, name)
+        if frame is None:
+            continue
+        encoded = _frame_bytes(frame)
+        if encoded is None:
+            return None
+        files[name] = encoded
+    files["_meta"] = meta
+    return files
+
+
+def _frame_bytes(frame: pd.DataFrame) -> tuple[bytes, dict] | None:
+    """The frame as an Arrow IPC file and how to rebuild it: its columns, dtypes and index."""
+    import pyarrow as pa
+
+    index = frame.index
+    if not isinstance(index, pd.RangeIndex) or not all(isinstance(c, str) for c in frame.columns):
+        return None
+    arrays, names, dtypes = [], [], []
+    for column in frame.columns:
+        series = frame[column]
+        dtype = str(series.dtype)
+        if dtype == "object":
+            values = series.to_numpy(dtype=object)
+            if not all(v is None or type(v) is str for v in values):  # only texts and empties keep exactly
+                return None
+            array = pa.array(values, type=pa.string(), from_pandas=False)
+        elif dtype in ("float64", "int64", "datetime64[ns]", "boolean"):
+            array = pa.array(series, from_pandas=True) if dtype != "boolean" else pa.array(
+                series.to_numpy(dtype=object, na_value=None), type=pa.bool_())
+        else:
+            return None
+        arrays.append(array)
+        names.append(column)
+        dtypes.append(dtype)
+    table = pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(len(names))]) if arrays else pa.table({})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    description = {"columns": names, "dtypes": dtypes, "start": index.start, "stop": index.stop,
+                   "rows": len(frame)}
+    return sink.getvalue().to_pybytes(), description
+
+
+def _value(value):
+    """A value of a problem as tagged JSON (refused for anything else: the table is then not cached)."""
+    if value is None or type(value) in (str, bool, int):
+        return value
+    if type(value) is float:
+        return {"float": repr(value)}
+    if type(value) is dt.datetime:
+        return {"datetime": value.isoformat()}
+    if type(value) is dt.date:
+        return {"date": value.isoformat()}
+    if type(value) is dt.time:
+        return {"time": value.isoformat()}
+    if type(value) is pd.Timestamp and value is not pd.NaT:
+        return {"datetime": value.to_pydatetime().isoformat()}
+    raise TypeError(f"cannot keep {type(value).__name__}")
+
+
+def _unvalue(value):
+    if not isinstance(value, dict):
+        return value
+    (tag, text), = value.items()
+    return {"float": float, "datetime": dt.datetime.fromisoformat, "date": dt.date.fromisoformat,
+            "time": dt.time.fromisoformat}[tag](text)
+
+
+# -- decoding ---------------------------------------------------------------------------------------
+
+
+def _read_entry(entry: Path, key: str, table: str) -> ParsedTable:
+    description = json.loads((entry / "table.json").read_text(encoding="utf-8"))
+    if description.get("format") != FORMAT or description.get("key") != key or description.get("table") != table:
+        raise ValueError("not this table's entry")
+    frames = {}
+    for name in _FRAMES:
+        if name not in description["hashes"]:
+            frames[name] = None
+            continue
+        data = (entry / f"{name}.arrow").read_bytes()
+        if hashlib.blake2b(data, digest_size=20).hexdigest() != description["hashes"][name]:
+            raise ValueError("the Arrow file is not the one stored")
+        frames[name] = _frame(data, description[name])
+    if frames["frame"] is None:
+        raise ValueError("no frame")
+    meta = description["meta"]
+    problems = [Problem(t, row, column, _unvalue(value), code, {k: _unvalue(v) for k, v in params.items()})
+                for t, row, column, value, code, params in meta["problems"]]
+    unknown = meta["unknown_stages"]
+    if unknown is not None:
+        # built as kpi_xl.tables.stage_check.unknown_stages builds it (the same dtypes)
+        unknown = no_unknown_stages() if not unknown else pd.DataFrame(
+            {"stage": [u[0] for u in unknown], "count": pd.array([u[1] for u in unknown], dtype="int64").to_numpy(),
+             "rows": [tuple(u[2]) for u in unknown]})[UNKNOWN_COLUMNS]
+    return ParsedTable(table, frames["frame"], problems, dict(meta["headers"]), frames["stage_dates"],
+                       {column: frozenset(texts) for column, texts in meta["spelled"].items()},
+                       frozenset(_unvalue(v) for v in meta["left_out_ids"]), tuple(meta["stage_columns"]), unknown)
+
+
+def _frame(data: bytes, description: dict) -> pd.DataFrame:
+    import pyarrow as pa
+
+    table = pa.ipc.open_file(pa.py_buffer(data)).read_all()
+    names, dtypes = description["columns"], description["dtypes"]
+    if table.num_columns != len(names) or (names and table.num_rows != description["rows"]):
+        raise ValueError("the frame does not match its description")
+    index = pd.RangeIndex(description["start"], description["stop"])
+    if len(index) != description["rows"]:
+        raise ValueError("the index does not match the rows")
+    columns = {}
+    for i, (name, dtype) in enumerate(zip(names, dtypes, strict=True)):
+        array = table.column(i)
+        if dtype == "object":
+            values = array.to_numpy(zero_copy_only=False)
+            columns[name] = pd.Series(values if values.dtype == object else values.astype(object), index=index,
+                                      dtype=object)
+        elif dtype == "boolean":
+            columns[name] = pd.Series(array.to_pylist(), index=index, dtype="boolean")
+        elif dtype == "datetime64[ns]":
+            columns[name] = pd.Series(array.to_numpy(zero_copy_only=False).astype("datetime64[ns]"), index=index)
+        elif dtype in ("float64", "int64"):
+            columns[name] = pd.Series(array.to_numpy(zero_copy_only=False).astype(dtype), index=index)
+        else:
+            raise ValueError(f"unknown dtype {dtype}")
+    return pd.DataFrame(columns, index=index) if columns else pd.DataFrame(index=index)
+
+
+def _prune(folder: Path) -> None:
+    """Remove the least recently used entries beyond ``MAX_BYTES``, and temp folders of killed refreshes."""
+    entries = []
+    now = time.time()
+    for entry in folder.iterdir():
+        try:
+            stat = entry.stat()
+            if entry.name.startswith(".tmp-"):
+                if now - stat.st_mtime > _STALE_TEMP:
+                    shutil.rmtree(entry, ignore_errors=True)
+                continue
+            size = sum(f.stat().st_size for f in entry.iterdir())
+            entries.append((stat.st_mtime, size, entry))
+        except OSError:
+            continue
+    total = sum(size for _, size, _ in entries)
+    for _, size, entry in sorted(entries, key=lambda e: e[0]):
+        if total <= MAX_BYTES:
+            break
+        shutil.rmtree(entry, ignore_errors=True)
+        total -= size

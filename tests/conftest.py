@@ -1,0 +1,13 @@
+"""Shared test settings."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _own_table_cache(tmp_path_factory, monkeypatch):
+    """Every test starts with an empty cache of parsed tables of its own (kpi_xl.workbook.parse_cache):
+    a second refresh within a test uses it, as a director's second refresh does, and no test sees
+    what another stored (nor the user's cache folder)."""
+    monkeypatch.setenv("KPI_XL_CACHE", str(tmp_path_factory.mktemp("table-cache")))
