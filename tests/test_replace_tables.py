@@ -255,6 +255,44 @@ def test_refused_when_open_unknown_table_or_totals_row(book, tmp_path):
         replace_tables(totals, {"Deals": _deals(1)}, SETTINGS)
 
 
+def test_a_save_by_another_program_meanwhile_stops_the_import(book, tmp_path, monkeypatch):
+    import kpi_xl.workbook.replace_tables as writer
+
+    theirs = _own_workbook(tmp_path / "theirs.xlsx").read_bytes()  # another version, saved meanwhile
+    keep = writer.keep_owner_and_mode
+
+    def other_program_saves(tmp, status):
+        keep(tmp, status)
+        book.write_bytes(theirs)
+
+    monkeypatch.setattr(writer, "keep_owner_and_mode", other_program_saves)
+    with pytest.raises(KpiError, match="import"):
+        replace_tables(book, {"Deals": _deals(3)}, SETTINGS, backup=tmp_path / "book.before-import.xlsm")
+    assert book.read_bytes() == theirs
+    assert not _temp_files(tmp_path)
+    (tmp_path / "theirs.xlsx").unlink()
+
+
+def test_through_a_symbolic_link_the_target_is_written_and_the_link_kept(book, tmp_path):
+    link = tmp_path / "link.xlsm"
+    link.symlink_to(book)
+    replace_tables(link, {"Deals": _deals(3)}, SETTINGS)
+    assert link.is_symlink() and link.resolve() == book.resolve()
+    assert [r[0] for r in _rows(book, "Deals")[1:]] == ["D0", "D1", "D2"]
+
+
+def test_a_table_without_header_row_is_refused(tmp_path):
+    book = tmp_path / "bare.xlsx"
+    wb = xlsxwriter.Workbook(str(book))
+    wb.add_worksheet("Deals").add_table("A1:B2", {"name": "Deals", "header_row": False,
+                                                  "columns": [{"header": "deal_id"}, {"header": "value"}]})
+    wb.close()
+    original = book.read_bytes()
+    with pytest.raises(KpiError, match="header row|kopregel"):
+        replace_tables(book, {"Deals": _deals(1)}, SETTINGS)
+    assert book.read_bytes() == original
+
+
 def test_stage_history_is_added_and_a_refresh_uses_it(tmp_path):
     book = demo_workbook(tmp_path / "demo.xlsm")
     deals, _ = load_tables(book, SETTINGS)

@@ -186,12 +186,14 @@ def _placed(frame: pd.DataFrame, headers: list[str], fields: dict[int, str]) -> 
 
 
 def _check_places(wanted: dict[str, TableSpot], spots: dict[str, TableSpot]) -> None:
-    """Refuse what this writer cannot do without harming the user's work: a totals row, two replaced
-    tables on one sheet, another table in the columns below a replaced table's header."""
+    """Refuse what this writer cannot do without harming the user's work: a totals row, no header row, two
+    replaced tables on one sheet, another table in the columns below a replaced table's header."""
     seen: dict[str, str] = {}
     for name, spot in wanted.items():
         if spot.totals:
             raise KpiError(both_languages("import_totals_row", table=name))
+        if not spot.header:
+            raise KpiError(both_languages("import_no_header_row", table=name))
         if spot.sheet_part in seen:
             raise KpiError(both_languages("import_shared_sheet", table=name, other=seen[spot.sheet_part],
                                           sheet=spot.sheet))
