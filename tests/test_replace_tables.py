@@ -226,6 +226,12 @@ def test_a_failure_half_way_leaves_the_original_and_no_temporary_file(book, tmp_
                        backup=tmp_path / "book.before-import.xlsm")
     assert book.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsm"]
+    (tmp_path / "book.before-import.xlsm").write_bytes(b"an older backup")
+    with pytest.raises(RuntimeError, match="injected"):
+        replace_tables(book, {"Deals": _deals(5)}, SETTINGS, fail_after="Deals",
+                       backup=tmp_path / "book.before-import.xlsm")
+    assert (tmp_path / "book.before-import.xlsm").read_bytes() == b"an older backup"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.before-import.xlsm", "book.xlsm"]
 
 
 def test_the_backup_is_the_original_and_replaces_an_older_one(book, tmp_path):
@@ -270,6 +276,7 @@ def test_a_save_by_another_program_meanwhile_stops_the_import(book, tmp_path, mo
         replace_tables(book, {"Deals": _deals(3)}, SETTINGS, backup=tmp_path / "book.before-import.xlsm")
     assert book.read_bytes() == theirs
     assert not _temp_files(tmp_path)
+    assert not (tmp_path / "book.before-import.xlsm").exists()  # no backup of an import that did not happen
     (tmp_path / "theirs.xlsx").unlink()
 
 

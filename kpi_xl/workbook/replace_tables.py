@@ -73,7 +73,8 @@ def replace_tables(path, tables: dict[str, pd.DataFrame], settings: Settings, *,
                    backup: Path | None = None, fail_after: str | None = None) -> dict[str, TableWrite]:
     """Replace the data rows of the named Excel Tables by the frames, atomically; see the module's text.
 
-    ``backup``: the original file is copied there first (atomically, replacing an older one).
+    ``backup``: the original file is copied there (atomically, replacing an older one) right before the
+    new workbook replaces it; when the import fails, an older backup stays as it was.
     ``fail_after`` (tests): raise after writing that table's sheet, to prove the original survives.
     """
     path = Path(path)
@@ -88,6 +89,7 @@ def replace_tables(path, tables: dict[str, pd.DataFrame], settings: Settings, *,
     except OSError as err:
         _raise_unchanged(err, path)
     tmp = Path(tmp_name)
+    backup_copy: Path | None = None
     try:
         os.close(fd)
         with zipfile.ZipFile(real) as src:
@@ -100,18 +102,27 @@ def replace_tables(path, tables: dict[str, pd.DataFrame], settings: Settings, *,
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         keep_owner_and_mode(tmp, status)
-        if backup is not None:
-            _copy_atomically(real, Path(backup))
+        if backup is not None:  # copied first, put in place only with the new workbook
+            backup_target = Path(os.path.realpath(backup))
+            backup_copy = _copy_beside(real, backup_target)
         if fingerprint(real) != expected:  # another program saved the workbook meanwhile
             raise KpiError(both_languages("import_changed_meanwhile", name=path.name))
+        if backup_copy is not None:
+            os.replace(backup_copy, backup_target)
         os.replace(tmp, real)
     except OSError as err:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp, backup_copy)
         _raise_unchanged(err, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp, backup_copy)
         raise
     return result
+
+
+def _remove(*temporary: Path | None) -> None:
+    for file in temporary:
+        if file is not None:
+            file.unlink(missing_ok=True)
 
 
 def _write(src: zipfile.ZipFile, tmp: Path, package, spots: dict[str, TableSpot], tables: dict[str, pd.DataFrame],
@@ -298,9 +309,9 @@ def _fresh_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return fresh
 
 
-def _copy_atomically(source: Path, target: Path) -> None:
-    """``source`` copied to ``target`` through a temporary file beside it: never half a backup."""
-    target = Path(os.path.realpath(target))
+def _copy_beside(source: Path, target: Path) -> Path:
+    """``source`` copied to a temporary file beside ``target`` (flushed to disk); the caller moves it in place,
+    so a backup is never half a file, and an older one stays until the import succeeds."""
     fd, name = tempfile.mkstemp(prefix=f".~{target.stem}.", suffix=".tmp", dir=target.parent)
     temporary = Path(name)
     try:
@@ -308,7 +319,7 @@ def _copy_atomically(source: Path, target: Path) -> None:
             shutil.copyfileobj(data, out, 1 << 20)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    return temporary
