@@ -415,6 +415,7 @@ def test_killed_mid_write_leaves_the_original_or_the_complete_new_workbook(book,
 
     rng = random.Random(20261202)
     outcomes = {"original": 0, "new": 0}
+    writing = 0
     for _ in range(6):
         book.write_bytes(original)
         proc = subprocess.Popen(command, env=environment, stderr=subprocess.DEVNULL)
@@ -422,6 +423,7 @@ def test_killed_mid_write_leaves_the_original_or_the_complete_new_workbook(book,
         while proc.poll() is None and not _temp_files(tmp_path) and time.perf_counter() - began < 60:
             time.sleep(0.002)
         time.sleep(rng.uniform(0, window))
+        writing += bool(_temp_files(tmp_path))
         proc.kill()
         proc.wait()
         if book.read_bytes() == original:
@@ -434,6 +436,7 @@ def test_killed_mid_write_leaves_the_original_or_the_complete_new_workbook(book,
         for leftover in _temp_files(tmp_path):
             leftover.unlink()
     assert sum(outcomes.values()) == 6
+    assert writing >= 3, (writing, outcomes)  # the kills really hit the write, not only the start-up
 
 
 def _frames_strategy():
