@@ -335,6 +335,20 @@ def test_stage_history_is_added_and_a_refresh_uses_it(tmp_path):
     assert "xl/worksheets/sheet13.xml" not in parts(book)
 
 
+def test_a_plain_sheet_named_stage_history_is_not_doubled(tmp_path):
+    book = tmp_path / "plain.xlsx"
+    wb = xlsxwriter.Workbook(str(book))
+    wb.add_worksheet("Deals").add_table("A1:B2", {"name": "Deals", "columns": [{"header": "deal_id"},
+                                                                               {"header": "value"}]})
+    wb.add_worksheet("stagehistory").write("A1", "my own notes")
+    wb.close()
+    original = book.read_bytes()
+    history = pd.DataFrame({"deal_id": ["D1"], "stage": ["Lead"], "date": pd.to_datetime(["2026-01-05"])})
+    with pytest.raises(KpiError, match="StageHistory"):
+        replace_tables(book, {"Deals": _deals(1), "StageHistory": history}, SETTINGS)
+    assert book.read_bytes() == original
+
+
 def _soffice_csv(book: Path, out: Path) -> dict[str, list[list[str]]]:
     """Every sheet of the workbook as LibreOffice reads it (headless), one CSV per sheet."""
     profile = out / "lo_profile"
