@@ -505,6 +505,7 @@ def test_columns_of_every_pandas_type(book):
         "stage": ["Lead", 3, dt.datetime(2026, 1, 5, 6, 0)],  # mixed kinds: one by one
         "closed": pd.to_datetime(["2026-02-01 12:00", None, None]).tz_localize("Europe/Amsterdam"),
         "lost_reason": [True, False, None],
+        "customer_id": pd.Series([pd.NA, "C2", 7], dtype=object),  # pandas' own missing value among kinds
     })
     replace_tables(book, {"Deals": frame}, SETTINGS)
     rows = _rows(book, "Deals")
@@ -517,6 +518,7 @@ def test_columns_of_every_pandas_type(book):
     assert got["stage"] == ["Lead", 3.0, 46027.25]  # the stage column has no date format
     assert got["closed"] == [dt.datetime(2026, 2, 1, 12, 0), "", ""]  # the wall-clock time is kept
     assert got["lost_reason"] == [True, False, ""]
+    assert got["customer_id"] == ["", "C2", 7.0]
 
 
 def test_an_error_text_keeps_its_place_for_the_error_scan(book):

@@ -13,7 +13,6 @@ through that very function. Dates are serials of the workbook's date system.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterator
 
 import numpy as np
@@ -237,7 +236,8 @@ def _mixed(values: pd.Series, epoch: dt.datetime) -> pa.Array:
     Rare (the import hands over typed columns): each cell as ``_cell_xml`` writes it, at a placeholder place."""
     out = []
     for value in values.tolist():
-        if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) or value == "":
+        if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)) \
+                or value == "":
             out.append(None)
             continue
         if isinstance(value, pd.Timestamp):
