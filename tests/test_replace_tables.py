@@ -234,6 +234,27 @@ def test_a_failure_half_way_leaves_the_original_and_no_temporary_file(book, tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.before-import.xlsm", "book.xlsm"]
 
 
+@pytest.mark.parametrize("where", ["rows", "backup"])
+def test_a_full_disk_leaves_the_original_and_says_so(book, tmp_path, monkeypatch, where):
+    import errno
+
+    import kpi_xl.workbook.replace_tables as writer
+
+    original = book.read_bytes()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    if where == "rows":  # the deflate thread's write of the sheet rows
+        monkeypatch.setattr(zipfile._ZipWriteFile, "write", full)
+    else:
+        monkeypatch.setattr(writer.shutil, "copyfileobj", full)
+    with pytest.raises(KpiError, match="disk is full"):
+        replace_tables(book, {"Deals": _deals(100_000)}, SETTINGS, backup=tmp_path / "book.before-import.xlsm")
+    assert book.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsm"]
+
+
 def test_the_backup_is_the_original_and_replaces_an_older_one(book, tmp_path):
     original = book.read_bytes()
     backup = tmp_path / "book.before-import.xlsm"
