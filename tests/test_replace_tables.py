@@ -8,6 +8,7 @@ import os
 import random
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import textwrap
@@ -253,6 +254,26 @@ def test_a_full_disk_leaves_the_original_and_says_so(book, tmp_path, monkeypatch
         replace_tables(book, {"Deals": _deals(100_000)}, SETTINGS, backup=tmp_path / "book.before-import.xlsm")
     assert book.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsm"]
+
+
+def test_zip64_only_for_a_sheet_that_may_pass_4_gb(book, monkeypatch):
+    import kpi_xl.workbook.replace_tables as writer
+
+    def local_sizes(path: Path) -> tuple[int, int]:
+        """The 32-bit sizes in the Deals sheet's local header (0xFFFFFFFF: ZIP64 holds them)."""
+        with zipfile.ZipFile(path) as archive, open(path, "rb") as handle:
+            handle.seek(archive.getinfo(DEALS_PART).header_offset)
+            header = handle.read(30)
+        return struct.unpack("<2L", header[18:26])
+
+    replace_tables(book, {"Deals": _deals(10)}, SETTINGS)
+    assert 0 < local_sizes(book)[0] < local_sizes(book)[1] < 2**31  # plain sizes, no ZIP64
+    monkeypatch.setattr(writer, "_may_pass_4gb", lambda *args: True)
+    replace_tables(book, {"Deals": _deals(10)}, SETTINGS)
+    assert local_sizes(book) == (0xFFFFFFFF, 0xFFFFFFFF)
+    with zipfile.ZipFile(book) as archive:
+        assert archive.testzip() is None
+    assert [r[0] for r in _rows(book, "Deals")[1:]] == [f"D{i}" for i in range(10)]
 
 
 def test_the_backup_is_the_original_and_replaces_an_older_one(book, tmp_path):

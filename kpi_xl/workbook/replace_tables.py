@@ -244,7 +244,7 @@ def _write_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, scan: SheetScan, s
     zinfo.compress_type = zipfile.ZIP_DEFLATED
     setattr(zinfo, "compress_level" if hasattr(zinfo, "compress_level") else "_compresslevel", DATA_LEVEL)  # 3.13
     zinfo.external_attr = info.external_attr
-    with dst.open(zinfo, "w", force_zip64=True) as entry, _Pipeline(entry) as out:
+    with dst.open(zinfo, "w", force_zip64=_may_pass_4gb(columns, count, scan)) as entry, _Pipeline(entry) as out:
         _faster_deflate(entry)
         out.write(scan.head_with_dimension(last_row, spot.right))
         out.write(scan.open_tag or f"<{p}sheetData>".encode())
@@ -257,6 +257,16 @@ def _write_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, scan: SheetScan, s
             out.write(f'<{p}row r="{r + 1}">{left}{right}</{p}row>'.encode())
         out.write(f"</{p}sheetData>".encode())
         out.write(scan.tail)
+
+
+def _may_pass_4gb(columns: list[ColumnCells], count: int, scan: SheetScan) -> bool:
+    """Whether the sheet part may need ZIP64 (more than 4 GB of XML): an upper bound of its size, from the
+    value bytes and at most 64 bytes of markup per cell. ZIP64 only then: Excel's reading of ZIP64 entries
+    is strict (a small entry written with ZIP64 fields is a risk for nothing)."""
+    values = sum(c.nbytes() for c in columns)
+    markup = count * (32 + 64 * len(columns)) + len(scan.head) + len(scan.tail) + sum(map(len, scan.top_rows))
+    around = sum(len(left) + len(right) for left, right in scan.around.values())
+    return values + markup + around > 2**31
 
 
 def _faster_deflate(entry) -> None:

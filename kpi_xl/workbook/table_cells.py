@@ -54,6 +54,13 @@ class ColumnCells:
                 rest = pc.replace_substring(rest, "</c>", f"</{p}c>")
             self.array = rest
 
+    def nbytes(self) -> int:
+        """The bytes of its values' texts (an upper bound of what they add to the sheet, markup aside)."""
+        if self.array is None:
+            return 0
+        parts = self.array if isinstance(self.array, tuple) else (self.array,)
+        return sum(part.nbytes for part in parts if part is not None)
+
     def pieces(self, start: int, stop: int, row_numbers: pa.Array) -> list:
         """The pieces of rows ``start``..``stop`` (0-based data rows; ``row_numbers`` their Excel numbers)."""
         p, s = self.p, self.s
