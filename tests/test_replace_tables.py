@@ -8,6 +8,7 @@ import os
 import random
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import textwrap
@@ -226,6 +227,53 @@ def test_a_failure_half_way_leaves_the_original_and_no_temporary_file(book, tmp_
                        backup=tmp_path / "book.before-import.xlsm")
     assert book.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsm"]
+    (tmp_path / "book.before-import.xlsm").write_bytes(b"an older backup")
+    with pytest.raises(RuntimeError, match="injected"):
+        replace_tables(book, {"Deals": _deals(5)}, SETTINGS, fail_after="Deals",
+                       backup=tmp_path / "book.before-import.xlsm")
+    assert (tmp_path / "book.before-import.xlsm").read_bytes() == b"an older backup"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.before-import.xlsm", "book.xlsm"]
+
+
+@pytest.mark.parametrize("where", ["rows", "backup"])
+def test_a_full_disk_leaves_the_original_and_says_so(book, tmp_path, monkeypatch, where):
+    import errno
+
+    import kpi_xl.workbook.replace_tables as writer
+
+    original = book.read_bytes()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    if where == "rows":  # the deflate thread's write of the sheet rows
+        monkeypatch.setattr(zipfile._ZipWriteFile, "write", full)
+    else:
+        monkeypatch.setattr(writer.shutil, "copyfileobj", full)
+    with pytest.raises(KpiError, match="disk is full"):
+        replace_tables(book, {"Deals": _deals(100_000)}, SETTINGS, backup=tmp_path / "book.before-import.xlsm")
+    assert book.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsm"]
+
+
+def test_zip64_only_for_a_sheet_that_may_pass_4_gb(book, monkeypatch):
+    import kpi_xl.workbook.replace_tables as writer
+
+    def local_sizes(path: Path) -> tuple[int, int]:
+        """The 32-bit sizes in the Deals sheet's local header (0xFFFFFFFF: ZIP64 holds them)."""
+        with zipfile.ZipFile(path) as archive, open(path, "rb") as handle:
+            handle.seek(archive.getinfo(DEALS_PART).header_offset)
+            header = handle.read(30)
+        return struct.unpack("<2L", header[18:26])
+
+    replace_tables(book, {"Deals": _deals(10)}, SETTINGS)
+    assert 0 < local_sizes(book)[0] < local_sizes(book)[1] < 2**31  # plain sizes, no ZIP64
+    monkeypatch.setattr(writer, "_may_pass_4gb", lambda *args: True)
+    replace_tables(book, {"Deals": _deals(10)}, SETTINGS)
+    assert local_sizes(book) == (0xFFFFFFFF, 0xFFFFFFFF)
+    with zipfile.ZipFile(book) as archive:
+        assert archive.testzip() is None
+    assert [r[0] for r in _rows(book, "Deals")[1:]] == [f"D{i}" for i in range(10)]
 
 
 def test_the_backup_is_the_original_and_replaces_an_older_one(book, tmp_path):
@@ -253,6 +301,45 @@ def test_refused_when_open_unknown_table_or_totals_row(book, tmp_path):
     wb.close()
     with pytest.raises(KpiError, match="total row|totaalrij"):
         replace_tables(totals, {"Deals": _deals(1)}, SETTINGS)
+
+
+def test_a_save_by_another_program_meanwhile_stops_the_import(book, tmp_path, monkeypatch):
+    import kpi_xl.workbook.replace_tables as writer
+
+    theirs = _own_workbook(tmp_path / "theirs.xlsx").read_bytes()  # another version, saved meanwhile
+    keep = writer.keep_owner_and_mode
+
+    def other_program_saves(tmp, status):
+        keep(tmp, status)
+        book.write_bytes(theirs)
+
+    monkeypatch.setattr(writer, "keep_owner_and_mode", other_program_saves)
+    with pytest.raises(KpiError, match="import"):
+        replace_tables(book, {"Deals": _deals(3)}, SETTINGS, backup=tmp_path / "book.before-import.xlsm")
+    assert book.read_bytes() == theirs
+    assert not _temp_files(tmp_path)
+    assert not (tmp_path / "book.before-import.xlsm").exists()  # no backup of an import that did not happen
+    (tmp_path / "theirs.xlsx").unlink()
+
+
+def test_through_a_symbolic_link_the_target_is_written_and_the_link_kept(book, tmp_path):
+    link = tmp_path / "link.xlsm"
+    link.symlink_to(book)
+    replace_tables(link, {"Deals": _deals(3)}, SETTINGS)
+    assert link.is_symlink() and link.resolve() == book.resolve()
+    assert [r[0] for r in _rows(book, "Deals")[1:]] == ["D0", "D1", "D2"]
+
+
+def test_a_table_without_header_row_is_refused(tmp_path):
+    book = tmp_path / "bare.xlsx"
+    wb = xlsxwriter.Workbook(str(book))
+    wb.add_worksheet("Deals").add_table("A1:B2", {"name": "Deals", "header_row": False,
+                                                  "columns": [{"header": "deal_id"}, {"header": "value"}]})
+    wb.close()
+    original = book.read_bytes()
+    with pytest.raises(KpiError, match="header row|kopregel"):
+        replace_tables(book, {"Deals": _deals(1)}, SETTINGS)
+    assert book.read_bytes() == original
 
 
 def test_stage_history_is_added_and_a_refresh_uses_it(tmp_path):
@@ -288,6 +375,20 @@ def test_stage_history_is_added_and_a_refresh_uses_it(tmp_path):
     replace_tables(book, {"StageHistory": history.head(1)}, SETTINGS)
     assert len(load_tables(book, SETTINGS)[0].stage_events) == 1
     assert "xl/worksheets/sheet13.xml" not in parts(book)
+
+
+def test_a_plain_sheet_named_stage_history_is_not_doubled(tmp_path):
+    book = tmp_path / "plain.xlsx"
+    wb = xlsxwriter.Workbook(str(book))
+    wb.add_worksheet("Deals").add_table("A1:B2", {"name": "Deals", "columns": [{"header": "deal_id"},
+                                                                               {"header": "value"}]})
+    wb.add_worksheet("stagehistory").write("A1", "my own notes")
+    wb.close()
+    original = book.read_bytes()
+    history = pd.DataFrame({"deal_id": ["D1"], "stage": ["Lead"], "date": pd.to_datetime(["2026-01-05"])})
+    with pytest.raises(KpiError, match="StageHistory"):
+        replace_tables(book, {"Deals": _deals(1), "StageHistory": history}, SETTINGS)
+    assert book.read_bytes() == original
 
 
 def _soffice_csv(book: Path, out: Path) -> dict[str, list[list[str]]]:
@@ -370,6 +471,7 @@ def test_killed_mid_write_leaves_the_original_or_the_complete_new_workbook(book,
 
     rng = random.Random(20261202)
     outcomes = {"original": 0, "new": 0}
+    writing = 0
     for _ in range(6):
         book.write_bytes(original)
         proc = subprocess.Popen(command, env=environment, stderr=subprocess.DEVNULL)
@@ -377,6 +479,7 @@ def test_killed_mid_write_leaves_the_original_or_the_complete_new_workbook(book,
         while proc.poll() is None and not _temp_files(tmp_path) and time.perf_counter() - began < 60:
             time.sleep(0.002)
         time.sleep(rng.uniform(0, window))
+        writing += bool(_temp_files(tmp_path))
         proc.kill()
         proc.wait()
         if book.read_bytes() == original:
@@ -389,6 +492,7 @@ def test_killed_mid_write_leaves_the_original_or_the_complete_new_workbook(book,
         for leftover in _temp_files(tmp_path):
             leftover.unlink()
     assert sum(outcomes.values()) == 6
+    assert writing >= 3, (writing, outcomes)  # the kills really hit the write, not only the start-up
 
 
 def _frames_strategy():
@@ -443,6 +547,7 @@ def test_columns_of_every_pandas_type(book):
         "stage": ["Lead", 3, dt.datetime(2026, 1, 5, 6, 0)],  # mixed kinds: one by one
         "closed": pd.to_datetime(["2026-02-01 12:00", None, None]).tz_localize("Europe/Amsterdam"),
         "lost_reason": [True, False, None],
+        "customer_id": pd.Series([pd.NA, "C2", 7], dtype=object),  # pandas' own missing value among kinds
     })
     replace_tables(book, {"Deals": frame}, SETTINGS)
     rows = _rows(book, "Deals")
@@ -455,6 +560,7 @@ def test_columns_of_every_pandas_type(book):
     assert got["stage"] == ["Lead", 3.0, 46027.25]  # the stage column has no date format
     assert got["closed"] == [dt.datetime(2026, 2, 1, 12, 0), "", ""]  # the wall-clock time is kept
     assert got["lost_reason"] == [True, False, ""]
+    assert got["customer_id"] == ["", "C2", 7.0]
 
 
 def test_an_error_text_keeps_its_place_for_the_error_scan(book):

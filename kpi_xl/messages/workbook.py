@@ -58,6 +58,19 @@ WORKBOOK_MESSAGES: dict[str, dict[str, str]] = {
         "en": "the table {table} has a total row; turn it off (Table Design > Total Row) and import again. "
               "Nothing was changed",
     },
+    "import_no_header_row": {
+        "nl": "de tabel {table} heeft geen kopregel; zet die aan (Tabelontwerp > Kopregel) en importeer opnieuw. "
+              "Er is niets gewijzigd",
+        "en": "the table {table} has no header row; turn it on (Table Design > Header Row) and import again. "
+              "Nothing was changed",
+    },
+    "import_stage_history_taken": {
+        "nl": "de werkmap heeft een blad of naam StageHistory zonder Excel-tabel StageHistory; maak er een tabel "
+              "met die naam van (kolommen deal_id, stage, date) of geef het blad een andere naam. "
+              "Er is niets gewijzigd",
+        "en": "the workbook has a sheet or name StageHistory without an Excel Table StageHistory; make it a table of "
+              "that name (columns deal_id, stage, date) or rename the sheet. Nothing was changed",
+    },
     "import_shared_sheet": {
         "nl": "de tabel {table} deelt blad '{sheet}' met de tabel {other} in dezelfde kolommen; zet {other} op een "
               "eigen blad en importeer opnieuw. Er is niets gewijzigd",

@@ -73,7 +73,8 @@ def replace_tables(path, tables: dict[str, pd.DataFrame], settings: Settings, *,
                    backup: Path | None = None, fail_after: str | None = None) -> dict[str, TableWrite]:
     """Replace the data rows of the named Excel Tables by the frames, atomically; see the module's text.
 
-    ``backup``: the original file is copied there first (atomically, replacing an older one).
+    ``backup``: the original file is copied there (atomically, replacing an older one) right before the
+    new workbook replaces it; when the import fails, an older backup stays as it was.
     ``fail_after`` (tests): raise after writing that table's sheet, to prove the original survives.
     """
     path = Path(path)
@@ -88,6 +89,7 @@ def replace_tables(path, tables: dict[str, pd.DataFrame], settings: Settings, *,
     except OSError as err:
         _raise_unchanged(err, path)
     tmp = Path(tmp_name)
+    backup_copy: Path | None = None
     try:
         os.close(fd)
         with zipfile.ZipFile(real) as src:
@@ -100,18 +102,27 @@ def replace_tables(path, tables: dict[str, pd.DataFrame], settings: Settings, *,
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         keep_owner_and_mode(tmp, status)
-        if backup is not None:
-            _copy_atomically(real, Path(backup))
+        if backup is not None:  # copied first, put in place only with the new workbook
+            backup_target = Path(os.path.realpath(backup))
+            backup_copy = _copy_beside(real, backup_target)
         if fingerprint(real) != expected:  # another program saved the workbook meanwhile
             raise KpiError(both_languages("import_changed_meanwhile", name=path.name))
+        if backup_copy is not None:
+            os.replace(backup_copy, backup_target)
         os.replace(tmp, real)
     except OSError as err:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp, backup_copy)
         _raise_unchanged(err, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp, backup_copy)
         raise
     return result
+
+
+def _remove(*temporary: Path | None) -> None:
+    for file in temporary:
+        if file is not None:
+            file.unlink(missing_ok=True)
 
 
 def _write(src: zipfile.ZipFile, tmp: Path, package, spots: dict[str, TableSpot], tables: dict[str, pd.DataFrame],
@@ -186,12 +197,14 @@ def _placed(frame: pd.DataFrame, headers: list[str], fields: dict[int, str]) -> 
 
 
 def _check_places(wanted: dict[str, TableSpot], spots: dict[str, TableSpot]) -> None:
-    """Refuse what this writer cannot do without harming the user's work: a totals row, two replaced
-    tables on one sheet, another table in the columns below a replaced table's header."""
+    """Refuse what this writer cannot do without harming the user's work: a totals row, no header row, two
+    replaced tables on one sheet, another table in the columns below a replaced table's header."""
     seen: dict[str, str] = {}
     for name, spot in wanted.items():
         if spot.totals:
             raise KpiError(both_languages("import_totals_row", table=name))
+        if not spot.header:
+            raise KpiError(both_languages("import_no_header_row", table=name))
         if spot.sheet_part in seen:
             raise KpiError(both_languages("import_shared_sheet", table=name, other=seen[spot.sheet_part],
                                           sheet=spot.sheet))
@@ -231,7 +244,7 @@ def _write_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, scan: SheetScan, s
     zinfo.compress_type = zipfile.ZIP_DEFLATED
     setattr(zinfo, "compress_level" if hasattr(zinfo, "compress_level") else "_compresslevel", DATA_LEVEL)  # 3.13
     zinfo.external_attr = info.external_attr
-    with dst.open(zinfo, "w", force_zip64=True) as entry, _Pipeline(entry) as out:
+    with dst.open(zinfo, "w", force_zip64=_may_pass_4gb(columns, count, scan)) as entry, _Pipeline(entry) as out:
         _faster_deflate(entry)
         out.write(scan.head_with_dimension(last_row, spot.right))
         out.write(scan.open_tag or f"<{p}sheetData>".encode())
@@ -244,6 +257,16 @@ def _write_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, scan: SheetScan, s
             out.write(f'<{p}row r="{r + 1}">{left}{right}</{p}row>'.encode())
         out.write(f"</{p}sheetData>".encode())
         out.write(scan.tail)
+
+
+def _may_pass_4gb(columns: list[ColumnCells], count: int, scan: SheetScan) -> bool:
+    """Whether the sheet part may need ZIP64 (more than 4 GB of XML): an upper bound of its size, from the
+    value bytes and at most 64 bytes of markup per cell. ZIP64 only then: Excel's reading of ZIP64 entries
+    is strict (a small entry written with ZIP64 fields is a risk for nothing)."""
+    values = sum(c.nbytes() for c in columns)
+    markup = count * (32 + 64 * len(columns)) + len(scan.head) + len(scan.tail) + sum(map(len, scan.top_rows))
+    around = sum(len(left) + len(right) for left, right in scan.around.values())
+    return values + markup + around > 2**31
 
 
 def _faster_deflate(entry) -> None:
@@ -296,9 +319,9 @@ def _fresh_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return fresh
 
 
-def _copy_atomically(source: Path, target: Path) -> None:
-    """``source`` copied to ``target`` through a temporary file beside it: never half a backup."""
-    target = Path(os.path.realpath(target))
+def _copy_beside(source: Path, target: Path) -> Path:
+    """``source`` copied to a temporary file beside ``target`` (flushed to disk); the caller moves it in place,
+    so a backup is never half a file, and an older one stays until the import succeeds."""
     fd, name = tempfile.mkstemp(prefix=f".~{target.stem}.", suffix=".tmp", dir=target.parent)
     temporary = Path(name)
     try:
@@ -306,7 +329,7 @@ def _copy_atomically(source: Path, target: Path) -> None:
             shutil.copyfileobj(data, out, 1 << 20)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    return temporary

@@ -14,6 +14,8 @@ import zipfile
 from html import unescape
 from xml.sax.saxutils import escape, quoteattr
 
+from kpi_xl.errors import KpiError
+from kpi_xl.messages import both_languages
 from kpi_xl.tables.headers import normalize
 from kpi_xl.workbook.add_sheet import (
     _LOCAL_ID,
@@ -41,7 +43,14 @@ _DEFAULT_STYLE = ('<tableStyleInfo name="TableStyleMedium2" showFirstColumn="0" 
 
 def add_stage_history(src: zipfile.ZipFile, package: PackageLayout, spots: dict[str, TableSpot]
                       ) -> tuple[dict[str, bytes], TableSpot, SheetScan]:
-    """(part → bytes: the changed parts and the new rels and table parts; the new Table; its sheet's scan)."""
+    """(part → bytes: the changed parts and the new rels and table parts; the new Table; its sheet's scan).
+
+    A sheet or defined name StageHistory that is not this table (a user's own sheet) is refused: two
+    sheets, or a table and a name, may not share it."""
+    workbook_xml = src.read(package.workbook).decode("utf-8-sig")
+    names = re.findall(r"""<(?:[\w.-]+:)?definedName\b[^>]*?\bname\s*=\s*["']([^"']*)["']""", workbook_xml)
+    if any(n.casefold() == NAME.casefold() for n in [*package.sheets, *map(unescape, names)]):
+        raise KpiError(both_languages("import_stage_history_taken"))
     text_style, date_style, look = _looks(src, spots.get("Deals"))
     folder = package.workbook.rsplit("/", 1)[0] if "/" in package.workbook else ""
     wb_file = package.workbook.rsplit("/", 1)[-1]
@@ -61,7 +70,7 @@ def add_stage_history(src: zipfile.ZipFile, package: PackageLayout, spots: dict[
     for part, content in ((sheet_part, WORKSHEET_CONTENT), (table_part, TABLE_CONTENT)):
         types = _before_close(types, "Types", f'<Override PartName="/{part}" ContentType="{content}"/>')
     anchor = spots["Customers"].sheet if "Customers" in spots else "Customers"
-    workbook = _insert_sheet(src.read(package.workbook).decode("utf-8-sig"), rid, anchor)
+    workbook = _insert_sheet(workbook_xml, rid, anchor)
     changed = {package.workbook: workbook.encode("utf-8"), rels_part: rels.encode("utf-8"),
                "[Content_Types].xml": types.encode("utf-8")}
     if "docProps/app.xml" in taken:

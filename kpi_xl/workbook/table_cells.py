@@ -13,7 +13,6 @@ through that very function. Dates are serials of the workbook's date system.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterator
 
 import numpy as np
@@ -54,6 +53,13 @@ class ColumnCells:
                 rest = pc.replace_substring_regex(rest, r"<(/?)(v|is|t)\b", rf"<\1{p}\2")
                 rest = pc.replace_substring(rest, "</c>", f"</{p}c>")
             self.array = rest
+
+    def nbytes(self) -> int:
+        """The bytes of its values' texts (an upper bound of what they add to the sheet, markup aside)."""
+        if self.array is None:
+            return 0
+        parts = self.array if isinstance(self.array, tuple) else (self.array,)
+        return sum(part.nbytes for part in parts if part is not None)
 
     def pieces(self, start: int, stop: int, row_numbers: pa.Array) -> list:
         """The pieces of rows ``start``..``stop`` (0-based data rows; ``row_numbers`` their Excel numbers)."""
@@ -237,7 +243,8 @@ def _mixed(values: pd.Series, epoch: dt.datetime) -> pa.Array:
     Rare (the import hands over typed columns): each cell as ``_cell_xml`` writes it, at a placeholder place."""
     out = []
     for value in values.tolist():
-        if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) or value == "":
+        if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)) \
+                or value == "":
             out.append(None)
             continue
         if isinstance(value, pd.Timestamp):

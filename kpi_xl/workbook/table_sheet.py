@@ -39,6 +39,7 @@ class TableSpot:
     headers: list[str]
     table_id: int
     totals: bool
+    header: bool = True  # False: a table without a header row (headerRowCount="0")
 
 
 def find_tables(src: zipfile.ZipFile, package: PackageLayout) -> dict[str, TableSpot]:
@@ -60,8 +61,9 @@ def find_tables(src: zipfile.ZipFile, package: PackageLayout) -> dict[str, Table
             headers = [c.get("name", "") for c in table.iter() if _local(c.tag) == "tableColumn"]
             totals = (table.get("totalsRowCount") or "0").strip() not in ("", "0")
             table_id = int(table.get("id")) if (table.get("id") or "").isdigit() else 0
+            header = (table.get("headerRowCount") or "1").strip() != "0"
             spot = TableSpot(table.get("name", ""), sheet, part, table_part, top, left, bottom, right, headers,
-                             table_id, totals)
+                             table_id, totals, header)
             for key in ("name", "displayName"):
                 if table.get(key):
                     spots.setdefault(table.get(key), spot)
