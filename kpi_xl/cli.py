@@ -204,7 +204,11 @@ def import_(
     if no_refresh:
         console.print(say("cli.import.not_refreshed", path=path), highlight=False, markup=False, soft_wrap=True)
         return
-    _refresh_and_report(path, month, config)
+    try:
+        _refresh_and_report(path, month, config)
+    except KpiError as err:  # the import stays written: say so, and how to refresh once the cause is fixed
+        said = err.in_language(settings.language)
+        raise KpiError(f"{said}\n{say('cli.import.refresh_failed', backup=outcome.backup.name, path=path)}") from None
 
 
 @app.command()

@@ -248,3 +248,13 @@ def test_an_english_config_imports_in_english(book, tmp_path, monkeypatch, capsy
     assert "The five KPIs — 2026-09" in out
     for dutch in ("rijen", "Geïmporteerd", "vorige werkmap", "De vijf"):
         assert dutch not in out
+
+
+def test_a_refresh_that_fails_after_the_import_says_the_import_is_written(book, tmp_path, monkeypatch):
+    code, err = run_cli(monkeypatch, ["import", str(book), *map(str, pipedrive(tmp_path / "x")), "--month", "2030-01"])
+    assert code == 1 and "Traceback" not in err
+    said = " ".join(err.split())
+    assert "2030-01" in said  # the refresh's own message: a month after the data
+    assert ("De gegevens zijn wel geïmporteerd (vorige werkmap: verkoop.before-import.xlsm); vernieuw na het "
+            f"herstel met: kpi-xl refresh {book}") in said
+    assert [str(d["deal_id"]) for d in table(book, "Deals")] == ["1", "2", "3", "4"]

@@ -67,6 +67,12 @@ IMPORT_MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Niet vernieuwd (--no-refresh); vernieuw met: kpi-xl refresh {path}",
         "en": "Not refreshed (--no-refresh); refresh with: kpi-xl refresh {path}",
     },
+    "cli.import.refresh_failed": {
+        "nl": "De gegevens zijn wel geïmporteerd (vorige werkmap: {backup}); vernieuw na het herstel met: "
+              "kpi-xl refresh {path}",
+        "en": "The data was imported all the same (previous workbook: {backup}); after the fix, refresh with: "
+              "kpi-xl refresh {path}",
+    },
     "cli.import.interrupted": {
         "nl": "Onderbroken; de gegevens zijn al geïmporteerd (vorige werkmap: {backup}), maar de werkmap is "
               "niet vernieuwd: kpi-xl refresh {path}",
