@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
 from kpi_xl.sample.columns import _ids, _obj, _to_datetime
-from kpi_xl.sample.draws import _blank, _uniform_days, _workday
+from kpi_xl.sample.draws import _blank, _uniform_days, _workday, libm
 from kpi_xl.sample.vocabulary import NO_DAY
 
 
@@ -51,7 +53,8 @@ class _CustomerSteps:
         until = np.full(n, NO_DAY, dtype="int64")
         until[churn] = _workday(rng, _uniform_days(rng, lo[churn], np.full(churn.sum(), self.end)), lo[churn],
                                 self.end, keep=0.0)
-        revenue = np.round(rng.lognormal(np.log(18_000), 0.7, n) * (np.nan_to_num(employees, nan=60) / 60) ** 0.2,
+        revenue = np.round(rng.lognormal(math.log(18_000), 0.7, n)
+                           * libm(lambda x: x ** 0.2, np.nan_to_num(employees, nan=60) / 60),
                            -2)
         contact_hi = np.where(until == NO_DAY, self.end, until)
         contact_lo = np.maximum(since, contact_hi - 240)

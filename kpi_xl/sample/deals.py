@@ -15,6 +15,7 @@ from kpi_xl.sample.draws import (
     _weekday,
     _weighted_sample,
     _workday,
+    libm,
 )
 from kpi_xl.sample.vocabulary import (
     CLOSED_ONLY_SHARE,
@@ -107,7 +108,7 @@ class _DealSteps:
     def _values(self, employees: np.ndarray, base: float) -> np.ndarray:
         rng = self.rng
         size = np.where(np.isnan(employees), 40.0, employees)
-        value = base * (size / 40.0) ** 0.25 * rng.lognormal(0.0, 0.6, len(size))
+        value = base * libm(lambda x: x ** 0.25, size / 40.0) * rng.lognormal(0.0, 0.6, len(size))
         return np.round(np.clip(value, 500, 500_000) / 50) * 50
 
     def make_lead_deals(self, lead: dict, n: int) -> dict:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import numpy as np
 
 
@@ -49,12 +52,25 @@ def _uniform_days(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray) -> n
     return lo + np.floor(rng.random(len(lo)) * (hi - lo + 1)).astype("int64")
 
 
+def libm(function: Callable[[float], float], values) -> np.ndarray:
+    """``function`` (``math.log``, a power) applied value by value in C's maths library.
+
+    numpy's own loops for log, exp and power differ in the last bit between processors (AVX-512
+    machines take other SIMD code than AVX2 ones), and one last bit can reorder two weighted draws or
+    round an amount the other way: the sample company would differ between machines. The C library
+    gives the same bits on every machine; the sample calls it for every such function.
+    """
+    array = np.asarray(values, dtype=np.float64)
+    return np.fromiter(map(function, array.ravel().tolist()), dtype=np.float64, count=array.size).reshape(array.shape)
+
+
 def _weighted_sample(rng: np.random.Generator, weights: np.ndarray, k: int) -> np.ndarray:
     """``k`` distinct indices, drawn with probability proportional to ``weights`` (Efraimidis–Spirakis)."""
-    keys = np.log(rng.random(len(weights))) / np.maximum(weights, 1e-12)
+    keys = libm(math.log, rng.random(len(weights))) / np.maximum(weights, 1e-12)
     if k >= len(weights):
         return np.argsort(-keys, kind="stable")
-    return np.argpartition(-keys, k - 1)[:k]
+    picked = np.argpartition(-keys, k - 1)[:k]  # the k largest keys, in an order that differs by processor
+    return picked[np.argsort(-keys[picked], kind="stable")]  # (AVX-512 machines select otherwise): by key
 
 
 def _gamma_days(rng: np.random.Generator, mean: float, size, shape: float = 2.0) -> np.ndarray:

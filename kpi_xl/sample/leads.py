@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -34,7 +36,7 @@ class _LeadSteps:
         rng = self.rng
         industry = _choice(rng, INDUSTRIES, n, CUSTOMER_INDUSTRY_P if customers else LEAD_INDUSTRY_P)
         region = _choice(rng, REGIONS, n, CUSTOMER_REGION_P if customers else LEAD_REGION_P)
-        mu, sigma = (np.log(60), 0.9) if customers else (np.log(18), 1.1)  # leads: mostly small businesses
+        mu, sigma = (math.log(60), 0.9) if customers else (math.log(18), 1.1)  # leads: mostly small businesses
         employees = np.clip(np.round(rng.lognormal(mu, sigma, n)), 1, 25_000).astype("float64")
         return industry, employees, region
 
@@ -53,7 +55,7 @@ class _LeadSteps:
         owner = self.rep_names[rep]
         owner[unassigned] = None
         industry, employees, region = self._profile(n, customers=False)
-        budget = np.round(rng.lognormal(np.log(7000), 0.8, n) / 500) * 500
+        budget = np.round(rng.lognormal(math.log(7000), 0.8, n) / 500) * 500
         qualified = pd.array([pd.NA] * n, dtype="boolean")
         manual = rng.random(n) < 0.04
         qualified[manual] = rng.random(int(manual.sum())) < 0.6
