@@ -142,17 +142,73 @@ def demo(
 def refresh(path: WorkbookArg, month: MonthOption = None, config: ConfigOption = None) -> None:
     """Refresh Dashboard, History and Checks of a workbook (data sheets are never written)."""
     from kpi_xl.config import load_config
-    from kpi_xl.report.console import print_report
-    from kpi_xl.workbook.refresh import find_config, refresh_file
+    from kpi_xl.workbook.refresh import find_config
 
     learn_language(load_config(find_config(path, config)).language)  # the refresh reads it again, then writes
+    _refresh_and_report(path, month, config)
+
+
+def _refresh_and_report(path: Path, month: str | None, config: Path | None) -> None:
+    """The refresh of ``kpi-xl refresh`` (also the last step of ``kpi-xl import``), then its report."""
+    from kpi_xl.report.console import print_report
+    from kpi_xl.workbook.refresh import refresh_file
+
     with step(say("cli.step.refresh", name=path.name)):
         result = refresh_file(path, month=month, config=config)
     _written.append(path)  # from here on, an interruption no longer leaves the workbook as it was
+    _interrupt_note.clear()
     print_report(result.report, console)
     for note in result.notes:
         console.print(markup_safe(note), style="yellow", highlight=False)
     console.print(markup_safe(say("cli.config_used", path=result.config_path)), style="dim", highlight=False)
+
+
+CrmOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--crm", help="The CRM the files come from: hubspot, pipedrive, salesforce or teamleader "
+                               "(default: recognised from the headers)."),
+]
+
+
+@app.command("import")
+def import_(
+    path: WorkbookArg,
+    files: Annotated[list[Path], typer.Argument(help="The CRM's export files (CSV or XLSX).", dir_okay=False)],
+    crm: CrmOption = None,
+    no_refresh: Annotated[bool, typer.Option("--no-refresh", help="Only replace the tables' rows; "
+                                                                   "refresh later.")] = False,
+    month: MonthOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Fill Leads, Activities, Deals, Customers (and StageHistory) from CRM exports, then refresh.
+
+    The tables' rows are replaced; everything else in the workbook stays; the previous workbook is kept
+    as NAME.before-import.xlsm beside it."""
+    from kpi_xl.config import load_config
+    from kpi_xl.workbook.import_file import backup_path, import_files
+    from kpi_xl.workbook.import_summary import summary_lines
+    from kpi_xl.workbook.refresh import find_config
+
+    settings = load_config(find_config(path, config))
+    learn_language(settings.language)
+    if month is not None and not no_refresh:
+        from kpi_xl.periods import month_input, parse_month
+
+        if month_input(month) is not None:
+            parse_month(month_input(month))  # a month that cannot be read is refused before the import writes
+    with step(say("cli.import.step", name=path.name)):
+        outcome = import_files(path, files, settings, crm, backup=backup_path(path))
+    _interrupt_note[:] = [say("cli.import.interrupted", backup=outcome.backup.name, path=path)]
+    console.print("\n".join(for_terminal(line) for line in summary_lines(outcome, settings.language)),
+                  highlight=False, markup=False, soft_wrap=True)
+    if no_refresh:
+        console.print(say("cli.import.not_refreshed", path=path), highlight=False, markup=False, soft_wrap=True)
+        return
+    try:
+        _refresh_and_report(path, month, config)
+    except KpiError as err:  # the import stays written: say so, and how to refresh once the cause is fixed
+        said = err.in_language(settings.language)
+        raise KpiError(f"{said}\n{say('cli.import.refresh_failed', backup=outcome.backup.name, path=path)}") from None
 
 
 @app.command()
@@ -278,12 +334,15 @@ def _interrupt(signum: int, _frame) -> None:
 
 
 _written: list[Path] = []  # the workbook a refresh has replaced, for the message of an interruption
+_interrupt_note: list[str] = []  # said on an interruption instead (an import written, its refresh not yet)
 STOP_SIGNALS = tuple(s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None)) if s is not None)
 
 
 def main() -> None:
     """Entry point: user-fixable errors become a message and exit code 1, never a traceback."""
     _language.clear()  # a second call in one process starts as unknowing as the first
+    _written.clear()
+    _interrupt_note.clear()
     try:
         previous = {number: signal.signal(number, _interrupt) for number in STOP_SIGNALS}
     except ValueError:  # not the main thread (an embedding host): signals stay as they are
@@ -291,7 +350,8 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except Interrupted as stop:
-        said = say("cli.interrupted_written" if _written else "cli.interrupted_unchanged")
+        said = (_interrupt_note[0] if _interrupt_note
+                else say("cli.interrupted_written" if _written else "cli.interrupted_unchanged"))
         errors.print(markup_safe(said), highlight=False)
         raise SystemExit(128 + stop.signum) from None
     except typer.TyperException as err:  # the command line itself: a folder for a file, an unknown option

@@ -13,7 +13,7 @@ import pytest
 from kpi_xl.workbook.export import find_soffice
 from tests.workbooks import demo_workbook
 
-SUBCOMMANDS = ["new", "demo", "refresh", "check", "export", "check-config"]
+SUBCOMMANDS = ["new", "demo", "refresh", "check", "export", "check-config", "import"]
 
 
 def run(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:

@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, ValidationInfo, field_v
 
 from kpi_xl.config.columns import HeaderNames, check_columns
 from kpi_xl.config.dashboard import Bottleneck, Lookalike, SuggestedTargets, TrafficLight
+from kpi_xl.config.imports import ImportField
 from kpi_xl.config.mistakes import mistakes
 from kpi_xl.config.qualification import Qualification
 from kpi_xl.config.stages import ActivityType, Stage
@@ -45,6 +46,7 @@ class Settings(_Model):
     suggested_targets: SuggestedTargets = SuggestedTargets()
     # the user's own header names: table → canonical column → names (see kpi_xl.config.columns)
     columns: dict[str, dict[str, HeaderNames]] = {}
+    imports: ImportField  # the import: section (kpi_xl.config.imports)
 
     @field_validator("stages")
     @classmethod

@@ -39,6 +39,44 @@ WORKBOOK_MESSAGES: dict[str, dict[str, str]] = {
         "nl": "{name} kan niet geschreven worden (bestand of map is alleen-lezen); er is niets gewijzigd",
         "en": "{name} cannot be written (read-only file or folder); nothing was changed",
     },
+    # an import writing the data tables
+    "import_no_table": {
+        "nl": "{name} heeft geen Excel-tabel met de naam {table}; maak een nieuwe werkmap (kpi-xl new) of geef "
+              "de tabel op het blad die naam (Tabelontwerp > Tabelnaam). Er is niets gewijzigd",
+        "en": "{name} has no Excel Table named {table}; make a new workbook (kpi-xl new) or give the table on "
+              "its sheet that name (Table Design > Table Name). Nothing was changed",
+    },
+    "import_changed_meanwhile": {
+        "nl": "{name} is door een ander programma (bijvoorbeeld OneDrive, Dropbox of Excel) gewijzigd terwijl de "
+              "import liep; er is niets geschreven en die wijziging blijft bewaard. Importeer opnieuw",
+        "en": "{name} was changed by another program (for example OneDrive, Dropbox or Excel) while the import "
+              "ran; nothing was written and that change is kept. Import again",
+    },
+    "import_totals_row": {
+        "nl": "de tabel {table} heeft een totaalrij; zet die uit (Tabelontwerp > Totaalrij) en importeer opnieuw. "
+              "Er is niets gewijzigd",
+        "en": "the table {table} has a total row; turn it off (Table Design > Total Row) and import again. "
+              "Nothing was changed",
+    },
+    "import_no_header_row": {
+        "nl": "de tabel {table} heeft geen kopregel; zet die aan (Tabelontwerp > Kopregel) en importeer opnieuw. "
+              "Er is niets gewijzigd",
+        "en": "the table {table} has no header row; turn it on (Table Design > Header Row) and import again. "
+              "Nothing was changed",
+    },
+    "import_stage_history_taken": {
+        "nl": "de werkmap heeft een blad of naam StageHistory zonder Excel-tabel StageHistory; maak er een tabel "
+              "met die naam van (kolommen deal_id, stage, date) of geef het blad een andere naam. "
+              "Er is niets gewijzigd",
+        "en": "the workbook has a sheet or name StageHistory without an Excel Table StageHistory; make it a table of "
+              "that name (columns deal_id, stage, date) or rename the sheet. Nothing was changed",
+    },
+    "import_shared_sheet": {
+        "nl": "de tabel {table} deelt blad '{sheet}' met de tabel {other} in dezelfde kolommen; zet {other} op een "
+              "eigen blad en importeer opnieuw. Er is niets gewijzigd",
+        "en": "the table {table} shares sheet '{sheet}' with the table {other} in the same columns; move {other} "
+              "to a sheet of its own and import again. Nothing was changed",
+    },
     "changed_meanwhile": {
         "nl": "{name} is door een ander programma (bijvoorbeeld OneDrive, Dropbox of Excel) gewijzigd terwijl de "
               "vernieuwing liep; er is niets geschreven en die wijziging blijft bewaard. Vernieuw opnieuw",
