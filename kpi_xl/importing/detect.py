@@ -97,11 +97,8 @@ def _shown(headers: list[str]) -> str:
 
 
 def user_aliases(settings: Settings, table: str) -> dict[str, tuple[str, ...]]:
-    """kpi.yaml's ``columns:`` header names for ``table`` (field → headers), when the config has them."""
-    header_aliases = getattr(settings, "header_aliases", None)
-    if not callable(header_aliases):
-        return {}
-    return {field: tuple(names) for field, names in (header_aliases(table) or {}).items()}
+    """kpi.yaml's ``columns:`` header names for ``table`` (field → headers)."""
+    return {field: tuple(names) for field, names in settings.header_aliases(table).items()}
 
 
 def own_headers(headers: list[str], settings: Settings, table: str) -> list[str]:

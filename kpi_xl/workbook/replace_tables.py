@@ -65,7 +65,8 @@ def table_fields(table: str, headers: list[str], settings: Settings) -> dict[int
     if known is None:
         return {i: h for i, h in enumerate(headers)}
     columns, stage_columns, _duplicates = match_headers(known, headers,
-                                                        settings.stage_lookup if known == "Deals" else None)
+                                                        settings.stage_lookup if known == "Deals" else None,
+                                                        settings.header_aliases(known))  # `columns:` in kpi.yaml
     return {**columns, **stage_columns}
 
 
