@@ -105,7 +105,7 @@ def load(key: str, table: str) -> ParsedTable | None:
         return None
     try:
         parsed = _read_entry(entry, key, table)
-    except Exception:  # damaged, foreign or from another version: read the table again
+    except Exception:  # noqa: BLE001 - damaged, foreign or from another version: read the table again
         shutil.rmtree(entry, ignore_errors=True)
         return None
     try:
@@ -140,7 +140,7 @@ def store(key: str, parsed: ParsedTable) -> bool:
             shutil.rmtree(temp, ignore_errors=True)
         _prune(folder)
         return True
-    except Exception:
+    except Exception:  # noqa: BLE001 - a refresh never fails because of its cache
         shutil.rmtree(temp, ignore_errors=True)
         return False
 
