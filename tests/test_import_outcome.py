@@ -291,7 +291,7 @@ def test_summary_of_own_column_names_and_a_table_no_file_names(tmp_path):
 
 
 def test_every_import_message_in_both_languages():
-    from kpi_xl.messages.imports import IMPORT_MESSAGES
+    from kpi_xl.messages.import_command import IMPORT_MESSAGES
 
     for code, entry in IMPORT_MESSAGES.items():
         assert set(entry) == {"nl", "en"}, code
