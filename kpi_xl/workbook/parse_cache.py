@@ -34,6 +34,7 @@ import uuid
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kpi_xl.config import Settings
@@ -43,7 +44,7 @@ from kpi_xl.tables.stage_check import UNKNOWN_COLUMNS, no_unknown_stages
 
 __all__ = ["MAX_BYTES", "cache_folder", "load", "store", "table_keys"]
 
-FORMAT = 2
+FORMAT = 3
 MAX_BYTES = 2 * 1024**3
 _STALE_TEMP = 3600.0  # seconds after which a half-written entry of a killed refresh is removed
 _FRAMES = ("frame", "stage_dates")
@@ -156,7 +157,7 @@ def _encode(parsed: ParsedTable) -> dict | None:
             "problems": [[p.table, p.row, p.column, _value(p.value), p.code,
                           {k: _value(v) for k, v in p.params.items()}] for p in parsed.problems],
             "headers": dict(parsed.headers),
-            "spelled": {column: sorted(texts) for column, texts in parsed.spelled.items()},
+            "spelled": {column: list(texts) for column, texts in parsed.spelled.items()},
             "left_out_ids": [_value(v) for v in sorted(parsed.left_out_ids, key=repr)],
             "stage_columns": list(parsed.stage_columns),
             "unknown_stages": None if parsed.unknown_stages is None else [
@@ -190,10 +191,9 @@ def _frame_bytes(frame: pd.DataFrame) -> tuple[bytes, dict] | None:
         series = frame[column]
         dtype = str(series.dtype)
         if dtype == "object":
-            values = series.to_numpy(dtype=object)
-            if not all(v is None or type(v) is str for v in values):  # only texts and empties keep exactly
+            array = _texts(series.to_numpy(dtype=object))
+            if array is None:
                 return None
-            array = pa.array(values, type=pa.string(), from_pandas=False)
         elif dtype in ("float64", "int64", "datetime64[ns]", "boolean"):
             array = pa.array(series, from_pandas=True) if dtype != "boolean" else pa.array(
                 series.to_numpy(dtype=object, na_value=None), type=pa.bool_())
@@ -209,6 +209,22 @@ def _frame_bytes(frame: pd.DataFrame) -> tuple[bytes, dict] | None:
     description = {"columns": names, "dtypes": dtypes, "start": index.start, "stop": index.stop,
                    "rows": len(frame)}
     return sink.getvalue().to_pybytes(), description
+
+
+def _texts(values: np.ndarray):
+    """An object column of texts and empties (None) as an Arrow dictionary array (each distinct text once);
+    None when it holds anything else (a number, NaN): such a column is not cached."""
+    import pyarrow as pa
+
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if int((codes < 0).sum()) != int(np.equal(values, None).sum()):  # an empty that is not None (NaN)
+        return None
+    try:  # Arrow refuses anything but text in a string column
+        dictionary = pa.array(np.asarray(uniques, dtype=object), type=pa.string(), from_pandas=False)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return None
+    indices = pa.array(codes.astype(np.int32), mask=codes < 0, type=pa.int32())
+    return pa.DictionaryArray.from_arrays(indices, dictionary)
 
 
 def _value(value):
@@ -282,9 +298,7 @@ def _frame(data: bytes, description: dict) -> pd.DataFrame:
     for i, (name, dtype) in enumerate(zip(names, dtypes, strict=True)):
         array = table.column(i)
         if dtype == "object":
-            values = array.to_numpy(zero_copy_only=False)
-            columns[name] = pd.Series(values if values.dtype == object else values.astype(object), index=index,
-                                      dtype=object)
+            columns[name] = pd.Series(_decoded_texts(array), index=index, dtype=object)
         elif dtype == "boolean":
             columns[name] = pd.Series(array.to_pylist(), index=index, dtype="boolean")
         elif dtype == "datetime64[ns]":
@@ -294,6 +308,25 @@ def _frame(data: bytes, description: dict) -> pd.DataFrame:
         else:
             raise ValueError(f"unknown dtype {dtype}")
     return pd.DataFrame(columns, index=index) if columns else pd.DataFrame(index=index)
+
+
+def _decoded_texts(array) -> np.ndarray:
+    """A stored text column back as objects: ``str`` and None."""
+    import pyarrow as pa
+
+    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    if not pa.types.is_dictionary(array.type):
+        raise ValueError("a text column is stored as a dictionary")
+    texts = array.dictionary.to_pylist()
+    if any(type(t) is not str for t in texts):
+        raise ValueError("a text column holds something else")
+    lookup = np.empty(len(texts) + 1, dtype=object)
+    lookup[:-1] = texts
+    lookup[-1] = None
+    codes = array.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+    if len(codes) and (codes.min() < 0 or codes.max() > len(texts)):
+        raise ValueError("a text code out of range")
+    return lookup[codes]
 
 
 def _prune(folder: Path) -> None:
