@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
 from kpi_xl.errors import ConfigError, KpiError
 from kpi_xl.messages import both_languages, text
@@ -25,9 +24,34 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: `kpi-xl --help` answers without importing rich (nor pandas)
 )
-console = Console(width=None if sys.stdout.isatty() else 120)
-errors = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
+
+
+class _Console:
+    """A rich Console made on first use, so that help and command-line mistakes do not import rich."""
+
+    def __init__(self, stderr: bool = False):
+        object.__setattr__(self, "_stderr", stderr)
+        object.__setattr__(self, "_real", None)
+
+    def _console(self):
+        if self._real is None:
+            from rich.console import Console
+
+            stream = sys.stderr if self._stderr else sys.stdout
+            object.__setattr__(self, "_real", Console(stderr=self._stderr, width=None if stream.isatty() else 120))
+        return self._real
+
+    def __getattr__(self, name: str):
+        return getattr(self._console(), name)
+
+    def __setattr__(self, name: str, value) -> None:
+        setattr(self._console(), name, value)
+
+
+console = _Console()
+errors = _Console(stderr=True)
 
 WorkbookArg = Annotated[Path, typer.Argument(help="The workbook (.xlsm).", dir_okay=False)]
 ConfigOption = Annotated[

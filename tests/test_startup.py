@@ -14,7 +14,8 @@ import sys
 import pytest
 
 # (pydantic is not in the list: typer itself imports it to convert a command's options)
-HEAVY = ("pandas", "numpy", "pyarrow", "kpi_xl.month", "kpi_xl.config", "kpi_xl.tables")
+HEAVY = ("pandas", "numpy", "pyarrow", "kpi_xl.month", "kpi_xl.config", "kpi_xl.tables", "rich.console",
+         "typer.rich_utils")
 
 PROBE = """
 import json, sys
