@@ -66,8 +66,8 @@ IMPORTING_MESSAGES: dict[str, dict[str, str]] = {
     "import.more": {"nl": "en nog {count} keer hetzelfde in deze kolom",
                     "en": "and {count} more of the same in this column"},
     "import.not_done": {
-        "nl": "{count} activiteiten zijn nog niet gedaan en tellen niet als gesprek (regels {rows})",
-        "en": "{count} activities are not done yet and do not count as held (lines {rows})",
+        "nl": "nog niet gedaan: {count} (activiteiten die niet als gesprek tellen; regels {rows})",
+        "en": "not done yet: {count} (activities that do not count as held; lines {rows})",
     },
     "import.date_order_guessed": {
         "nl": "alle datums kunnen dag-maand én maand-dag zijn; gelezen als {order} (zet import: date_order in "
