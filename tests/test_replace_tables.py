@@ -304,7 +304,7 @@ def test_refused_when_open_unknown_table_or_totals_row(book, tmp_path):
 
 
 def test_a_save_by_another_program_meanwhile_stops_the_import(book, tmp_path, monkeypatch):
-    import kpi_xl.workbook.replace_tables as writer
+    import kpi_xl.workbook.write as writer  # replace_tables writes through write.replaced_atomically
 
     theirs = _own_workbook(tmp_path / "theirs.xlsx").read_bytes()  # another version, saved meanwhile
     keep = writer.keep_owner_and_mode

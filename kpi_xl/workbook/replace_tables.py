@@ -32,13 +32,12 @@ from kpi_xl.config import Settings
 from kpi_xl.errors import KpiError
 from kpi_xl.messages import both_languages
 from kpi_xl.tables.headers import TABLES, match_headers
-from kpi_xl.workbook.guard import check_not_open, check_writable, fingerprint, keep_owner_and_mode
 from kpi_xl.workbook.package import package_layout
-from kpi_xl.workbook.package_check import check_readable, unreadable
+from kpi_xl.workbook.package_check import unreadable
 from kpi_xl.workbook.stage_history_sheet import add_stage_history
 from kpi_xl.workbook.table_cells import ColumnCells, rows_xml
 from kpi_xl.workbook.table_sheet import SheetScan, TableSpot, find_tables, resized_table, scan_sheet
-from kpi_xl.workbook.write import _raise_unchanged, copy_entry
+from kpi_xl.workbook.write import copy_entry, replaced_atomically
 
 __all__ = ["TableWrite", "replace_tables"]
 
@@ -79,51 +78,20 @@ def replace_tables(path, tables: dict[str, pd.DataFrame], settings: Settings, *,
     ``fail_after`` (tests): raise after writing that table's sheet, to prove the original survives.
     """
     path = Path(path)
-    check_readable(path)
-    real = Path(os.path.realpath(path))  # a symbolic link: write its target, keep the link
-    check_not_open(path)
-    check_writable(path)
-    status = real.stat()
-    expected = fingerprint(real)
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".~{real.stem}.", suffix=".tmp", dir=real.parent)
-    except OSError as err:
-        _raise_unchanged(err, path)
-    tmp = Path(tmp_name)
-    backup_copy: Path | None = None
-    try:
-        os.close(fd)
-        with zipfile.ZipFile(real) as src:
+    with replaced_atomically(path, changed_code="import_changed_meanwhile") as job:
+        with zipfile.ZipFile(job.real) as src:
             try:
                 package = package_layout(src)
                 spots = find_tables(src, package)
             except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
                 raise unreadable(path, err) from None
-            result = _write(src, tmp, package, spots, tables, settings, fail_after, path)
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        keep_owner_and_mode(tmp, status)
-        if backup is not None:  # copied first, put in place only with the new workbook
-            backup_target = Path(os.path.realpath(backup))
-            backup_copy = _copy_beside(real, backup_target)
-        if fingerprint(real) != expected:  # another program saved the workbook meanwhile
-            raise KpiError(both_languages("import_changed_meanwhile", name=path.name))
-        if backup_copy is not None:
-            os.replace(backup_copy, backup_target)
-        os.replace(tmp, real)
-    except OSError as err:
-        _remove(tmp, backup_copy)
-        _raise_unchanged(err, path)
-    except BaseException:
-        _remove(tmp, backup_copy)
-        raise
+            result = _write(src, job.tmp, package, spots, tables, settings, fail_after, path)
+        if backup is not None:  # copied now, put in place only together with the new workbook
+            target = Path(os.path.realpath(backup))
+            copy = _copy_beside(job.real, target)
+            job.temporary.append(copy)
+            job.before_replace.append(lambda: os.replace(copy, target))
     return result
-
-
-def _remove(*temporary: Path | None) -> None:
-    for file in temporary:
-        if file is not None:
-            file.unlink(missing_ok=True)
 
 
 def _write(src: zipfile.ZipFile, tmp: Path, package, spots: dict[str, TableSpot], tables: dict[str, pd.DataFrame],

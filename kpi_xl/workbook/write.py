@@ -22,7 +22,9 @@ import tempfile
 import time
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
@@ -36,7 +38,7 @@ from kpi_xl.workbook.package_check import check_readable, unreadable
 from kpi_xl.workbook.sheet_xml import render_sheet
 from kpi_xl.workbook.wrap import WRAPPED_COLUMNS
 
-__all__ = ["copy_entry", "remove_stale_temp_files", "write_owned_sheets"]
+__all__ = ["Replacement", "copy_entry", "remove_stale_temp_files", "replaced_atomically", "write_owned_sheets"]
 
 
 def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int], object]],
@@ -57,20 +59,9 @@ def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int],
     original survives a failure half-way.
     """
     path = Path(path)
-    check_readable(path)
-    real = Path(os.path.realpath(path))  # a symbolic link: write its target, keep the link
-    check_not_open(path)
-    check_writable(path)
-    status = real.stat()
-    expected = unchanged_since or fingerprint(real)
     keep = set(keep_styled_blanks)
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".~{real.stem}.", suffix=".tmp", dir=real.parent)
-    except OSError as err:
-        _raise_unchanged(err, path)
-    tmp = Path(tmp_name)
-    try:
-        os.close(fd)
+    with replaced_atomically(path, unchanged_since) as job:
+        real, tmp = job.real, job.tmp
         with zipfile.ZipFile(real) as src:
             try:
                 package = package_layout(src)
@@ -110,18 +101,62 @@ def write_owned_sheets(path: str | Path, sheets: dict[str, dict[tuple[int, int],
                                  compress_type=zipfile.ZIP_DEFLATED)
                     if fail_after == name:
                         raise RuntimeError(f"injected failure after {name}")
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        keep_owner_and_mode(tmp, status)
-        if fingerprint(real) != expected:  # another program saved the workbook after the refresh read it
-            raise KpiError(both_languages("changed_meanwhile", name=path.name))
-        os.replace(tmp, real)
+
+
+@dataclass
+class Replacement:
+    """A workbook being replaced (:func:`replaced_atomically`): write the new package to ``tmp``."""
+
+    path: Path  # as given (maybe a symbolic link)
+    real: Path  # the file itself
+    tmp: Path  # the new workbook, beside it
+    temporary: list[Path] = field(default_factory=list)  # more files to remove when it fails
+    before_replace: list[Callable[[], None]] = field(default_factory=list)  # run right before the replace
+
+
+@contextmanager
+def replaced_atomically(path: str | Path, unchanged_since: Fingerprint | None = None,
+                        changed_code: str = "changed_meanwhile") -> Iterator[Replacement]:
+    """The one way a workbook is written: guards first (readable, not open in Excel, writable), the new
+    package written to a temporary file beside it (the caller's ``with`` body), flushed to disk, given the
+    original's owner and mode, and moved over the original in one step, unless the original changed since
+    ``unchanged_since`` (default: since this call; then nothing is written and ``changed_code`` says so).
+    Through a symbolic link the target is written and the link kept. Any failure removes the temporary
+    files and leaves the original as it was; a full disk is said in words."""
+    path = Path(path)
+    check_readable(path)
+    real = Path(os.path.realpath(path))  # a symbolic link: write its target, keep the link
+    check_not_open(path)
+    check_writable(path)
+    status = real.stat()
+    expected = unchanged_since or fingerprint(real)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".~{real.stem}.", suffix=".tmp", dir=real.parent)
     except OSError as err:
-        tmp.unlink(missing_ok=True)
+        _raise_unchanged(err, path)
+    job = Replacement(path, real, Path(tmp_name))
+    try:
+        os.close(fd)
+        yield job
+        with open(job.tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        keep_owner_and_mode(job.tmp, status)
+        if fingerprint(real) != expected:  # another program saved the workbook after it was read
+            raise KpiError(both_languages(changed_code, name=path.name))
+        for step in job.before_replace:
+            step()
+        os.replace(job.tmp, real)
+    except OSError as err:
+        _remove(job.tmp, *job.temporary)
         _raise_unchanged(err, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _remove(job.tmp, *job.temporary)
         raise
+
+
+def _remove(*files: Path) -> None:
+    for file in files:
+        file.unlink(missing_ok=True)
 
 
 def _raise_unchanged(err: OSError, path: Path) -> NoReturn:
