@@ -49,9 +49,9 @@ def reads(monkeypatch):
     asked: list[list[str]] = []
     real = read_module.read_workbook
 
-    def counting(path, tables=(), columns=False):
+    def counting(path, tables=(), columns=False, each_table=None):
         asked.append(list(tables))
-        return real(path, tables, columns=columns)
+        return real(path, tables, columns=columns, each_table=each_table)
 
     monkeypatch.setattr("kpi_xl.workbook.refresh.read_workbook", counting)
     return asked
@@ -172,16 +172,22 @@ def test_an_unwritable_cache_folder_does_not_stop_the_refresh(tmp_path, monkeypa
 
 
 def test_a_file_changed_while_it_is_read_is_not_stored(tmp_path, monkeypatch):
-    """The keys are taken again after the read: content read from a file that changed meanwhile is not
-    stored under the old file's keys."""
+    """The keys are taken again after each table is read: content read from a file that changed meanwhile
+    is not stored under the old file's keys."""
     path = demo_workbook(tmp_path / "demo.xlsm")
     other = demo_workbook(tmp_path / "other.xlsm", seed=8)
     real = read_module.read_workbook
 
-    def swapping(p, tables=(), columns=False):
-        data = real(p, tables, columns=columns)
-        shutil.copyfile(other, path)  # a sync client writes another version right after the read
-        return data
+    def swapping(p, tables=(), columns=False, each_table=None):
+        def swap_then(name, table, first_row):
+            # a sync client puts another version in place (written beside it, then renamed over it) while
+            # the tables are read (two reading threads: a name of its own for each)
+            beside = path.with_suffix(f".{name}.sync")
+            shutil.copyfile(other, beside)
+            os.replace(beside, path)
+            return each_table(name, table, first_row)
+
+        return real(p, tables, columns=columns, each_table=swap_then)
 
     monkeypatch.setattr("kpi_xl.workbook.refresh.read_workbook", swapping)
     load_tables(path, SETTINGS)

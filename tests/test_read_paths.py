@@ -21,7 +21,7 @@ from kpi_xl.config import load_config
 from kpi_xl.report.layout import a1
 from kpi_xl.sample import generate
 from kpi_xl.tables import read_tables
-from kpi_xl.tables.columns import TableColumns
+from kpi_xl.tables.columns import EncodedColumn, TableColumns
 from kpi_xl.workbook.new import fill_tables, new_workbook
 from kpi_xl.workbook.package import sheet_parts
 from kpi_xl.workbook.read import read_workbook
@@ -124,9 +124,12 @@ def test_messy_workbook_same_tables_and_problems(tmp_path):
     rows, columns, data = _both(path)
     _assert_same(rows, columns)
     assert rows.problems  # the messy cells are reported
-    # mixed columns (text dates among dates, amounts as text) are read as rows; a clean typed table is not
-    assert isinstance(data.tables["Customers"], TableColumns)
-    assert isinstance(data.tables["Leads"], list)
+    # every table is read typed; a mixed column (text dates among dates, amounts as text) or one with an
+    # error cell comes as distinct cells and codes, the other columns as they were read
+    assert all(isinstance(data.tables[n], TableColumns) for n in ("Leads", "Activities", "Deals", "Customers"))
+    leads = dict(zip(data.tables["Leads"].header, data.tables["Leads"].columns, strict=True))
+    assert isinstance(leads["created"], EncodedColumn)
+    assert not isinstance(leads["lead_id"], EncodedColumn)
     # Excel row numbers: the lead whose date is 'gisteren' sits in sheet row 2 + 5
     bad = [p for p in columns.problems if p.table == "Leads" and p.value == "gisteren"]
     assert [p.row for p in bad] == [7]
@@ -141,15 +144,17 @@ def test_typed_columns_match_rows_cell_for_cell(tmp_path):
 
 
 def test_error_cells_are_reported_by_both_routes(tmp_path):
-    """The readers return error cells as empty; the sheet scan puts them back, and their table goes the rows way."""
+    """The readers return error cells as empty; the sheet scan puts them back, in their column only."""
     path, cells = _workbook(tmp_path / "typed.xlsm", messy=False, with_rows=True)
     value, created, since = (_filled(cells, "Deals", "value", 9), _filled(cells, "Deals", "created", 10),
                              _filled(cells, "Customers", "since", 4))
     _error_cells(path, "Deals", {value: "#N/A", created: "#REF!"})
     _error_cells(path, "Customers", {since: "#N/A"})
     rows, columns, data = _both(path)
-    assert isinstance(data.tables["Deals"], list) and isinstance(data.tables["Customers"], list)
-    assert isinstance(data.tables["Leads"], TableColumns)  # a table without error cells stays typed
+    deals = dict(zip(data.tables["Deals"].header, data.tables["Deals"].columns, strict=True))
+    assert isinstance(deals["value"], EncodedColumn) and isinstance(deals["created"], EncodedColumn)
+    assert not isinstance(deals["deal_id"], EncodedColumn)  # a column without error cells stays as read
+    assert not any(isinstance(c, EncodedColumn) for c in data.tables["Leads"].columns)
     _assert_same(rows, columns)
     errors = sorted((p.table, p.row, p.value) for p in columns.problems if p.code == "excel_error")
     row = lambda ref: int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))  # noqa: E731

@@ -33,6 +33,20 @@ class TableColumns:
     columns: Sequence[object]
 
 
+@dataclass
+class EncodedColumn:
+    """A column as its distinct cells and a code per row: row ``i`` holds ``values[codes[i]]``, a cell as Excel
+    hands it over (``""`` for an empty one). What a fast reader gives for a column that mixes kinds of cell
+    (dates and text), or that holds an error value: the distinct cells are few, and no Python object is made
+    per row."""
+
+    codes: np.ndarray  # intp, one per row
+    values: np.ndarray  # object: the distinct cells
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
 def read_table_columns(
     name: str, header: Sequence[object], columns: Sequence[object], settings: Settings, first_row: int = 1
 ) -> ParsedTable:
@@ -65,6 +79,9 @@ def _distinct_column(column, index: pd.RangeIndex) -> Distinct:
     """One column as a :class:`Distinct`: typed columns are dictionary-encoded, object columns as in read_table."""
     import pyarrow as pa  # only the column route needs it
 
+    if isinstance(column, EncodedColumn):
+        return Distinct(pd.Series(column.values.take(column.codes), index=index, dtype=object), codes=column.codes,
+                        values=pd.Series(column.values, dtype=object))
     if isinstance(column, pd.Series):
         column = column.array if column.dtype != object else column.to_numpy(dtype=object)
     if isinstance(column, (list, tuple)) or (isinstance(column, np.ndarray) and column.dtype == object):
@@ -81,17 +98,24 @@ def _distinct_column(column, index: pd.RangeIndex) -> Distinct:
                                          or pa.types.is_null(kind)):
         # booleans go cell by cell (True == 1 would merge them with numbers); anything else as objects
         return Distinct(pd.Series([_as_cell(v) for v in column.to_pylist()], index=index, dtype=object))
-    if pa.types.is_null(kind):
-        return Distinct(pd.Series([""] * len(column), index=index, dtype=object),
-                        codes=np.zeros(len(column), dtype=np.intp), values=pd.Series([""], dtype=object))
+    return _distinct_column(encode(column), index)
+
+
+def encode(column) -> EncodedColumn:
+    """A typed pyarrow column (dates, numbers, text, booleans, nulls) as distinct cells and codes."""
+    import pyarrow as pa
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if pa.types.is_null(column.type):
+        return EncodedColumn(np.zeros(len(column), dtype=np.intp), np.array([""], dtype=object))
     encoded = column.dictionary_encode()
     uniques = [_as_cell(v) for v in encoded.dictionary.to_pylist()]
     codes = encoded.indices.fill_null(len(uniques)).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
     values = np.empty(len(uniques) + 1, dtype=object)
     values[:-1] = uniques
     values[-1] = ""  # an empty cell, as Excel hands it over
-    raw = pd.Series(values.take(codes), index=index, dtype=object)
-    return Distinct(raw, codes=codes, values=pd.Series(values, dtype=object))
+    return EncodedColumn(codes, values)
 
 
 def _as_cell(value):

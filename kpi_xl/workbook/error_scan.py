@@ -6,13 +6,16 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from kpi_xl.workbook.package import package_layout
 from kpi_xl.workbook.package_check import UNREADABLE, unreadable
 from kpi_xl.workbook.sheet_xml import cell_index
 
-__all__ = ["SCAN_CHUNK", "SCAN_OVERLAP", "error_cells"]
+__all__ = ["SCAN_CHUNK", "SCAN_OVERLAP", "SheetFindings", "SheetScan", "error_cells"]
 
 
 # python-calamine reads an error cell (``<c t="e"><v>#N/A</v></c>``) as an empty string, and fastexcel
@@ -40,6 +43,11 @@ _UNCALCULATED_END = re.compile(
 _CELL_START = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<]*)</")
 _TEXT_TYPE = re.compile(rb"\bt=[\"']str[\"']")
+# A TRUE/FALSE cell (``<c r="B5" t="b">``): fastexcel reads one among numbers as 1 or 0, so the typed read
+# needs to know which columns hold one (kpi_xl.workbook.typed_table).
+_BOOLEAN_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?\bt=[\"']b[\"'][^>]*)>")
+_BOOLEAN_HINTS = (b't="b"', b"t='b'")
+_TAG_OVERLAP = 4096  # longer than any cell's start tag
 SCAN_CHUNK = 4 * 1024**2
 SCAN_OVERLAP = 256 * 1024  # longer than any one cell: 32,767 characters of up to 4 bytes, plus markup
 
@@ -54,25 +62,49 @@ def error_cells(path: str | Path, sheets: Iterable[str]) -> dict[str, dict[tuple
     part that unpacks to more than it says is refused here, before
     python-calamine or fastexcel inflate it.
     """
-    from kpi_xl.tables.coerce import EXCEL_ERRORS
+    scan = SheetScan(path)
+    return {sheet: cells for sheet in sheets if (cells := scan.cells(sheet))}
 
-    path = Path(path)
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            package = package_layout(archive)
-            parts = package.sheets
-            shared = _error_strings(archive, package.shared_strings, EXCEL_ERRORS)
-            for sheet in sheets:
-                part = parts.get(sheet)
+
+class SheetScan:
+    """:func:`error_cells` one sheet at a time: the package's layout and its shared strings that are an error
+    value are read once; :meth:`cells` opens the file itself, so threads can scan different sheets at once."""
+
+    def __init__(self, path: str | Path):
+        from kpi_xl.tables.coerce import EXCEL_ERRORS
+
+        self.path, self.errors = Path(path), EXCEL_ERRORS
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                package = package_layout(archive)
+                self.parts = package.sheets
+                self.shared = _error_strings(archive, package.shared_strings, EXCEL_ERRORS)
+        except UNREADABLE as err:
+            raise unreadable(self.path, err) from None
+
+    def cells(self, sheet: str) -> dict[tuple[int, int], str]:
+        """The error values of one sheet ({} for a sheet that is not there)."""
+        return self.sheet(sheet).cells
+
+    def sheet(self, sheet: str) -> SheetFindings:
+        """The error values of one sheet and the columns holding TRUE/FALSE cells."""
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                part = self.parts.get(sheet)
                 if part is None or part not in archive.NameToInfo:
-                    continue
-                cells = _scan_part(archive, part, shared, EXCEL_ERRORS)
-                if cells:
-                    found[sheet] = cells
-    except UNREADABLE as err:
-        raise unreadable(path, err) from None
-    return found
+                    return SheetFindings({}, frozenset())
+                return _scan_part(archive, part, self.shared, self.errors)
+        except UNREADABLE as err:
+            raise unreadable(self.path, err) from None
+
+
+@dataclass(frozen=True)
+class SheetFindings:
+    """What the scan of one sheet found: error cells {(row, column): shown}, and the (0-based) columns
+    holding a TRUE/FALSE cell (None: such a cell without its reference, so any column may)."""
+
+    cells: dict[tuple[int, int], object]
+    boolean_columns: frozenset[int] | None
 
 
 def _error_strings(archive: zipfile.ZipFile, part: str | None, errors: frozenset[str]) -> dict[bytes, str]:
@@ -97,19 +129,23 @@ def _error_text(xml: bytes, errors: frozenset[str]) -> str | None:
 
 
 def _scan_part(archive: zipfile.ZipFile, part: str, shared: dict[bytes, str],
-               errors: frozenset[str]) -> dict[tuple[int, int], str]:
+               errors: frozenset[str]) -> SheetFindings:
     """Every error value (and error text) holds a ``#``: a chunk without one is passed over after a single
     fast byte search, so scanning costs little more than inflating. A chunk with one is searched together
     with the end of the chunk before it; a cell cut off at the chunk's end is finished with the next one."""
     cells: dict[tuple[int, int], str] = {}
+    booleans: set[int] | None = set()
     tail = b""
     finish_next = False
     with archive.open(part) as stream:
         while chunk := stream.read(SCAN_CHUNK):
             # (a cell cut at the chunk's end: the tail has it; a hint cut there: the seam has it)
             seam = tail[-16:] + chunk[:16]
-            if _may_hold_uncalculated(chunk) or any(hint in seam for hint in _UNCALCULATED_HINTS):
+            bytes_ = np.frombuffer(chunk, dtype=np.uint8)
+            if _may_hold_uncalculated(chunk, bytes_) or any(hint in seam for hint in _UNCALCULATED_HINTS):
                 _uncalculated(tail + chunk, cells)
+            if booleans is not None and (_has_boolean_type(bytes_) or any(h in seam for h in _BOOLEAN_HINTS)):
+                booleans = _boolean_columns(tail[-_TAG_OVERLAP:] + chunk, booleans)
             if finish_next or b"#" in chunk:
                 _collect(tail + chunk, cells, shared, errors)  # found twice (overlap) is found once: a dict
                 hash_at, end_at = chunk.rfind(b"#"), chunk.rfind(b"c>")
@@ -122,7 +158,34 @@ def _scan_part(archive: zipfile.ZipFile, part: str, shared: dict[bytes, str],
                 if any(key in buffer for key in shared):
                     _collect(buffer, cells, shared, errors)
             tail = chunk[-SCAN_OVERLAP:] if len(chunk) >= SCAN_OVERLAP else (tail + chunk)[-SCAN_OVERLAP:]
-    return cells
+    return SheetFindings(cells, None if booleans is None else frozenset(booleans))
+
+
+def _boolean_columns(xml: bytes, found: set[int]) -> set[int] | None:
+    """The columns of the TRUE/FALSE cells in ``xml`` added to ``found``; None for such a cell without its
+    reference (any column may hold one)."""
+    for tag in _BOOLEAN_CELL.finditer(xml):
+        ref = _CELL_REF.search(tag.group(1))
+        if ref is None:
+            return None
+        found.add(cell_index(ref.group(1).decode("ascii") + "1")[1])
+    return found
+
+
+def _has_boolean_type(bytes_: np.ndarray) -> bool:
+    """Whether ``="b"`` or ``='b'`` (a TRUE/FALSE cell's type) is in the chunk: one vectorised pass (a
+    byte search for the five bytes takes several times longer)."""
+    at = np.flatnonzero(bytes_[2:-1] == ord("b")) + 2
+    quote = bytes_[at - 1]
+    return bool((((quote == ord('"')) | (quote == ord("'"))) & (bytes_[at + 1] == quote)
+                 & (bytes_[at - 2] == ord("="))).any())
+
+
+def _has_formula_tag(bytes_: np.ndarray) -> bool:
+    """Whether ``<f`` or ``:f`` (the start of a formula element, prefixed or not) is in the chunk."""
+    at = np.flatnonzero(bytes_[1:] == ord("f"))
+    before = bytes_[at]
+    return bool(((before == ord("<")) | (before == ord(":"))).any())
 
 
 def _collect(xml: bytes, cells: dict[tuple[int, int], str], shared: dict[bytes, str],
@@ -144,13 +207,13 @@ def _collect(xml: bytes, cells: dict[tuple[int, int], str], shared: dict[bytes, 
                 _put(cells, match, shown)
 
 
-def _may_hold_uncalculated(xml: bytes) -> bool:
+def _may_hold_uncalculated(xml: bytes, bytes_: np.ndarray) -> bool:
     if b"f" not in xml:  # one byte, found as fast as '#': most data sheets (text in shared strings) hold none
         return False
+    if not _has_formula_tag(bytes_):
+        return False  # no formula at all: the usual data sheet
     if any(hint in xml for hint in _UNCALCULATED_HINTS):
         return True
-    if b"<f" not in xml and b":f" not in xml:
-        return False  # no formula at all: the usual data sheet
     # formulas written otherwise than Excel writes them: a prefix, or space between a formula and its value
     return b"</c>" not in xml or xml.count(b"</f>") != xml.count(b"</f><v>")
 

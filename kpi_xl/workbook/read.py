@@ -3,18 +3,24 @@ python-calamine), the month selector and the History sheet, with Excel error val
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import zipfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import python_calamine as calamine
 
 from kpi_xl.errors import KpiError
 from kpi_xl.messages import text
 from kpi_xl.report import layout as L
-from kpi_xl.workbook.error_scan import error_cells
+from kpi_xl.workbook.error_scan import SheetScan
 from kpi_xl.workbook.package_check import UNREADABLE, check_readable, unreadable
 from kpi_xl.workbook.places import TablePlace, table_places
+
+if TYPE_CHECKING:
+    from kpi_xl.tables.columns import TableColumns
 
 __all__ = ["WorkbookData", "read_workbook"]
 
@@ -27,19 +33,28 @@ class WorkbookData:
     first_rows: dict[str, int]  # table name → Excel row of its header
     month_selector: object
     history: list[list[object]]
+    handled: dict[str, object] = field(default_factory=dict)  # table name → what ``each_table`` gave for it
 
 
 def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "StageHistory"),
-                  columns: bool = False) -> WorkbookData:
+                  columns: bool = False, each_table: Callable[[str, object, int], object] | None = None
+                  ) -> WorkbookData:
     """Read the Excel Tables (by table name), the month selector and the History sheet.
 
     ``columns=True`` (what a refresh uses) reads each Excel Table with
     fastexcel, column by column and typed (dates, numbers and text arrive as
     whole arrays, no Python object per cell): ``tables[name]`` is then a
-    :class:`~kpi_xl.tables.columns.TableColumns`. A table holding more than one
-    type of cell in a column (a text date among dates, an amount written as
-    text) is read as rows with python-calamine instead, like every table
-    without ``columns``; so is a data sheet that is not an Excel Table.
+    :class:`~kpi_xl.tables.columns.TableColumns`. A column holding more than
+    one kind of cell (a text date among dates), or an error value, costs that
+    column only (:mod:`kpi_xl.workbook.typed_table`). The sheets are scanned
+    and read two at a time, in threads (the inflating and fastexcel's parsing
+    run outside Python's lock). Tables fastexcel cannot read, data sheets that
+    are not an Excel Table, and every table without ``columns``, are read as
+    rows with python-calamine.
+
+    ``each_table(name, TableColumns, header row)`` is called in the reading thread as soon as a table is
+    read typed (a refresh parses it there, while the next sheet is read); what it returns (unless None) is
+    in ``handled``.
     """
     path = Path(path)
     check_readable(path)
@@ -55,20 +70,25 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
         raise unreadable(path, err) from None
     where = {name: places[name].sheet if name in places else name for name in tables if name in names}
     read = {*where.values(), *(n for n in tables if n in book.sheet_names), L.DASHBOARD, L.HISTORY}
-    # before any reader inflates a sheet: error cells (which the readers return as empty) and true part sizes
-    errors = error_cells(path, read)
+    # every sheet is scanned (error cells, which the readers return as empty, and true part sizes) before a
+    # reader inflates it
+    scan = SheetScan(path)
+    typed: dict[str, TableColumns] = {}
+    errors: dict[str, dict[tuple[int, int], object]] = {}
+    handled: dict[str, object] = {}
+    if columns:
+        fast = [name for name in tables if name in names and name in places]
+        typed, errors, handled = _read_typed(path, scan, {name: places[name] for name in fast}, each_table)
+    for sheet in read - errors.keys():
+        errors[sheet] = scan.cells(sheet)
     out: dict[str, object] = {}
     first_rows: dict[str, int] = {}
-    fast = _FastTables(path, places) if columns else None
     for name in tables:
         if name in names:
-            sheet_errors = errors.get(where[name], {})
-            place = places.get(name)
-            clean = place is not None and not any(place.holds_data_cell(r, c) for r, c in sheet_errors)
-            typed = fast.read(name) if fast is not None and clean else None
-            if typed is not None:
-                out[name], first_rows[name] = typed
+            if name in typed:
+                out[name], first_rows[name] = typed[name], places[name].top + 1
                 continue
+            sheet_errors = errors.get(where[name], {})
             table = _read(where[name], lambda: book.get_table_by_name(name))
             header = [table.columns]
             body = [list(r) for r in _read(where[name], table.to_python)]
@@ -88,7 +108,74 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     if L.HISTORY in book.sheet_names:
         history = [list(r) for r in _read(L.HISTORY, lambda: book.get_sheet_by_name(L.HISTORY).to_python(
             skip_empty_area=False))]
-    return WorkbookData(out, first_rows, selector, history)
+    return WorkbookData(out, first_rows, selector, history, handled)
+
+
+def _read_typed(path: Path, scan: SheetScan, places: dict[str, TablePlace], each_table=None):
+    """The Excel Tables read typed with fastexcel, each sheet scanned just before: ({table: TableColumns},
+    {sheet scanned: its error cells}, {table: what each_table gave}). A table fastexcel cannot read is
+    left out (it is read as rows).
+
+    Two sheets at a time, the largest first: zlib and fastexcel release Python's lock, so on two cores the
+    scan of one sheet and the parsing of another overlap. One fastexcel reader per sheet: a reader is not
+    shared between threads.
+    """
+    from kpi_xl.workbook.typed_table import read_typed_table
+
+    try:
+        import fastexcel
+    except ImportError:  # pragma: no cover - a dependency; without it every table goes the rows way
+        fastexcel = None
+    by_sheet: dict[str, list[str]] = {}
+    for name, place in places.items():
+        by_sheet.setdefault(place.sheet, []).append(name)
+    sizes = _part_sizes(path, scan)
+
+    def sheet_job(sheet: str):
+        findings = scan.sheet(sheet)
+        cells = findings.cells
+        read: dict[str, TableColumns] = {}
+        done: dict[str, object] = {}
+        if fastexcel is None:
+            return cells, read, done
+        try:
+            _quiet_fastexcel()
+            reader = fastexcel.read_excel(str(path))
+        except Exception:  # a file fastexcel cannot open: its tables go the rows way
+            return cells, read, done
+        for name in by_sheet[sheet]:
+            place = places[name]
+            inside = {(row - place.top - 1, col - place.left): shown for (row, col), shown in cells.items()
+                      if place.holds_data_cell(row, col)}
+            booleans = None if findings.boolean_columns is None else frozenset(
+                col - place.left for col in findings.boolean_columns if place.left <= col <= place.right)
+            table = read_typed_table(reader, name, inside, booleans)
+            if table is not None:
+                read[name] = table
+                if each_table is not None and (result := each_table(name, table, place.top + 1)) is not None:
+                    done[name] = result
+        return cells, read, done
+
+    order = sorted(by_sheet, key=lambda sheet: -sizes.get(sheet, 0))
+    typed: dict[str, TableColumns] = {}
+    errors: dict[str, dict[tuple[int, int], object]] = {}
+    handled: dict[str, object] = {}
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpi-xl-read") as pool:
+        for sheet, (cells, read, done) in zip(order, pool.map(sheet_job, order), strict=True):
+            errors[sheet] = cells
+            typed.update(read)
+            handled.update(done)
+    return typed, errors, handled
+
+
+def _part_sizes(path: Path, scan: SheetScan) -> dict[str, int]:
+    """Sheet → the size its part claims (to read the largest first); {} when the file will not say."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return {sheet: archive.NameToInfo[part].file_size for sheet, part in scan.parts.items()
+                    if part in archive.NameToInfo}
+    except UNREADABLE:
+        return {}
 
 
 def _read(sheet: str, reader):
@@ -110,36 +197,6 @@ def _put_errors(rows: list[list[object]], errors: dict[tuple[int, int], str], st
         r, c = row - top, col - left
         if 0 <= r < len(rows) and 0 <= c < len(rows[r]) and rows[r][c] in ("", None):
             rows[r][c] = shown
-
-
-class _FastTables:
-    """Excel Tables read column by column with fastexcel (typed Arrow arrays); None means: read it as rows."""
-
-    def __init__(self, path: Path, places: dict[str, TablePlace]):
-        self.path = path
-        self.reader = None
-        self.header_rows = {name: place.top + 1 for name, place in places.items()}
-        try:
-            import fastexcel
-
-            _quiet_fastexcel()
-            self.reader = fastexcel.read_excel(str(path))
-        except Exception:  # no fastexcel, or a file it cannot open: every table goes the rows way
-            self.reader = None
-
-    def read(self, name: str):
-        """(TableColumns, Excel row of the header), or None when the table must be read as rows."""
-        if self.reader is None or name not in self.header_rows:
-            return None
-        from kpi_xl.tables.columns import TableColumns
-
-        try:
-            # strict: a column holding two kinds of cell (dates and text) is refused, not converted to text
-            table = self.reader.load_table(name, schema_sample_rows=None, dtype_coercion="strict").to_arrow()
-        except Exception:
-            return None
-        header = list(table.column_names)
-        return TableColumns(header, [table.column(i) for i in range(table.num_columns)]), self.header_rows[name]
 
 
 def _quiet_fastexcel() -> None:

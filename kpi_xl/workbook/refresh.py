@@ -14,7 +14,7 @@ from html import unescape
 from pathlib import Path
 
 from kpi_xl.config import Settings, default_config_path, load_config
-from kpi_xl.errors import KpiError
+from kpi_xl.errors import KpiError, TableError
 from kpi_xl.messages import both_languages, text
 from kpi_xl.month import MonthReport, compute
 from kpi_xl.periods import month_input
@@ -22,6 +22,8 @@ from kpi_xl.report import layout as L
 from kpi_xl.report.plan import Plan, build_plan
 from kpi_xl.tables import TABLE_NAMES as DATA_TABLES
 from kpi_xl.tables import Tables
+from kpi_xl.tables.columns import TableColumns, read_table_columns
+from kpi_xl.tables.parse import ParsedTable
 from kpi_xl.tables.read import assemble, parse_tables
 from kpi_xl.workbook import parse_cache
 from kpi_xl.workbook.guard import fingerprint
@@ -56,14 +58,30 @@ def load_tables(path: str | Path, settings: Settings):
     """The workbook's tables, parsed, and what else the refresh reads from the file.
 
     A table whose parts are unchanged since an earlier refresh under the same config comes from the
-    cache (:mod:`kpi_xl.workbook.parse_cache`) without its sheet being inflated; the others are read and
-    stored there, when the file did not change while they were read.
+    cache (:mod:`kpi_xl.workbook.parse_cache`) without its sheet being inflated. The others are read, each
+    parsed in its reading thread as soon as it is read (while the next sheet is read), and stored there
+    when the file's parts still have the key they had before the reading.
     """
     keys = cache_keys(path, settings)
     cached = {name: hit for name, key in keys.items() if (hit := parse_cache.load(key, name)) is not None}
-    data = read_workbook(path, [t for t in (*DATA_TABLES, "StageHistory") if t not in cached], columns=True)
-    parsed = parse_tables(data.tables, settings, data.first_rows, cached)
-    fresh = {name: key for name, key in keys.items() if name not in cached and name in parsed}
+    stored: set[str] = set()
+
+    def parse_and_store(name: str, table: TableColumns, first_row: int) -> ParsedTable | None:
+        try:
+            parsed = read_table_columns(name, table.header, table.columns, settings, first_row)
+        except TableError:
+            return None  # parsed again with the others, which gathers every table's missing columns
+        key = keys.get(name)
+        # stored when what was read is what the key describes
+        if key is not None and cache_keys(path, settings).get(name) == key and parse_cache.store(key, parsed):
+            stored.add(name)
+        return parsed
+
+    wanted = [t for t in (*DATA_TABLES, "StageHistory") if t not in cached]
+    data = read_workbook(path, wanted, columns=True, each_table=parse_and_store)
+    parsed = parse_tables(data.tables, settings, data.first_rows, {**cached, **data.handled})
+    fresh = {name: key for name, key in keys.items() if name not in cached and name not in stored and name in parsed
+             and name not in data.handled}
     if fresh and cache_keys(path, settings) == keys:  # what was read is what the keys describe
         for name, key in fresh.items():
             parse_cache.store(key, parsed[name])
