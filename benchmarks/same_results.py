@@ -1,13 +1,17 @@
 """Behaviour unchanged: every cell of the plan and 16 worksheet-function results, with an earlier commit and this tree.
 
     python benchmarks/same_results.py --before 7a2e346
+    python benchmarks/same_results.py --before 7a2e346 --limit    # also Excel's row limit, clean and messy
 
 Three workbooks are made once, with this tree's code: the demo (seed 7) and two messy sample
 companies (seeds 11 and 23). Each version of the package (the earlier commit from a temporary git
 worktree, and this tree) then reads them and builds the plan for two months each — every cell of
 Dashboard, History and Checks, with one fixed refresh time — and calls 16 worksheet functions with
-the rows Excel would hand over. The script prints the first differences and exits 1 when there are
-any, 0 when the two versions agree cell for cell.
+the rows Excel would hand over. This tree runs three times: without the cache of parsed tables, with
+an empty cache (which it fills) and with that cache (every table from it); the earlier commit without.
+``--limit`` adds the workbook at Excel's row limit and the same with one text date among its million
+Activities dates (``bench_refresh.py`` makes them in ``benchmarks/out/``; plans only). The script prints
+the first differences and exits 1 when there are any, 0 when every version agrees cell for cell.
 
 Only the public names that workbooks and the CLI depend on are used on the "before" side, plus the
 refresh module's ``load_tables``/``plan_for`` under either its old or its new path.
@@ -112,6 +116,8 @@ def dump(paths: list[Path], out: Path) -> None:
                                        now=NOW, today=TODAY)
             for sheet, cells in plan.sheets().items():
                 result[f"{path.stem} {month} {sheet}"] = {str(cell): _plain(v) for cell, v in sorted(cells.items())}
+        if path.stem.startswith("limit"):
+            continue  # plans only: a million rows of Python objects per worksheet function is not the point
         as_rows = reader.read_workbook(path).tables  # what Excel hands a worksheet function: rows, header first
         rows = {name: [list(r) for r in as_rows[name]] for name in ("Leads", "Activities", "Deals", "Customers")}
         for i, (name, args) in enumerate(_udf_calls(rows)):
@@ -138,8 +144,8 @@ def compare(before: dict, after: dict, show: int = 20) -> int:
     return len(diffs)
 
 
-def run_dump(code: Path, paths: list[Path], out: Path) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(code))
+def run_dump(code: Path, paths: list[Path], out: Path, cache: Path | None = None) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(code), KPI_XL_CACHE=str(cache) if cache is not None else "off")
     subprocess.run([sys.executable, str(Path(__file__).resolve()), "--dump", str(out), *map(str, paths)],
                    env=env, cwd=code, check=True)
     return json.loads(out.read_text())
@@ -148,6 +154,7 @@ def run_dump(code: Path, paths: list[Path], out: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", help="the earlier commit (any git revision)")
+    parser.add_argument("--limit", action="store_true", help="also the workbooks at Excel's row limit")
     parser.add_argument("--dump", help=argparse.SUPPRESS)
     parser.add_argument("books", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -160,20 +167,32 @@ def main() -> None:
         folder = Path(tmp)
         sys.path.insert(0, str(ROOT))
         paths = list(make_books(folder).values())
+        if args.limit:
+            sys.path.insert(0, str(HERE))
+            from bench_refresh import workbook
+
+            paths += [workbook("limit", False), workbook("limit-onetext", False)]
         before_code = folder / "code"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(before_code), args.before],
                        check=True)
         try:
             before = run_dump(before_code, paths, folder / "before.json")
             after = run_dump(ROOT, paths, folder / "after.json")
+            filling = run_dump(ROOT, paths, folder / "filling.json", cache=folder / "cache")
+            cached = run_dump(ROOT, paths, folder / "cached.json", cache=folder / "cache")
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before_code)], check=False)
     cells = sum(len(v) if isinstance(v, dict) else 1 for v in after.values())
-    n = compare(before, after)
+    n = 0
+    for label, other in (("before → now", after), ("no cache → filling it", filling), ("no cache → from it", cached)):
+        differ = compare(before if other is after else after, other)
+        if differ:
+            print(f"{label}: {differ} of {len(after)} results differ")
+        n += differ
     if n:
-        print(f"{n} of {len(after)} results differ")
         sys.exit(1)
-    print(f"identical: {len(after)} results ({cells:,} cells and values) from {len(paths)} workbooks × "
+    print(f"identical before and now, and now with and without the cache: {len(after)} results "
+          f"({cells:,} cells and values) from {len(paths)} workbooks × "
           f"{len(MONTHS)} months, and {len(_udf_calls({k: [] for k in ('Leads', 'Activities', 'Deals', 'Customers')}))} "
           f"worksheet functions per workbook")
 
