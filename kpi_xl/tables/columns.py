@@ -110,7 +110,10 @@ def encode(column) -> EncodedColumn:
     if pa.types.is_null(column.type):
         return EncodedColumn(np.zeros(len(column), dtype=np.intp), np.array([""], dtype=object))
     encoded = column.dictionary_encode()
-    uniques = [_as_cell(v) for v in encoded.dictionary.to_pylist()]
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        uniques = encoded.dictionary.to_pylist()  # text is handed over as it is: no conversion per value
+    else:
+        uniques = [_as_cell(v) for v in encoded.dictionary.to_pylist()]
     codes = encoded.indices.fill_null(len(uniques)).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
     values = np.empty(len(uniques) + 1, dtype=object)
     values[:-1] = uniques
