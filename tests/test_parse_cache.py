@@ -49,9 +49,9 @@ def reads(monkeypatch):
     asked: list[list[str]] = []
     real = read_module.read_workbook
 
-    def counting(path, tables=(), columns=False, each_table=None):
+    def counting(path, tables=(), columns=False, **steps):
         asked.append(list(tables))
-        return real(path, tables, columns=columns, each_table=each_table)
+        return real(path, tables, columns=columns, **steps)
 
     monkeypatch.setattr("kpi_xl.workbook.refresh.read_workbook", counting)
     return asked
@@ -178,7 +178,7 @@ def test_a_file_changed_while_it_is_read_is_not_stored(tmp_path, monkeypatch):
     other = demo_workbook(tmp_path / "other.xlsm", seed=8)
     real = read_module.read_workbook
 
-    def swapping(p, tables=(), columns=False, each_table=None):
+    def swapping(p, tables=(), columns=False, each_table=None, **steps):
         def swap_then(name, table, first_row):
             # a sync client puts another version in place (written beside it, then renamed over it) while
             # the tables are read (two reading threads: a name of its own for each)
@@ -187,7 +187,7 @@ def test_a_file_changed_while_it_is_read_is_not_stored(tmp_path, monkeypatch):
             os.replace(beside, path)
             return each_table(name, table, first_row)
 
-        return real(p, tables, columns=columns, each_table=swap_then)
+        return real(p, tables, columns=columns, each_table=swap_then, **steps)
 
     monkeypatch.setattr("kpi_xl.workbook.refresh.read_workbook", swapping)
     load_tables(path, SETTINGS)

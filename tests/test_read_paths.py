@@ -182,3 +182,55 @@ def test_columns_from_numpy_and_objects():
                            SETTINGS, 4)
     pd.testing.assert_frame_equal(a.frame, b.frame)
     assert a.problems == b.problems
+
+
+def test_a_text_date_among_dates_costs_no_second_reading_in_a_refresh(tmp_path, monkeypatch):
+    """A refresh reads only the day of a date column: there a date cell and fastexcel's text for it are the
+    same day, so text dates among a column of dates do not make it read that column again. The tables are
+    still exactly those of the rows read."""
+    from kpi_xl.workbook import typed_table
+    from kpi_xl.workbook.refresh import load_tables
+
+    def texts(rows):
+        rows["Activities"][30][0] = "2026-03-31"  # a text date
+        rows["Activities"][31][0] = "31-03-2026"
+        rows["Activities"][32][0] = "2026-03-05 00:00:00"  # text that reads exactly as fastexcel writes a date
+        rows["Leads"][10][1] = "gisteren"  # text that is no date at all: reported, as by the rows read
+
+    path = _workbook(tmp_path / "texts.xlsm", messy=False, extra=texts)
+    again: list[tuple[str, dict]] = []
+    real = typed_table._load
+
+    def counting(reader, name, dtypes=None):
+        if dtypes is not None:
+            again.append((name, dtypes))
+        return real(reader, name, dtypes)
+
+    monkeypatch.setattr(typed_table, "_load", counting)
+    refreshed, data = load_tables(path, SETTINGS)
+    assert again == []
+    assert all(isinstance(data.tables[n], TableColumns) for n in ("Leads", "Activities", "Deals", "Customers"))
+    as_rows = read_workbook(path)
+    _assert_same(read_tables(as_rows.tables, SETTINGS, as_rows.first_rows), refreshed)
+    assert [p.value for p in refreshed.problems if p.table == "Leads" and p.code == "bad_date"] == ["gisteren"]
+
+
+def test_a_number_among_dates_is_still_read_again_in_a_refresh(tmp_path, monkeypatch):
+    """Digits in a date column may be a serial number or text (12 is a day in 1900 as a number, nothing as
+    text): that column is read again as dates."""
+    from kpi_xl.workbook import typed_table
+    from kpi_xl.workbook.refresh import load_tables
+
+    def numbers(rows):
+        rows["Activities"][30][0] = "2026-03-31"
+        rows["Activities"][31][0] = 12.0
+
+    path = _workbook(tmp_path / "numbers.xlsm", messy=False, extra=numbers)
+    again: list[str] = []
+    real = typed_table._load
+    monkeypatch.setattr(typed_table, "_load", lambda reader, name, dtypes=None: (
+        again.append(name) if dtypes is not None else None) or real(reader, name, dtypes))
+    refreshed, _ = load_tables(path, SETTINGS)
+    assert again == ["Activities"]
+    as_rows = read_workbook(path)
+    _assert_same(read_tables(as_rows.tables, SETTINGS, as_rows.first_rows), refreshed)

@@ -15,7 +15,7 @@ from kpi_xl.errors import TableError
 from kpi_xl.messages import text
 from kpi_xl.tables import coerce
 from kpi_xl.tables.convert import Distinct
-from kpi_xl.tables.headers import TABLES
+from kpi_xl.tables.headers import DATE, TABLES
 from kpi_xl.tables.parse import ParsedTable, _match, _parse
 
 
@@ -73,6 +73,19 @@ def read_table_columns(
     index = pd.RangeIndex(first_row + 1, first_row + 1 + n_rows)
     distinct = {p: _distinct_column(columns[p], index) for p in used}
     return _parse(name, header, matched, stage_columns, problems, distinct, n_rows, first_row, settings)
+
+
+def day_columns(name: str, header: Sequence[object], settings: Settings) -> frozenset[int]:
+    """The positions in ``header`` that are parsed as dates (only the day of each cell counts): the table's
+    date columns and, in Deals, the stage date columns. Empty when the header does not match."""
+    if name not in TABLES:
+        return frozenset()
+    try:
+        matched, stage_columns, _ = _match(name, list(header), settings, 1)
+    except TableError:
+        return frozenset()
+    kinds = {column.name: column.kind for column in TABLES[name]}
+    return frozenset(p for p, column in matched.items() if kinds.get(column) == DATE) | frozenset(stage_columns)
 
 
 def _distinct_column(column, index: pd.RangeIndex) -> Distinct:

@@ -37,8 +37,8 @@ class WorkbookData:
 
 
 def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "StageHistory"),
-                  columns: bool = False, each_table: Callable[[str, object, int], object] | None = None
-                  ) -> WorkbookData:
+                  columns: bool = False, each_table: Callable[[str, object, int], object] | None = None,
+                  day_columns: Callable[[str, list[str]], frozenset[int]] | None = None) -> WorkbookData:
     """Read the Excel Tables (by table name), the month selector and the History sheet.
 
     ``columns=True`` (what a refresh uses) reads each Excel Table with
@@ -54,7 +54,7 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
 
     ``each_table(name, TableColumns, header row)`` is called in the reading thread as soon as a table is
     read typed (a refresh parses it there, while the next sheet is read); what it returns (unless None) is
-    in ``handled``.
+    in ``handled``. ``day_columns``: see :func:`~kpi_xl.workbook.typed_table.read_typed_table`.
     """
     path = Path(path)
     check_readable(path)
@@ -78,7 +78,8 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     handled: dict[str, object] = {}
     if columns:
         fast = [name for name in tables if name in names and name in places]
-        typed, errors, handled = _read_typed(path, scan, {name: places[name] for name in fast}, each_table)
+        typed, errors, handled = _read_typed(path, scan, {name: places[name] for name in fast}, each_table,
+                                             day_columns)
     for sheet in read - errors.keys():
         errors[sheet] = scan.cells(sheet)
     out: dict[str, object] = {}
@@ -111,7 +112,7 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     return WorkbookData(out, first_rows, selector, history, handled)
 
 
-def _read_typed(path: Path, scan: SheetScan, places: dict[str, TablePlace], each_table=None):
+def _read_typed(path: Path, scan: SheetScan, places: dict[str, TablePlace], each_table=None, day_columns=None):
     """The Excel Tables read typed with fastexcel, each sheet scanned just before: ({table: TableColumns},
     {sheet scanned: its error cells}, {table: what each_table gave}). A table fastexcel cannot read is
     left out (it is read as rows).
@@ -149,7 +150,7 @@ def _read_typed(path: Path, scan: SheetScan, places: dict[str, TablePlace], each
                       if place.holds_data_cell(row, col)}
             booleans = None if findings.boolean_columns is None else frozenset(
                 col - place.left for col in findings.boolean_columns if place.left <= col <= place.right)
-            table = read_typed_table(reader, name, inside, booleans)
+            table = read_typed_table(reader, name, inside, booleans, day_columns)
             if table is not None:
                 read[name] = table
                 if each_table is not None and (result := each_table(name, table, place.top + 1)) is not None:

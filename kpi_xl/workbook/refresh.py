@@ -22,7 +22,7 @@ from kpi_xl.report import layout as L
 from kpi_xl.report.plan import Plan, build_plan
 from kpi_xl.tables import TABLE_NAMES as DATA_TABLES
 from kpi_xl.tables import Tables
-from kpi_xl.tables.columns import TableColumns, read_table_columns
+from kpi_xl.tables.columns import TableColumns, day_columns, read_table_columns
 from kpi_xl.tables.parse import ParsedTable
 from kpi_xl.tables.read import assemble, parse_tables
 from kpi_xl.workbook import parse_cache
@@ -78,7 +78,8 @@ def load_tables(path: str | Path, settings: Settings):
         return parsed
 
     wanted = [t for t in (*DATA_TABLES, "StageHistory") if t not in cached]
-    data = read_workbook(path, wanted, columns=True, each_table=parse_and_store)
+    data = read_workbook(path, wanted, columns=True, each_table=parse_and_store,
+                         day_columns=lambda name, header: day_columns(name, header, settings))
     parsed = parse_tables(data.tables, settings, data.first_rows, {**cached, **data.handled})
     fresh = {name: key for name, key in keys.items() if name not in cached and name not in stored and name in parsed
              and name not in data.handled}

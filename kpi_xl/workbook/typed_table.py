@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -59,8 +60,12 @@ STAMP_TEXT = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"  # a date, time or duration cell
 # How fastexcel writes a number cell as text: Rust's shortest form that reads back exactly, never an exponent.
 NUMBER_TEXT = re.compile(r"-?\d+(?:\.\d+)?")
 BOOLEAN_TEXT = {"true": True, "false": False}
-# Text that may stand for a cell of another kind: a number, a date (its year first) or a yes/no.
-SUSPECT_TEXT = r"^(?:-?\d|true$|false$)"
+# A date cell as fastexcel writes it, in years where its day and the day of the same text agree (a refresh
+# reads only the day of a date column; years 1900, 1899 and 2262 on are the edges where they may not)
+SAME_DAY_TEXT = r"^(?:19(?:0[1-9]|[1-9]\d)|2[01]\d\d|22[0-5]\d|226[01])-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?$"
+# Text that may stand for a cell of another kind: fastexcel's text of a number, a yes/no or a date. Any other
+# text (``2026-03-31``, ``31-03-2026``, ``12 fte``) can only be a text cell.
+AMBIGUOUS_TEXT = r"^(?:-?\d+(?:\.\d+)?$|true$|false$|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)"
 FIRST_DAY = dt.datetime(1900, 1, 1)  # a "date" before it was a time of day or a duration
 # fastexcel's date reading of a number cell beyond this overflows (the cell comes out empty, or, for a large
 # negative number, fastexcel panics): such a column is not read as dates
@@ -68,20 +73,27 @@ DATE_READABLE = 1e8
 
 
 def read_typed_table(reader, name: str, errors: dict[tuple[int, int], object] | None = None,
-                     boolean_columns: frozenset[int] | None = None) -> TableColumns | None:
+                     boolean_columns: frozenset[int] | None = None,
+                     day_columns: Callable[[str, list[str]], frozenset[int]] | None = None) -> TableColumns | None:
     """The Excel Table ``name`` as typed columns, or None when it must be read as rows.
 
     ``reader`` is a ``fastexcel.ExcelReader`` (not shared between threads); ``errors`` maps (data row,
     column) of the table, both 0-based, to what an error cell shows (``'#N/A'``): the readers return those
     cells as empty, and they are put back in their column only. ``boolean_columns``: the table's columns
     (0-based) that hold a TRUE/FALSE cell, as the sheet scan found them (None: unknown, any may).
+
+    ``day_columns(name, header)``: the columns the caller reads only the day of (a refresh: the date
+    columns). In such a column a date cell and the text fastexcel writes for it are the same day, so when
+    every text that may stand for another kind of cell is a date written so (from 1901 to 2261: a date
+    cell, or text that reads as the same day), the column is handed over as that text and not read again:
+    one text date among a million dates costs no second reading. Its cells are then not Excel's kinds.
     """
     table = _load(reader, name)
     if table is None:
         return None
     header = list(table)
     columns: list[object] = list(table.values())
-    second = _second_readings(columns, boolean_columns)
+    second = _second_readings(columns, boolean_columns, day_columns(name, header) if day_columns else frozenset())
     if second is None:
         return None
     if second:
@@ -138,7 +150,8 @@ def _array(column):
     return column.combine_chunks() if hasattr(column, "combine_chunks") else column
 
 
-def _second_readings(columns: list, boolean_columns: frozenset[int] | None) -> dict[int, str] | None:
+def _second_readings(columns: list, boolean_columns: frozenset[int] | None,
+                     days: frozenset[int] = frozenset()) -> dict[int, str] | None:
     """Column → how to read it again (see the module's tables): a text column holding something that may
     be a date, number or yes/no as dates (when a date is among it) or as yes/no; a number column holding a
     TRUE/FALSE cell as text. None: numbers too large for the date reading beside dates (the rows way)."""
@@ -150,7 +163,10 @@ def _second_readings(columns: list, boolean_columns: frozenset[int] | None) -> d
         kind = column.type
         if pa.types.is_string(kind) or pa.types.is_large_string(kind):
             distinct = pc.unique(column.drop_null())
-            if not len(distinct) or not pc.any(pc.match_substring_regex(distinct, SUSPECT_TEXT)).as_py():
+            ambiguous = distinct.filter(pc.match_substring_regex(distinct, AMBIGUOUS_TEXT))
+            if i in days:  # a date cell or text of the same day: read as a day, they are the same
+                ambiguous = ambiguous.filter(pc.invert(pc.match_substring_regex(ambiguous, SAME_DAY_TEXT)))
+            if not len(ambiguous):
                 continue
             digits = distinct.filter(pc.match_substring_regex(distinct, NUMBER_TEXT.pattern.join("^$")))
             huge = len(digits) and pc.max(pc.abs(pc.cast(digits, pa.float64()))).as_py() >= DATE_READABLE
