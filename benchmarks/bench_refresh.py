@@ -74,24 +74,20 @@ import json, resource, sys, time
 sys.path.insert(0, sys.argv[2])
 t0 = time.perf_counter()
 from kpi_xl.config import load_config
-from kpi_xl.workbook.refresh import find_config, plan_for
-from kpi_xl.tables import read_tables
-from kpi_xl.workbook.read import read_workbook
+from kpi_xl.workbook.refresh import find_config, load_tables, plan_for
 from kpi_xl.workbook.write import write_owned_sheets
 path = sys.argv[1]
 settings = load_config(find_config(path))
 t1 = time.perf_counter()
-data = read_workbook(path, columns=True)
-t2 = time.perf_counter()
-as_rows = [n for n, v in data.tables.items() if isinstance(v, list)]
-tables = read_tables(data.tables, settings, data.first_rows)
+tables, data = load_tables(path, settings)  # read and parse: each table parsed in its reading thread
 t3 = time.perf_counter()
+as_rows = [n for n, v in data.tables.items() if isinstance(v, list)]
 data.tables.clear()
 report, plan = plan_for(tables, settings, sys.argv[3], data.month_selector, data.history)
 t4 = time.perf_counter()
 write_owned_sheets(path, plan.sheets())
 t5 = time.perf_counter()
-print(json.dumps({"imports": t1 - t0, "read": t2 - t1, "parse": t3 - t2, "compute": t4 - t3, "write": t5 - t4, "as_rows": as_rows,
+print(json.dumps({"imports": t1 - t0, "read + parse": t3 - t1, "compute": t4 - t3, "write": t5 - t4, "as_rows": as_rows,
                   "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 """
 
@@ -201,7 +197,7 @@ def bench(size: str, runs: int, regen: bool) -> dict:
     print(f"  ratio refresh ÷ floor: {ratio:.2f}"
           f"   (÷ floor process incl. start: {statistics.median(refresh_wall) / statistics.median(floor_wall):.2f})")
     print("  where a refresh spends its time (one run): " + ", ".join(
-        f"{k} {parts[k]:.2f} s" for k in ("imports", "read", "parse", "compute", "write"))
+        f"{k} {parts[k]:.2f} s" for k in ("imports", "read + parse", "compute", "write"))
           + f"; tables read as rows: {', '.join(parts['as_rows']) or 'none'}")
     return {"size": size, "floor": statistics.median(floor_read), "inflate": statistics.median(inflate), "floor_wall": statistics.median(floor_wall),
             "refresh": statistics.median(refresh_wall), "ratio": ratio, "floor_peak": max(floor_peak),
