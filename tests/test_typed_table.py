@@ -159,3 +159,35 @@ def test_any_mix_reads_as_the_rows_read_does(tmp_path_factory, columns):
 def test_encoded_cells_spread_like_numpy_take():
     column = EncodedColumn(np.array([1, 0, 1], dtype=np.intp), np.array(["a", True], dtype=object))
     assert _cells(column) == [True, "a", True] and len(column) == 3
+
+
+DAY_KINDS = [dt.datetime(2026, 1, 5), dt.datetime(2026, 1, 6, 13, 30), dt.datetime(1999, 12, 31), "2026-01-05",
+             "31-03-2026", "2026-01-05 00:00:00", "2026-01-06 13:30:00", "gisteren", "45000", 45000.0, 12.0, "12",
+             True, "true", None, dt.datetime(2261, 6, 1), dt.datetime(1901, 1, 2)]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(st.sampled_from(DAY_KINDS), min_size=1, max_size=14))
+def test_a_day_column_read_as_text_gives_the_days_the_cells_give(tmp_path_factory, cells):
+    """Where the caller reads only the day (a refresh's date columns), the typed read may hand over a
+    column of dates with text among it as fastexcel's text, without a second reading. That text must give
+    the same days, and the same unreadable cells showing the same values, as the cells themselves."""
+    import pandas as pd
+
+    from kpi_xl.tables import coerce
+    from kpi_xl.workbook.typed_table import read_typed_table
+
+    import fastexcel
+
+    path = _book(tmp_path_factory.mktemp("days") / "days.xlsx", {"d": cells})
+    rows = read_workbook(path, tables=["Data"]).tables["Data"]
+    typed = read_typed_table(fastexcel.read_excel(str(path)), "Data", day_columns=lambda name, header: frozenset({0}))
+    if typed is None:
+        return  # the rows way: nothing to compare
+    as_text, as_cells = pd.Series(_cells(typed.columns[0]), dtype=object), pd.Series([r[0] for r in rows[1:]],
+                                                                                    dtype=object)
+    days, bad = coerce.to_dates(as_text)
+    cell_days, cell_bad = coerce.to_dates(as_cells)
+    pd.testing.assert_series_equal(days, cell_days)
+    pd.testing.assert_series_equal(bad, cell_bad)
+    assert _kinds(as_text[bad].tolist()) == _kinds(as_cells[cell_bad].tolist())  # Checks shows the same values
