@@ -172,12 +172,11 @@ def test_a_day_column_read_as_text_gives_the_days_the_cells_give(tmp_path_factor
     """Where the caller reads only the day (a refresh's date columns), the typed read may hand over a
     column of dates with text among it as fastexcel's text, without a second reading. That text must give
     the same days, and the same unreadable cells showing the same values, as the cells themselves."""
+    import fastexcel
     import pandas as pd
 
     from kpi_xl.tables import coerce
     from kpi_xl.workbook.typed_table import read_typed_table
-
-    import fastexcel
 
     path = _book(tmp_path_factory.mktemp("days") / "days.xlsx", {"d": cells})
     rows = read_workbook(path, tables=["Data"]).tables["Data"]
