@@ -30,7 +30,7 @@ MONTH = "2026-10"
 def refresh_once(code: Path, book: Path, copy: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one ``kpi-xl refresh`` run with the package at ``code``."""
     shutil.copyfile(book, copy)
-    env = dict(os.environ, PYTHONPATH=str(code))
+    env = dict(os.environ, PYTHONPATH=str(code), KPI_XL_CACHE="off")  # a first refresh each time: no cache
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "kpi_xl.cli", "refresh", str(copy), "--month", MONTH], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=code)
@@ -43,6 +43,11 @@ def refresh_once(code: Path, book: Path, copy: Path) -> tuple[float, float]:
 
 
 def workbook(size: str) -> Path:
+    if size == "limit-onetext":  # made from limit.xlsm by bench_refresh.py
+        sys.path.insert(0, str(HERE))
+        from bench_refresh import workbook as derived
+
+        return derived(size, False)
     path = OUT / f"{size}.xlsm"
     if not path.exists():
         OUT.mkdir(parents=True, exist_ok=True)
@@ -53,7 +58,7 @@ def workbook(size: str) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", required=True, help="the earlier commit (any git revision)")
-    parser.add_argument("--sizes", nargs="+", default=["demo", "10x"], choices=["demo", "10x", "limit"])
+    parser.add_argument("--sizes", nargs="+", default=["demo", "10x"], choices=["demo", "10x", "limit", "limit-onetext"])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kpi_before_") as tmp:
