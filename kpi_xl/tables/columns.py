@@ -105,6 +105,9 @@ def _distinct_column(column, index: pd.RangeIndex) -> Distinct:
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     kind = column.type
+    if pa.types.is_dictionary(kind) and (pa.types.is_string(kind.value_type) or pa.types.is_large_string(
+            kind.value_type)):
+        return _distinct_column(encode(column), index)  # text already dictionary-encoded by the reader
     if pa.types.is_boolean(kind) or not (pa.types.is_string(kind) or pa.types.is_large_string(kind)
                                          or pa.types.is_floating(kind) or pa.types.is_integer(kind)
                                          or pa.types.is_timestamp(kind) or pa.types.is_date(kind)
@@ -122,8 +125,8 @@ def encode(column) -> EncodedColumn:
         column = column.combine_chunks()
     if pa.types.is_null(column.type):
         return EncodedColumn(np.zeros(len(column), dtype=np.intp), np.array([""], dtype=object))
-    encoded = column.dictionary_encode()
-    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+    encoded = column.dictionary_encode()  # (an encoded column is returned as it is)
+    if pa.types.is_string(encoded.type.value_type) or pa.types.is_large_string(encoded.type.value_type):
         uniques = encoded.dictionary.to_pylist()  # text is handed over as it is: no conversion per value
     else:
         uniques = [_as_cell(v) for v in encoded.dictionary.to_pylist()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,12 +76,23 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     typed: dict[str, TableColumns] = {}
     errors: dict[str, dict[tuple[int, int], object]] = {}
     handled: dict[str, object] = {}
-    if columns:
-        fast = [name for name in tables if name in names and name in places]
-        typed, errors, handled = _read_typed(path, scan, {name: places[name] for name in fast}, each_table,
-                                             day_columns)
-    for sheet in read - errors.keys():
-        errors[sheet] = scan.cells(sheet)
+    selector = None
+    history: list[list[object]] = []
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpi-xl-read") as pool:
+        fast = {name: places[name] for name in tables if columns and name in names and name in places}
+        pending = _start_typed(pool, path, scan, fast, each_table, day_columns)
+        # meanwhile, in this thread: the other sheets' scans, the month selector and the History sheet
+        for sheet in read - pending.keys():
+            errors[sheet] = scan.cells(sheet)
+        if L.DASHBOARD in book.sheet_names:
+            selector = _read(L.DASHBOARD, lambda: _cell(book.get_sheet_by_name(L.DASHBOARD), *L.MONTH_CELL))
+        if L.HISTORY in book.sheet_names:
+            history = [list(r) for r in _read(L.HISTORY, lambda: book.get_sheet_by_name(L.HISTORY).to_python(
+                skip_empty_area=False))]
+        for sheet, job in pending.items():
+            errors[sheet], read_typed, done = job.result()
+            typed.update(read_typed)
+            handled.update(done)
     out: dict[str, object] = {}
     first_rows: dict[str, int] = {}
     for name in tables:
@@ -102,24 +113,17 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
             _put_errors(rows, errors.get(name, {}), (0, 0))
             out[name] = rows
             first_rows[name] = 1
-    selector = None
-    history: list[list[object]] = []
-    if L.DASHBOARD in book.sheet_names:
-        selector = _read(L.DASHBOARD, lambda: _cell(book.get_sheet_by_name(L.DASHBOARD), *L.MONTH_CELL))
-    if L.HISTORY in book.sheet_names:
-        history = [list(r) for r in _read(L.HISTORY, lambda: book.get_sheet_by_name(L.HISTORY).to_python(
-            skip_empty_area=False))]
     return WorkbookData(out, first_rows, selector, history, handled)
 
 
-def _read_typed(path: Path, scan: SheetScan, places: dict[str, TablePlace], each_table=None, day_columns=None):
-    """The Excel Tables read typed with fastexcel, each sheet scanned just before: ({table: TableColumns},
-    {sheet scanned: its error cells}, {table: what each_table gave}). A table fastexcel cannot read is
-    left out (it is read as rows).
+def _start_typed(pool: ThreadPoolExecutor, path: Path, scan: SheetScan, places: dict[str, TablePlace],
+                 each_table=None, day_columns=None) -> dict[str, Future]:
+    """Each sheet holding one of these Excel Tables scanned and then its tables read typed with fastexcel,
+    in ``pool``, the largest sheet first: {sheet: future of (its error cells, {table: TableColumns},
+    {table: what each_table gave})}. A table fastexcel cannot read is left out (it is read as rows).
 
-    Two sheets at a time, the largest first: zlib and fastexcel release Python's lock, so on two cores the
-    scan of one sheet and the parsing of another overlap. One fastexcel reader per sheet: a reader is not
-    shared between threads.
+    zlib and fastexcel release Python's lock, so on two cores the scan of one sheet and the parsing of
+    another overlap. One fastexcel reader per sheet: a reader is not shared between threads.
     """
     from kpi_xl.workbook.typed_table import read_typed_table
 
@@ -130,7 +134,7 @@ def _read_typed(path: Path, scan: SheetScan, places: dict[str, TablePlace], each
     by_sheet: dict[str, list[str]] = {}
     for name, place in places.items():
         by_sheet.setdefault(place.sheet, []).append(name)
-    sizes = _part_sizes(path, scan)
+    sizes = _part_sizes(path, scan) if by_sheet else {}
 
     def sheet_job(sheet: str):
         findings = scan.sheet(sheet)
@@ -157,16 +161,7 @@ def _read_typed(path: Path, scan: SheetScan, places: dict[str, TablePlace], each
                     done[name] = result
         return cells, read, done
 
-    order = sorted(by_sheet, key=lambda sheet: -sizes.get(sheet, 0))
-    typed: dict[str, TableColumns] = {}
-    errors: dict[str, dict[tuple[int, int], object]] = {}
-    handled: dict[str, object] = {}
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpi-xl-read") as pool:
-        for sheet, (cells, read, done) in zip(order, pool.map(sheet_job, order), strict=True):
-            errors[sheet] = cells
-            typed.update(read)
-            handled.update(done)
-    return typed, errors, handled
+    return {sheet: pool.submit(sheet_job, sheet) for sheet in sorted(by_sheet, key=lambda s: -sizes.get(s, 0))}
 
 
 def _part_sizes(path: Path, scan: SheetScan) -> dict[str, int]:

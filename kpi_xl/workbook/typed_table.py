@@ -146,8 +146,21 @@ def _load(reader, name: str, dtypes: dict[str, str] | None = None) -> dict[str, 
 
 
 def _array(column):
-    """One Arrow array (fastexcel hands over a record batch; a table would give chunks)."""
-    return column.combine_chunks() if hasattr(column, "combine_chunks") else column
+    """One Arrow array (fastexcel hands over a record batch; a table would give chunks); text
+    dictionary-encoded once, here: its distinct values are what is looked at, here and when parsing."""
+    import pyarrow as pa
+
+    column = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        column = column.dictionary_encode()
+    return column
+
+
+def _is_text(kind) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_dictionary(kind) and (pa.types.is_string(kind.value_type)
+                                             or pa.types.is_large_string(kind.value_type))
 
 
 def _second_readings(columns: list, boolean_columns: frozenset[int] | None,
@@ -161,8 +174,8 @@ def _second_readings(columns: list, boolean_columns: frozenset[int] | None,
     out: dict[int, str] = {}
     for i, column in enumerate(columns):
         kind = column.type
-        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-            distinct = pc.unique(column.drop_null())
+        if _is_text(kind):
+            distinct = column.dictionary  # (dictionary_encode keeps only the values present)
             ambiguous = distinct.filter(pc.match_substring_regex(distinct, AMBIGUOUS_TEXT))
             if i in days:  # a date cell or text of the same day: read as a day, they are the same
                 ambiguous = ambiguous.filter(pc.invert(pc.match_substring_regex(ambiguous, SAME_DAY_TEXT)))
@@ -192,7 +205,7 @@ def _flags(first, again):
     there are none)."""
     if len(again) != len(first):
         return None
-    texts = np.asarray(again.to_numpy(zero_copy_only=False), dtype=object)
+    texts = np.asarray(again.to_pylist(), dtype=object)
     column = None
     for word, value in BOOLEAN_TEXT.items():
         rows = np.flatnonzero(texts == word)
