@@ -27,7 +27,7 @@ CASES = {
     "kpi-xl --help": "import sys; sys.argv = ['kpi-xl', '--help']\nfrom kpi_xl.cli import main\ntry:\n main()\n"
                      "except SystemExit:\n pass",
     "button: import kpi_xl.excel + refresh modules": "import kpi_xl.excel, kpi_xl.excel.button, "
-                                                     "kpi_xl.workbook.refresh, kpi_xl.report.plan, kpi_xl.month",
+                                                     "kpi_xl.report.month_plan, kpi_xl.report.plan, kpi_xl.month",
     "UDF module: import kpi_xl.udfs": "import kpi_xl.udfs",
 }
 

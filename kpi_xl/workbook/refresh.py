@@ -14,14 +14,13 @@ from html import unescape
 from pathlib import Path
 
 from kpi_xl.config import Settings, default_config_path, load_config
-from kpi_xl.errors import KpiError, TableError
-from kpi_xl.messages import both_languages, text
-from kpi_xl.month import MonthReport, compute
-from kpi_xl.periods import month_input
+from kpi_xl.errors import TableError
+from kpi_xl.messages import text
+from kpi_xl.month import MonthReport
 from kpi_xl.report import layout as L
-from kpi_xl.report.plan import Plan, build_plan
+from kpi_xl.report.month_plan import check_month_in_data, plan_for
+from kpi_xl.report.plan import Plan
 from kpi_xl.tables import TABLE_NAMES as DATA_TABLES
-from kpi_xl.tables import Tables
 from kpi_xl.tables.columns import TableColumns, day_columns, read_table_columns
 from kpi_xl.tables.parse import ParsedTable
 from kpi_xl.tables.read import assemble, parse_tables
@@ -147,27 +146,6 @@ def _version(path: str | Path):
         return fingerprint(path)
     except OSError:
         return None
-
-
-def plan_for(tables: Tables, settings: Settings, month, selector, history, now=None, today=None):
-    """Compute the month and the plan of what to write (shared by the file and the xlwings refresh).
-
-    A month chosen outside the months with data is refused (it would show zeros only)."""
-    report = compute(tables, settings, month=month_input(month), today=today)
-    if month_input(month) is not None:
-        check_month_in_data(report)
-    plan = build_plan(report, settings, now or dt.datetime.now(), month_selector=selector,
-                      existing_history=history)
-    return report, plan
-
-
-def check_month_in_data(report: MonthReport) -> None:
-    """Refuse a report about a month before the first or after the last month with data."""
-    span, month = report.data_span, str(report.month)
-    if span is None:
-        raise KpiError(both_languages("month_without_data", month=month))
-    if not span[0] <= month <= span[1]:
-        raise KpiError(both_languages("month_outside_data", month=month, first=span[0], last=span[1]))
 
 
 __all__ = ["CONFIG_NAME", "RefreshResult", "check_month_in_data", "earlier_dashboard", "find_config", "load_tables",
