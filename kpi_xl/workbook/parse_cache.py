@@ -317,11 +317,12 @@ def _decoded_texts(array) -> np.ndarray:
     array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
     if not pa.types.is_dictionary(array.type):
         raise ValueError("a text column is stored as a dictionary")
-    texts = array.dictionary.to_pylist()
-    if any(type(t) is not str for t in texts):
+    texts = array.dictionary
+    # an Arrow string array without nulls holds str only: its type says so, no look at each value
+    if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)) or texts.null_count:
         raise ValueError("a text column holds something else")
     lookup = np.empty(len(texts) + 1, dtype=object)
-    lookup[:-1] = texts
+    lookup[:-1] = texts.to_numpy(zero_copy_only=False)
     lookup[-1] = None
     codes = array.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
     if len(codes) and (codes.min() < 0 or codes.max() > len(texts)):
