@@ -10,9 +10,6 @@ DataFrames, the same problems and the same Excel row numbers.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import shutil
-import zipfile
 
 import pandas as pd
 import pytest
@@ -23,32 +20,12 @@ from kpi_xl.sample import generate
 from kpi_xl.tables import read_tables
 from kpi_xl.tables.columns import EncodedColumn, TableColumns
 from kpi_xl.workbook.new import fill_tables, new_workbook
-from kpi_xl.workbook.package import sheet_parts
 from kpi_xl.workbook.read import read_workbook
+from tests.workbooks import put_error_cells
 
 pytest.importorskip("fastexcel")
 
 SETTINGS = load_config()
-
-
-def _error_cells(path, sheet: str, cells: dict[str, str]) -> None:
-    """Turn cells of ``sheet`` into Excel error cells (``t="e"``), as Excel writes ``#N/A``."""
-    with zipfile.ZipFile(path) as archive:
-        part = sheet_parts(archive)[sheet]
-        entries = [(info, archive.read(info)) for info in archive.infolist()]
-    tmp = path.with_suffix(".tmp.xlsm")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-        for info, data in entries:
-            if info.filename == part:
-                xml = data.decode("utf-8")
-                for ref, error in cells.items():
-                    xml, n = re.subn(rf'<c r="{ref}"([^>]*?)(?: t="\w+")?(/>|>.*?</c>)',
-                                     lambda m, ref=ref, error=error: f'<c r="{ref}"{m.group(1)} t="e"><v>{error}</v></c>',
-                                     xml, count=1, flags=re.S)
-                    assert n == 1, ref
-                data = xml.encode("utf-8")
-            out.writestr(info, data)
-    shutil.move(tmp, path)
 
 
 def _workbook(path, messy: bool, extra=None, with_rows=False):
@@ -118,8 +95,8 @@ def test_messy_workbook_same_tables_and_problems(tmp_path):
     path, rows = _workbook(tmp_path / "messy.xlsm", messy=True, extra=_bad_cells, with_rows=True)
     leads = {_filled(rows, "Leads", "created", 20): "#N/A", _filled(rows, "Leads", rows["Leads"][0][9], 21): "#DIV/0!",
              _filled(rows, "Leads", "owner", 22): "#REF!"}
-    _error_cells(path, "Leads", leads)
-    _error_cells(path, "Deals", {_filled(rows, "Deals", "value", 9): "#VALUE!",
+    put_error_cells(path, "Leads", leads)
+    put_error_cells(path, "Deals", {_filled(rows, "Deals", "value", 9): "#VALUE!",
                                  _filled(rows, "Deals", "Intake", 12): "#N/A"})
     rows, columns, data = _both(path)
     _assert_same(rows, columns)
@@ -148,8 +125,8 @@ def test_error_cells_are_reported_by_both_routes(tmp_path):
     path, cells = _workbook(tmp_path / "typed.xlsm", messy=False, with_rows=True)
     value, created, since = (_filled(cells, "Deals", "value", 9), _filled(cells, "Deals", "created", 10),
                              _filled(cells, "Customers", "since", 4))
-    _error_cells(path, "Deals", {value: "#N/A", created: "#REF!"})
-    _error_cells(path, "Customers", {since: "#N/A"})
+    put_error_cells(path, "Deals", {value: "#N/A", created: "#REF!"})
+    put_error_cells(path, "Customers", {since: "#N/A"})
     rows, columns, data = _both(path)
     deals = dict(zip(data.tables["Deals"].header, data.tables["Deals"].columns, strict=True))
     assert isinstance(deals["value"], EncodedColumn) and isinstance(deals["created"], EncodedColumn)

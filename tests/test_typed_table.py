@@ -5,7 +5,6 @@ values. Cells the typed read cannot tell apart send the table the rows way."""
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 
 import numpy as np
 import openpyxl
@@ -17,6 +16,7 @@ from openpyxl.worksheet.table import Table
 
 from kpi_xl.tables.columns import EncodedColumn, TableColumns, _as_cell
 from kpi_xl.workbook.read import read_workbook
+from tests.workbooks import put_error_cells
 
 pytest.importorskip("fastexcel")
 
@@ -43,26 +43,8 @@ def _book(path, columns: dict[str, list], errors: dict[str, str] | None = None):
     sheet.add_table(Table(displayName="Data", ref=f"A1:{get_column_letter(len(names))}{n + 1}"))
     book.save(path)
     if errors:
-        _put_error_cells(path, errors)
+        put_error_cells(path, "Data", errors)
     return path
-
-
-def _put_error_cells(path, errors: dict[str, str]) -> None:
-    import re
-
-    with zipfile.ZipFile(path) as archive:
-        entries = [(info, archive.read(info)) for info in archive.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info, data in entries:
-            if info.filename == "xl/worksheets/sheet1.xml":
-                xml = data.decode()
-                for ref, error in errors.items():
-                    xml, n = re.subn(rf'<c r="{ref}"([^>]*?)(?: t="\w+")?(/>|>.*?</c>)',
-                                     lambda m, ref=ref, error=error: f'<c r="{ref}"{m.group(1)} t="e"><v>{error}</v></c>',
-                                     xml, count=1, flags=re.S)
-                    assert n == 1, ref
-                data = xml.encode()
-            out.writestr(info, data)
 
 
 def _cells(column) -> list:

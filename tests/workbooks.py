@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -66,3 +68,23 @@ def run_cli(monkeypatch, argv: list[str]) -> tuple[int, str]:
         finally:
             cli.errors.file = sys.__stderr__
     return exited.value.code, stderr.getvalue()
+
+
+def put_error_cells(path: Path, sheet: str, cells: dict[str, str]) -> None:
+    """Turn cells of ``sheet`` into Excel error cells (``t="e"``), as Excel writes ``#N/A``."""
+    with zipfile.ZipFile(path) as archive:
+        part = sheet_parts(archive)[sheet]
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    tmp = path.with_suffix(".tmp.xlsm")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in entries:
+            if info.filename == part:
+                xml = data.decode("utf-8")
+                for ref, error in cells.items():
+                    xml, n = re.subn(rf'<c r="{ref}"([^>]*?)(?: t="\w+")?(/>|>.*?</c>)',
+                                     lambda m, ref=ref, error=error: f'<c r="{ref}"{m.group(1)} t="e"><v>{error}</v></c>',
+                                     xml, count=1, flags=re.S)
+                    assert n == 1, ref
+                data = xml.encode("utf-8")
+            out.writestr(info, data)
+    shutil.move(tmp, path)
