@@ -140,6 +140,8 @@ def _load(reader, name: str, dtypes: dict[str, str] | None = None) -> dict[str, 
         if isinstance(err, (KeyboardInterrupt, SystemExit, MemoryError)):  # (durations among dates), or a
             raise  # Rust panic, which pyo3 raises as a PanicException (a BaseException)
         return None
+    if len(set(table.column_names)) != len(table.column_names):
+        return None  # two columns of one name (a script's table; Excel refuses it): the rows way keeps both
     if dtypes is not None and any(n not in table.column_names for n in dtypes):
         return None
     return {n: _array(table.column(i)) for i, n in enumerate(table.column_names)}
