@@ -23,6 +23,7 @@ from kpi_xl.errors import KpiError
 from kpi_xl.report import layout as L
 from kpi_xl.workbook import write as workbook_write
 from kpi_xl.workbook.refresh import refresh_file
+from tests.kills import kill_somewhere, timed_run
 from tests.workbooks import NOW, TODAY, demo_workbook, owned_parts, parts, run_cli, sheet_cells
 
 MONTH = "2026-10"
@@ -51,18 +52,7 @@ def test_killed_at_random_moments_the_workbook_is_never_damaged(tmp_path):
     book = demo_workbook(tmp_path / "book.xlsm")
     pristine = book.read_bytes()
     # one undisturbed run: how long it takes, and when the temporary file is being written
-    start = time.perf_counter()
-    proc = subprocess.Popen([*COMMAND, str(book)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    first_tmp = last_tmp = None
-    while proc.poll() is None:
-        if _temp_files(tmp_path, book):
-            last_tmp = time.perf_counter() - start
-            first_tmp = first_tmp or last_tmp
-        time.sleep(0.001)
-    duration = time.perf_counter() - start
-    assert proc.returncode == 0, proc.stderr.read()
-    assert first_tmp is not None
-    write_time = max(last_tmp - first_tmp, 0.005)  # from the temporary file's creation to its move
+    duration, write_time = timed_run([*COMMAND, str(book)], lambda: bool(_temp_files(tmp_path, book)))
 
     rng = random.Random(20260601)
     outcomes = {"unchanged": 0, "replaced": 0}
@@ -70,19 +60,11 @@ def test_killed_at_random_moments_the_workbook_is_never_damaged(tmp_path):
     for i in range(KILLS):
         before = book.read_bytes()
         left = set(_temp_files(tmp_path, book))  # from earlier kills
-        proc = subprocess.Popen([*COMMAND, str(book)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        began = time.perf_counter()
-        if i % 3 == 0:
-            time.sleep(rng.uniform(0, duration))
-        else:  # wait for the temporary file, then kill somewhere inside the write
-            while proc.poll() is None and not set(_temp_files(tmp_path, book)) - left \
-                    and time.perf_counter() - began < 30:
-                time.sleep(0.001)
-            time.sleep(rng.uniform(0, write_time))
-        writing = bool(set(_temp_files(tmp_path, book)) - left)
-        proc.kill()
-        proc.wait()
-        during_write += writing and proc.returncode != 0
+
+        def writing(left=left) -> bool:
+            return bool(set(_temp_files(tmp_path, book)) - left)
+
+        during_write += kill_somewhere([*COMMAND, str(book)], writing, rng, i, duration, write_time, patience=30)
         after = book.read_bytes()
         if after == before:
             outcomes["unchanged"] += 1

@@ -4,9 +4,7 @@ imported one, never half of each; a backup that exists is the original."""
 from __future__ import annotations
 
 import random
-import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from kpi_xl.workbook.import_file import backup_path
 from kpi_xl.workbook.new import new_workbook
 from kpi_xl.workbook.read import read_workbook
 from tests.crm_exports import write_pipedrive
+from tests.kills import kill_somewhere, timed_run
 
 KILLS = 12
 
@@ -36,18 +35,7 @@ def test_killed_at_random_moments_the_workbook_is_the_original_or_the_imported_o
     original = book.read_bytes()
     command = [sys.executable, "-m", "kpi_xl.cli", "import", str(book), *map(str, files), "--no-refresh"]
     # one undisturbed run: how long it takes, and when the new workbook is being written beside it
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    first_tmp = last_tmp = None
-    while proc.poll() is None:
-        if _others(tmp_path, book):
-            last_tmp = time.perf_counter() - start
-            first_tmp = first_tmp or last_tmp
-        time.sleep(0.001)
-    duration = time.perf_counter() - start
-    assert proc.returncode == 0, proc.stderr.read()
-    assert first_tmp is not None
-    write_time = max(last_tmp - first_tmp, 0.005)
+    duration, write_time = timed_run(command, lambda: bool(_others(tmp_path, book)))
     imported = _rows(book)
     assert imported["Deals"] == 600 and imported["Customers"] == 150 and imported["Activities"] > 19_000
 
@@ -59,17 +47,8 @@ def test_killed_at_random_moments_the_workbook_is_the_original_or_the_imported_o
         backup_path(book).unlink(missing_ok=True)
         for leftover in _others(tmp_path, book):
             leftover.unlink()
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        began = time.perf_counter()
-        if i % 3 == 0:
-            time.sleep(rng.uniform(0, duration))
-        else:  # wait for the temporary workbook, then kill somewhere inside its write
-            while proc.poll() is None and not _others(tmp_path, book) and time.perf_counter() - began < 60:
-                time.sleep(0.001)
-            time.sleep(rng.uniform(0, write_time * 1.2))
-        during_write += bool(_others(tmp_path, book)) and proc.poll() is None
-        proc.kill()
-        proc.wait()
+        during_write += kill_somewhere(command, lambda: bool(_others(tmp_path, book)), rng, i, duration, write_time,
+                                       reach=1.2)
         if book.read_bytes() == original:
             outcomes["original"] += 1
         else:
