@@ -19,7 +19,7 @@ from kpi_xl.config import parse_config
 from kpi_xl.workbook.new import new_workbook
 from kpi_xl.workbook.read import read_workbook
 from kpi_xl.workbook.refresh import refresh_file
-from tests.test_config_columns import CRM, DEALS, HEADER
+from tests.test_config_columns import CRM, DEALS, HEADER, assert_figures_worked_out_by_hand
 from tests.workbooks import NOW, TODAY, run_cli
 
 PROSPECT = ["0RJ9IH3K", "Zane Levy", "GTX Basic", "", "Prospecting", None, None, None]
@@ -60,13 +60,7 @@ def test_the_public_datasets_export_imports_with_a_columns_section_and_refreshes
     assert rows[PROSPECT[0]][header.index("created")] in ("", None)  # nothing invented
 
     report = refresh_file(book, now=NOW, today=TODAY).report
-    assert str(report.month) == "2017-03"
-    assert report.tiles["pipeline_value"].value == pytest.approx(5371.0)
-    assert report.pipeline.weighted == pytest.approx(2148.4)
-    assert report.won_revenue == pytest.approx(5618.0)
-    assert report.close_ratio == pytest.approx(0.75)
-    assert report.tiles["deal_velocity"].value == pytest.approx(134.0)
-    assert report.cycle.median == pytest.approx(133.0)
+    assert_figures_worked_out_by_hand(report)
     left_out = [(p.table, p.row, p.column) for p in report.problems if p.row is not None]
     assert left_out == [("Deals", 8, "created")]  # the Prospecting deal without an engage date: listed, left out
 
