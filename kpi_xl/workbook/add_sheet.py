@@ -94,20 +94,24 @@ def _before_close(xml: str, element: str, new: str) -> str:
     return xml[: match.start()] + new.replace("<", f"<{prefix}", 1) + xml[match.start():]
 
 
-def _insert_sheet(workbook: str, name: str, rid: str, last_row: int, last_col: int) -> str:
-    """The workbook part with a ``<sheet>`` for ``name`` after the page before it (else the first sheet)."""
+def sheet_names(workbook: str) -> list[str]:
+    """The sheets' names in the workbook part, in their order."""
+    return [unescape(_NAME.search(t.group(0)).group(2)) for t in _SHEET.finditer(workbook)]
+
+
+def sheet_inserted(workbook: str, name: str, rid: str, after: int) -> tuple[str, int, str]:
+    """The workbook part with a ``<sheet>`` ``name`` (relationship ``rid``, a new sheetId) after the sheet at
+    position ``after``; the positions that the sheets after it had (localSheetId, activeTab, firstSheet)
+    move one up. Returns (the part, the new sheet's position, the namespace prefix of the sheets)."""
     tags = list(_SHEET.finditer(workbook))
-    names = [unescape(_NAME.search(t.group(0)).group(2)) for t in tags]
-    before = [p for p in L.PAGES[: L.PAGES.index(name)] if p in names]
-    anchor = names.index(before[-1]) if before else 0
-    index = anchor + 1
-    prefix = tags[anchor].group(1)
+    index = after + 1
+    prefix = tags[after].group(1)
     sheet_id = max((int(m.group(1)) for t in tags if (m := _SHEET_ID.search(t.group(0)))), default=0) + 1
     bound = re.search(rf"""xmlns:([\w.-]+)\s*=\s*["']{re.escape(REL_NS)}["']""", workbook)
     rel = f"{bound.group(1)}:id" if bound else "rr:id"
     declare = "" if bound else f" xmlns:rr={quoteattr(REL_NS)}"
     element = f"<{prefix}sheet name={quoteattr(name)} sheetId=\"{sheet_id}\"{declare} {rel}=\"{rid}\"/>"
-    head, tail = workbook[: tags[anchor].end()], workbook[tags[anchor].end():]
+    head, tail = workbook[: tags[after].end()], workbook[tags[after].end():]
 
     def shift(m: re.Match) -> str:  # a sheet's position: the ones after the new sheet move one up
         value = int(m.group(2))
@@ -115,7 +119,14 @@ def _insert_sheet(workbook: str, name: str, rid: str, last_row: int, last_col: i
 
     head = _LOCAL_ID.sub(shift, _VIEW_INDEX.sub(shift, head))
     tail = _LOCAL_ID.sub(shift, _VIEW_INDEX.sub(shift, tail))
-    workbook = head + element + tail
+    return head + element + tail, index, prefix
+
+
+def _insert_sheet(workbook: str, name: str, rid: str, last_row: int, last_col: int) -> str:
+    """The workbook part with a ``<sheet>`` for ``name`` after the page before it (else the first sheet)."""
+    names = sheet_names(workbook)
+    before = [p for p in L.PAGES[: L.PAGES.index(name)] if p in names]
+    workbook, index, prefix = sheet_inserted(workbook, name, rid, names.index(before[-1]) if before else 0)
     area = (f"<{prefix}definedName name=\"_xlnm.Print_Area\" localSheetId=\"{index}\">"
             f"'{name}'!{L.a1(0, 0, True)}:{L.a1(last_row, last_col, True)}</{prefix}definedName>")
     if re.search(rf"</{re.escape(prefix)}definedNames\s*>", workbook):

@@ -12,21 +12,18 @@ from __future__ import annotations
 import re
 import zipfile
 from html import unescape
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from kpi_xl.errors import KpiError
 from kpi_xl.messages import both_languages
 from kpi_xl.tables.headers import normalize
 from kpi_xl.workbook.add_sheet import (
-    _LOCAL_ID,
-    _NAME,
-    _SHEET,
-    _SHEET_ID,
-    _VIEW_INDEX,
     WORKSHEET_CONTENT,
     WORKSHEET_TYPE,
     _before_close,
     _free_id,
+    sheet_inserted,
+    sheet_names,
 )
 from kpi_xl.workbook.package import REL_NS, PackageLayout
 from kpi_xl.workbook.table_sheet import SheetScan, TableSpot, _column_styles
@@ -129,24 +126,8 @@ def _looks(src: zipfile.ZipFile, deals: TableSpot | None) -> tuple[str, str, str
 
 def _insert_sheet(workbook: str, rid: str, anchor: str) -> str:
     """The workbook part with a ``<sheet>`` StageHistory after ``anchor`` (else after the last sheet)."""
-    tags = list(_SHEET.finditer(workbook))
-    names = [unescape(_NAME.search(t.group(0)).group(2)) for t in tags]
-    at = names.index(anchor) if anchor in names else len(tags) - 1
-    index = at + 1
-    prefix = tags[at].group(1)
-    sheet_id = max((int(m.group(1)) for t in tags if (m := _SHEET_ID.search(t.group(0)))), default=0) + 1
-    bound = re.search(rf"""xmlns:([\w.-]+)\s*=\s*["']{re.escape(REL_NS)}["']""", workbook)
-    rel = f"{bound.group(1)}:id" if bound else "rr:id"
-    declare = "" if bound else f" xmlns:rr={quoteattr(REL_NS)}"
-    element = f'<{prefix}sheet name="{NAME}" sheetId="{sheet_id}"{declare} {rel}="{rid}"/>'
-
-    def shift(m: re.Match) -> str:  # sheet positions after the new sheet move one up
-        value = int(m.group(2))
-        return f"{m.group(1)}{value + 1 if value >= index else value}{m.group(3)}"
-
-    head, tail = workbook[: tags[at].end()], workbook[tags[at].end():]
-    return (_LOCAL_ID.sub(shift, _VIEW_INDEX.sub(shift, head)) + element
-            + _LOCAL_ID.sub(shift, _VIEW_INDEX.sub(shift, tail)))
+    names = sheet_names(workbook)
+    return sheet_inserted(workbook, NAME, rid, names.index(anchor) if anchor in names else len(names) - 1)[0]
 
 
 def _app_titles(app: str, anchor: str) -> str | None:
