@@ -78,6 +78,9 @@ class SheetScan:
             with zipfile.ZipFile(self.path) as archive:
                 package = package_layout(archive)
                 self.parts = package.sheets
+                # the size each sheet's part claims (the largest is read first)
+                self.sizes = {sheet: archive.NameToInfo[part].file_size for sheet, part in self.parts.items()
+                              if part in archive.NameToInfo}
                 self.shared = _error_strings(archive, package.shared_strings, EXCEL_ERRORS)
         except UNREADABLE as err:
             raise unreadable(self.path, err) from None

@@ -3,7 +3,6 @@ python-calamine), the month selector and the History sheet, with Excel error val
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -134,8 +133,6 @@ def _start_typed(pool: ThreadPoolExecutor, path: Path, scan: SheetScan, places: 
     by_sheet: dict[str, list[str]] = {}
     for name, place in places.items():
         by_sheet.setdefault(place.sheet, []).append(name)
-    sizes = _part_sizes(path, scan) if by_sheet else {}
-
     def sheet_job(sheet: str):
         findings = scan.sheet(sheet)
         cells = findings.cells
@@ -161,17 +158,7 @@ def _start_typed(pool: ThreadPoolExecutor, path: Path, scan: SheetScan, places: 
                     done[name] = result
         return cells, read, done
 
-    return {sheet: pool.submit(sheet_job, sheet) for sheet in sorted(by_sheet, key=lambda s: -sizes.get(s, 0))}
-
-
-def _part_sizes(path: Path, scan: SheetScan) -> dict[str, int]:
-    """Sheet → the size its part claims (to read the largest first); {} when the file will not say."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return {sheet: archive.NameToInfo[part].file_size for sheet, part in scan.parts.items()
-                    if part in archive.NameToInfo}
-    except UNREADABLE:
-        return {}
+    return {sheet: pool.submit(sheet_job, sheet) for sheet in sorted(by_sheet, key=lambda s: -scan.sizes.get(s, 0))}
 
 
 def _read(sheet: str, reader):
