@@ -17,16 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-EXCEL_ERRORS = frozenset(
-    {"#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
-     "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#N/B", "#WAARDE!",
-     "#DEEL/0!", "#VERW!", "#NAAM?", "#GETAL!", "#LEEG!"}
-)
-# How classic xlwings on Windows hands over error cells (COM error codes).
-EXCEL_ERROR_CODES = {
-    -2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?", -2146826288: "#NULL!",
-    -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!",
-}
+from kpi_xl.error_values import EXCEL_ERROR_CODES, EXCEL_ERRORS
 
 # The largest amount a sales table can hold (a thousand trillion): larger ones are reported and left out of
 # the amounts, so that no sum of up to a million of them comes near overflowing a float (1.8e308)
