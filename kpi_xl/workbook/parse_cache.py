@@ -24,6 +24,7 @@ column, say) is simply not cached.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -32,6 +33,7 @@ import shutil
 import time
 import uuid
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +44,7 @@ from kpi_xl.errors import Problem
 from kpi_xl.tables.parse import ParsedTable
 from kpi_xl.tables.stage_check import UNKNOWN_COLUMNS, no_unknown_stages
 
-__all__ = ["MAX_BYTES", "cache_folder", "load", "store", "table_keys"]
+__all__ = ["MAX_BYTES", "BackgroundStores", "cache_folder", "load", "store", "table_keys"]
 
 FORMAT = 3
 MAX_BYTES = 2 * 1024**3
@@ -146,6 +148,44 @@ def store(key: str, parsed: ParsedTable) -> bool:
         return False
 
 
+class BackgroundStores:
+    """Entries stored in one background thread, so a refresh computes and writes its workbook while its
+    cache is being filled (storing the largest table takes about as long as parsing it).
+
+    Each table is handed over as a snapshot (its frames shallow-copied, its lists copied): the refresh
+    goes on with the table, and its work makes new frames instead of changing these (see
+    :func:`kpi_xl.tables.spellings.unify`), so what is stored is the table as parsed. Use as a context
+    manager: leaving waits until every entry is stored (or, after an error, drops those not yet begun).
+    """
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._jobs: list[Future] = []
+
+    def add(self, key: str, parsed: ParsedTable) -> None:
+        if cache_folder() is None:
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpi-xl-cache")
+        snapshot = dataclasses.replace(
+            parsed, frame=parsed.frame.copy(deep=False), problems=list(parsed.problems),
+            headers=dict(parsed.headers), spelled=dict(parsed.spelled),
+            stage_dates=None if parsed.stage_dates is None else parsed.stage_dates.copy(deep=False))
+        self._jobs.append(self._pool.submit(store, key, snapshot))
+
+    def wait(self, cancel: bool = False) -> int:
+        """Wait for the stores (``cancel``: drop those not yet begun); how many entries were stored."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=cancel)
+        return sum(1 for job in self._jobs if not job.cancelled() and job.result())
+
+    def __enter__(self) -> BackgroundStores:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        self.wait(cancel=kind is not None)
+
+
 # -- encoding ---------------------------------------------------------------------------------------
 
 
@@ -213,18 +253,15 @@ def _frame_bytes(frame: pd.DataFrame) -> tuple[bytes, dict] | None:
 
 def _texts(values: np.ndarray):
     """An object column of texts and empties (None) as an Arrow dictionary array (each distinct text once);
-    None when it holds anything else (a number, NaN): such a column is not cached."""
+    None when it holds anything else (a number, NaN): such a column is not cached. (Arrow builds the texts
+    in one pass and encodes them outside Python's lock: the store runs beside the refresh's computing.)"""
     import pyarrow as pa
 
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    if int((codes < 0).sum()) != int(np.equal(values, None).sum()):  # an empty that is not None (NaN)
-        return None
-    try:  # Arrow refuses anything but text in a string column
-        dictionary = pa.array(np.asarray(uniques, dtype=object), type=pa.string(), from_pandas=False)
+    try:  # Arrow refuses anything but text (and None) in a string column
+        array = pa.array(values, type=pa.string(), from_pandas=False)
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         return None
-    indices = pa.array(codes.astype(np.int32), mask=codes < 0, type=pa.int32())
-    return pa.DictionaryArray.from_arrays(indices, dictionary)
+    return array.dictionary_encode()
 
 
 def _value(value):
