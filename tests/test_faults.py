@@ -311,8 +311,8 @@ def test_a_save_by_another_program_meanwhile_stops_the_refresh(tmp_path, monkeyp
     if moment == "after_read":
         load = refresh_module.load_tables
 
-        def load_then_save(path, settings):
-            result = load(path, settings)
+        def load_then_save(path, settings, *rest):
+            result = load(path, settings, *rest)
             saved.append(_other_program_saves(book, how, other))
             return result
         monkeypatch.setattr(refresh_module, "load_tables", load_then_save)

@@ -25,6 +25,7 @@ from kpi_xl.tables.columns import TableColumns, day_columns, read_table_columns
 from kpi_xl.tables.parse import ParsedTable
 from kpi_xl.tables.read import assemble, parse_tables
 from kpi_xl.workbook import parse_cache
+from kpi_xl.workbook.early_scan import EarlyScan
 from kpi_xl.workbook.guard import fingerprint
 from kpi_xl.workbook.package import package_layout, relationships, sheet_parts
 from kpi_xl.workbook.places import table_places
@@ -53,17 +54,23 @@ class RefreshResult:
     notes: list[str] = field(default_factory=list)  # said after the report (in the config's language)
 
 
-def load_tables(path: str | Path, settings: Settings):
+def load_tables(path: str | Path, settings: Settings, stores: parse_cache.BackgroundStores | None = None,
+                early: EarlyScan | None = None):
     """The workbook's tables, parsed, and what else the refresh reads from the file.
 
     A table whose parts are unchanged since an earlier refresh under the same config comes from the
     cache (:mod:`kpi_xl.workbook.parse_cache`) without its sheet being inflated. The others are read, each
-    parsed in its reading thread as soon as it is read (while the next sheet is read), and stored there
-    when the file's parts still have the key they had before the reading.
+    parsed in its reading thread as soon as it is read (while the next sheet is read), and handed to
+    ``stores`` (the cache is filled in the background; without ``stores`` this waits until it is) when
+    the file's parts still have the key they had before the reading. ``early``: the scan of the largest
+    sheet, begun before the refresh's imports (:mod:`kpi_xl.workbook.early_scan`).
     """
+    if stores is None:
+        with parse_cache.BackgroundStores() as own:
+            return load_tables(path, settings, own, early)
     keys = cache_keys(path, settings)
     cached = {name: hit for name, key in keys.items() if (hit := parse_cache.load(key, name)) is not None}
-    stored: set[str] = set()
+    handed: set[str] = set()
 
     def parse_and_store(name: str, table: TableColumns, first_row: int) -> ParsedTable | None:
         try:
@@ -72,19 +79,20 @@ def load_tables(path: str | Path, settings: Settings):
             return None  # parsed again with the others, which gathers every table's missing columns
         key = keys.get(name)
         # stored when what was read is what the key describes
-        if key is not None and cache_keys(path, settings).get(name) == key and parse_cache.store(key, parsed):
-            stored.add(name)
+        if key is not None and cache_keys(path, settings).get(name) == key:
+            stores.add(key, parsed)
+            handed.add(name)
         return parsed
 
     wanted = [t for t in (*DATA_TABLES, "StageHistory") if t not in cached]
     data = read_workbook(path, wanted, columns=True, each_table=parse_and_store,
-                         day_columns=lambda name, header: day_columns(name, header, settings))
+                         day_columns=lambda name, header: day_columns(name, header, settings), early=early)
     parsed = parse_tables(data.tables, settings, data.first_rows, {**cached, **data.handled})
-    fresh = {name: key for name, key in keys.items() if name not in cached and name not in stored and name in parsed
+    fresh = {name: key for name, key in keys.items() if name not in cached and name not in handed and name in parsed
              and name not in data.handled}
     if fresh and cache_keys(path, settings) == keys:  # what was read is what the keys describe
         for name, key in fresh.items():
-            parse_cache.store(key, parsed[name])
+            stores.add(key, parsed[name])
     return assemble(parsed, settings), data
 
 
@@ -108,16 +116,18 @@ def cache_keys(path: str | Path, settings: Settings) -> dict[str, str]:
 
 def refresh_file(path: str | Path, month: str | None = None, config: str | Path | None = None,
                  now: dt.datetime | None = None, today: dt.date | None = None,
-                 _fail_after: str | None = None) -> RefreshResult:
-    """Refresh the workbook at ``path`` in place (atomically); returns what was written."""
+                 _fail_after: str | None = None, early: EarlyScan | None = None) -> RefreshResult:
+    """Refresh the workbook at ``path`` in place (atomically); returns what was written. ``early``: see
+    :func:`load_tables`."""
     config_path = find_config(path, config)
     settings = load_config(config_path)
     remove_stale_temp_files(path)  # left by a refresh that was killed half-way
     read_version = _version(path)  # a save by another program after this moment stops the write
-    tables, data = load_tables(path, settings)
-    report, plan = plan_for(tables, settings, month if month else data.month_selector, data.month_selector,
-                            data.history, now=now, today=today)
-    write_owned_sheets(path, plan.sheets(), fail_after=_fail_after, unchanged_since=read_version)
+    with parse_cache.BackgroundStores() as stores:  # the cache is filled while the month is computed
+        tables, data = load_tables(path, settings, stores, early)
+        report, plan = plan_for(tables, settings, month if month else data.month_selector, data.month_selector,
+                                data.history, now=now, today=today)
+        write_owned_sheets(path, plan.sheets(), fail_after=_fail_after, unchanged_since=read_version)
     notes = [text("earlier_dashboard", settings.language, name=Path(path).name)] if earlier_dashboard(path) else []
     return RefreshResult(report, plan, config_path, notes)
 
