@@ -1,6 +1,10 @@
 """What a change costs: ``kpi-xl refresh`` with the code of an earlier commit and with this tree, side by side.
 
     python benchmarks/bench_before_after.py --before 2fceec3 --sizes demo 10x --runs 3
+    python benchmarks/bench_before_after.py --before 2fceec3 --sizes limit --cache off
+
+Every run is a first refresh: by default with an empty cache of parsed tables, which that refresh fills,
+as a user's first refresh of a workbook does; ``--cache off`` runs without the cache.
 
 The earlier commit is checked out into a temporary git worktree (removed afterwards) and run with this
 environment's Python and packages (``PYTHONPATH`` puts its ``kpi_xl`` first). Each workbook comes from
@@ -27,10 +31,13 @@ OUT = HERE / "out"
 MONTH = "2026-10"
 
 
-def refresh_once(code: Path, book: Path, copy: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one ``kpi-xl refresh`` run with the package at ``code``."""
+def refresh_once(code: Path, book: Path, copy: Path, cache: Path | None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one ``kpi-xl refresh`` run with the package at ``code``, with an
+    empty cache folder ``cache`` (None: the cache off)."""
     shutil.copyfile(book, copy)
-    env = dict(os.environ, PYTHONPATH=str(code), KPI_XL_CACHE="off")  # a first refresh each time: no cache
+    if cache is not None:
+        shutil.rmtree(cache, ignore_errors=True)  # a first refresh each time: nothing to find in the cache
+    env = dict(os.environ, PYTHONPATH=str(code), KPI_XL_CACHE="off" if cache is None else str(cache))
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "kpi_xl.cli", "refresh", str(copy), "--month", MONTH], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=code)
@@ -60,6 +67,8 @@ def main() -> None:
     parser.add_argument("--before", required=True, help="the earlier commit (any git revision)")
     parser.add_argument("--sizes", nargs="+", default=["demo", "10x"], choices=["demo", "10x", "limit", "limit-onetext"])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cache", choices=["empty", "off"], default="empty",
+                        help="each refresh with an empty cache it fills (default), or with the cache off")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kpi_before_") as tmp:
         before = Path(tmp) / "code"
@@ -73,7 +82,8 @@ def main() -> None:
                 peaks: dict[str, list[float]] = {k: [] for k in code}
                 for _ in range(args.runs):
                     for label, where in code.items():
-                        wall, peak = refresh_once(where, book, Path(tmp) / f"{label}.xlsm")
+                        cache = None if args.cache == "off" else Path(tmp) / "cache"
+                        wall, peak = refresh_once(where, book, Path(tmp) / f"{label}.xlsm", cache)
                         times[label].append(wall)
                         peaks[label].append(peak)
                 b, a = statistics.median(times["before"]), statistics.median(times["after"])
