@@ -83,8 +83,7 @@ def say(code: str, /, **params) -> str:
 def language_beside(workbook: Path) -> str | None:
     """The language of the config a command without ``--config`` would use (kpi.yaml next to the workbook,
     else the packaged one); None when it cannot be read (the command then says everything in both)."""
-    from kpi_xl.config import load_config
-    from kpi_xl.workbook.refresh import find_config
+    from kpi_xl.config import find_config, load_config
 
     try:
         return learn_language(load_config(find_config(workbook)).language)
@@ -110,9 +109,8 @@ def new(path: WorkbookArg, config: ConfigOption = None,
                                                             "kpi.yaml next to it as kpi.yaml.bak.")] = False) -> None:
     """Create a new workbook from the config (Deals' stage columns, the drop-downs, the language) and put
     that config next to it as kpi.yaml."""
-    from kpi_xl.config import load_config
+    from kpi_xl.config import find_config, load_config
     from kpi_xl.workbook.new import create_workbook
-    from kpi_xl.workbook.refresh import find_config
 
     learn_language(load_config(find_config(path, config)).language)
     made = create_workbook(path, config=config, force=force)
@@ -168,8 +166,7 @@ def refresh(path: WorkbookArg, month: MonthOption = None, config: ConfigOption =
     from kpi_xl.workbook.early_scan import EarlyScan
 
     early = EarlyScan(path)  # the largest sheet is scanned while the imports below run
-    from kpi_xl.config import load_config
-    from kpi_xl.workbook.refresh import find_config
+    from kpi_xl.config import find_config, load_config
 
     learn_language(load_config(find_config(path, config)).language)  # the refresh reads it again, then writes
     _refresh_and_report(path, month, config, early)
@@ -211,10 +208,9 @@ def import_(
 
     The tables' rows are replaced; everything else in the workbook stays; the previous workbook is kept
     as NAME.before-import.xlsm beside it."""
-    from kpi_xl.config import load_config
+    from kpi_xl.config import find_config, load_config
     from kpi_xl.workbook.import_file import backup_path, import_files
     from kpi_xl.workbook.import_summary import summary_lines
-    from kpi_xl.workbook.refresh import find_config
 
     settings = load_config(find_config(path, config))
     learn_language(settings.language)

@@ -154,7 +154,8 @@ def test_background_stores_hand_over_a_snapshot(tmp_path, monkeypatch):
     monkeypatch.setattr(parse_cache, "store", lambda key, table: hold.wait(30) and real(key, table))
     with parse_cache.BackgroundStores() as stores:
         stores.add("k" * 40, parsed)
-        frame["owner"] = pd.Series(["X", "Y", "Z"], dtype=object)  # as the refresh's own frames never are, but a store must not care
+        # (the refresh's own frames are never changed so, but a store must not depend on it)
+        frame["owner"] = pd.Series(["X", "Y", "Z"], dtype=object)
         frame["extra"] = 1
         parsed.headers["value"] = "Waarde"
         hold.set()

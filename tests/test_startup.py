@@ -68,3 +68,13 @@ def test_an_unknown_name_is_an_attribute_error():
     from kpi_xl import udfs  # a submodule still imports
 
     assert callable(udfs.DEAL_VELOCITY)
+
+
+def test_the_button_does_not_import_the_file_reader_or_writer():
+    """The button reads and writes through xlwings: the headless reader and writer (fastexcel,
+    python-calamine, the refresh of a file) are not part of its start-up."""
+    code = ("import sys, kpi_xl.excel, kpi_xl.excel.button, kpi_xl.report.month_plan, kpi_xl.month; "
+            "print([m for m in ('kpi_xl.workbook.refresh', 'kpi_xl.workbook.read', 'kpi_xl.workbook.write', "
+            "'fastexcel', 'python_calamine') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["[]"]

@@ -26,7 +26,15 @@ from kpi_xl.config.dashboard import (
     SuggestedTargets,
     TrafficLight,
 )
-from kpi_xl.config.load import MAX_CONFIG_BYTES, MAX_CONFIG_VALUES, default_config_path, load_config, parse_config
+from kpi_xl.config.load import (
+    CONFIG_NAME,
+    MAX_CONFIG_BYTES,
+    MAX_CONFIG_VALUES,
+    default_config_path,
+    find_config,
+    load_config,
+    parse_config,
+)
 from kpi_xl.config.qualification import Criterion, CriterionTest, Qualification
 from kpi_xl.config.settings import Settings, activity_label
 from kpi_xl.config.stages import ActivityType, Stage
@@ -45,6 +53,7 @@ from kpi_xl.config.targets import (
 from kpi_xl.config.values import MAX_SHARE
 
 __all__ = [
+    "CONFIG_NAME",
     "KPI_NAMES",
     "MAX_CONFIG_BYTES",
     "MAX_CONFIG_VALUES",
@@ -72,6 +81,7 @@ __all__ = [
     "TrafficLight",
     "activity_label",
     "default_config_path",
+    "find_config",
     "load_config",
     "parse_config",
 ]

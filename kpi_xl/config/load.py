@@ -16,6 +16,19 @@ from kpi_xl.config.settings import Settings
 from kpi_xl.errors import ConfigError
 from kpi_xl.messages import both_languages, text
 
+CONFIG_NAME = "kpi.yaml"
+
+
+def find_config(workbook: str | Path | None, explicit: str | Path | None = None) -> Path:
+    """``--config``, else ``kpi.yaml`` next to the workbook, else the packaged default."""
+    if explicit is not None:
+        return Path(explicit)
+    if workbook is not None:
+        beside = Path(workbook).resolve().parent / CONFIG_NAME
+        if beside.is_file():
+            return beside
+    return default_config_path()
+
 
 def default_config_path() -> Path:
     """The config shipped with the package (``config/kpi.yaml`` in the repository)."""

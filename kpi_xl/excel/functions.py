@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi_xl.config import Settings, load_config
+from kpi_xl.config import Settings, find_config, load_config
 from kpi_xl.errors import KpiError, cut_text
 from kpi_xl.excel.gc_pause import gc_paused
 from kpi_xl.kpis import action_points as ap
@@ -39,7 +39,6 @@ from kpi_xl.periods import as_of_date, parse_month, trailing_window
 from kpi_xl.tables import ParsedTable, Tables, read_table
 from kpi_xl.tables.headers import required_header
 from kpi_xl.tables.read import assemble
-from kpi_xl.workbook.refresh import find_config
 
 CACHE_SIZE = 32
 

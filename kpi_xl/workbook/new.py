@@ -10,12 +10,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpi_xl.config import Settings, default_config_path, load_config
+from kpi_xl.config import CONFIG_NAME, Settings, default_config_path, find_config, load_config
 from kpi_xl.errors import KpiError
 from kpi_xl.messages import text
 from kpi_xl.report import layout as L
 from kpi_xl.tables.headers import normalize
-from kpi_xl.workbook.refresh import CONFIG_NAME, find_config
 from kpi_xl.workbook.template import build, default_vba_project, table_columns, template_path, xlwings_settings
 from kpi_xl.workbook.template.data_sheets import TABLE_COLUMNS, dropdowns_left_out
 from kpi_xl.workbook.write import write_owned_sheets

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 
-from kpi_xl.config import Settings, default_config_path, load_config
+from kpi_xl.config import CONFIG_NAME, Settings, find_config, load_config
 from kpi_xl.errors import TableError
 from kpi_xl.messages import text
 from kpi_xl.month import MonthReport
@@ -31,19 +31,6 @@ from kpi_xl.workbook.package import package_layout, relationships, sheet_parts
 from kpi_xl.workbook.places import table_places
 from kpi_xl.workbook.read import read_workbook
 from kpi_xl.workbook.write import remove_stale_temp_files, write_owned_sheets
-
-CONFIG_NAME = "kpi.yaml"
-
-
-def find_config(workbook: str | Path | None, explicit: str | Path | None = None) -> Path:
-    """``--config``, else ``kpi.yaml`` next to the workbook, else the packaged default."""
-    if explicit is not None:
-        return Path(explicit)
-    if workbook is not None:
-        beside = Path(workbook).resolve().parent / CONFIG_NAME
-        if beside.is_file():
-            return beside
-    return default_config_path()
 
 
 @dataclass
