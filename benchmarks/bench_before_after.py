@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bytecode import keep_bytecode
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
@@ -63,6 +65,7 @@ def workbook(size: str) -> Path:
 
 
 def main() -> None:
+    keep_bytecode()  # as an installed copy starts (see bytecode.py)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", required=True, help="the earlier commit (any git revision)")
     parser.add_argument("--sizes", nargs="+", default=["demo", "10x"], choices=["demo", "10x", "limit", "limit-onetext"])

@@ -39,6 +39,8 @@ import sys
 import time
 from pathlib import Path
 
+from bytecode import keep_bytecode
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
@@ -205,6 +207,7 @@ def bench(size: str, runs: int, regen: bool) -> dict:
 
 
 def main() -> None:
+    keep_bytecode()  # as an installed copy starts (see bytecode.py)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", nargs="+", default=["demo", "10x", "limit"], choices=["demo", "10x", "limit", "limit-onetext"],
                         help="limit-onetext: the limit workbook with one text date among the Activities dates")
