@@ -27,9 +27,9 @@ def scanned(monkeypatch):
     seen: list[str] = []
     real = SheetScan.sheet
 
-    def counting(self, sheet, stop=None):
+    def counting(self, sheet):
         seen.append(sheet)
-        return real(self, sheet, stop)
+        return real(self, sheet)
 
     monkeypatch.setattr(SheetScan, "sheet", counting)
     return seen
@@ -96,9 +96,9 @@ def test_another_sheet_is_not_kept_waiting(tmp_path, monkeypatch):
     hold = threading.Event()
     real = SheetScan.sheet
 
-    def slow(self, sheet, stop=None):
+    def slow(self, sheet):
         hold.wait(30)
-        return real(self, sheet, stop)
+        return real(self, sheet)
 
     monkeypatch.setattr(SheetScan, "sheet", slow)
     early = EarlyScan(book)
@@ -162,33 +162,3 @@ def test_background_stores_hand_over_a_snapshot(tmp_path, monkeypatch):
     kept = parse_cache.load("k" * 40, "Deals")
     assert kept.frame["owner"].tolist() == ["Jan", None, "Piet"] and "extra" not in kept.frame
     assert kept.headers == {"owner": "Eigenaar"}
-
-
-def test_a_second_refresh_stops_the_early_scan_of_a_cached_sheet(tmp_path, monkeypatch):
-    """Its table comes from the cache of parsed tables: the early scan stops between chunks."""
-    monkeypatch.setenv("KPI_XL_CACHE", str(tmp_path / "cache"))
-    book = demo_workbook(tmp_path / "book.xlsm")
-    first = refresh_file(book, month="2026-10", now=NOW, today=TODAY)
-    chunks: list[int] = []
-    real = SheetScan.sheet
-
-    def slow(self, sheet, stop=None):
-        def stop_later():  # each chunk, the refresh has time to say stop
-            chunks.append(1)
-            return stop() if stop is not None and len(chunks) > 1 else False
-        return real(self, sheet, stop_later)
-
-    monkeypatch.setattr("kpi_xl.workbook.error_scan.SCAN_CHUNK", 4096)  # many chunks
-    monkeypatch.setattr(SheetScan, "sheet", slow)
-    early = EarlyScan(book)
-    second = refresh_file(book, month="2026-10", now=NOW, today=TODAY, early=early)
-    early._done.wait(30)
-    assert early._stop.is_set() and early._result is None
-    assert second.plan.sheets() == first.plan.sheets()
-
-
-def test_the_stop_asked_between_chunks_ends_a_scan(tmp_path):
-    book = demo_workbook(tmp_path / "book.xlsm")
-    scan = SheetScan(book)
-    assert scan.sheet("Activities", stop=lambda: True) is None
-    assert scan.sheet("Activities", stop=lambda: False) == scan.sheet("Activities")

@@ -27,7 +27,6 @@ class EarlyScan:
         self.path = Path(path)
         self._chosen = threading.Event()  # set once the sheet to scan is known (or there is none)
         self._done = threading.Event()
-        self._stop = threading.Event()
         self.sheet: str | None = None
         self._result = None  # (the SheetScan, its SheetFindings)
         threading.Thread(target=self._run, name="kpi-xl-early-scan", daemon=True).start()
@@ -43,21 +42,14 @@ class EarlyScan:
             self.sheet = max(sheets & scan.sizes.keys(), key=scan.sizes.__getitem__, default=None)
             self._chosen.set()
             if self.sheet is not None:
-                findings = scan.sheet(self.sheet, stop=self._stop.is_set)
-                if findings is not None and directory_of(self.path) == scan.directory:  # unchanged meanwhile
+                findings = scan.sheet(self.sheet)
+                if directory_of(self.path) == scan.directory:  # the file did not change while scanned
                     self._result = (scan, findings)
         except Exception:  # noqa: BLE001 - the refresh's own scan finds it again and says what is wrong
             self.sheet = None
         finally:
             self._chosen.set()
             self._done.set()
-
-    def keep_if(self, sheets: set[str]) -> None:
-        """Stop scanning when the refresh reads none of the sheet's tables (they came from the cache of
-        parsed tables): a second refresh does not spend a core on it."""
-        self._chosen.wait()
-        if self.sheet not in sheets:
-            self._stop.set()
 
     def findings(self, scan, sheet: str):
         """The early scan's findings for ``sheet`` (waiting for them), when it scans that sheet of the package

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,15 +89,14 @@ class SheetScan:
         """The error values of one sheet ({} for a sheet that is not there)."""
         return self.sheet(sheet).cells
 
-    def sheet(self, sheet: str, stop: Callable[[], bool] | None = None) -> SheetFindings | None:
-        """The error values of one sheet and the columns holding TRUE/FALSE cells; None when ``stop()``
-        (asked between chunks) said to stop."""
+    def sheet(self, sheet: str) -> SheetFindings:
+        """The error values of one sheet and the columns holding TRUE/FALSE cells."""
         try:
             with zipfile.ZipFile(self.path) as archive:
                 part = self.parts.get(sheet)
                 if part is None or part not in archive.NameToInfo:
                     return SheetFindings({}, frozenset())
-                return _scan_part(archive, part, self.shared, self.errors, stop)
+                return _scan_part(archive, part, self.shared, self.errors)
         except UNREADABLE as err:
             raise unreadable(self.path, err) from None
 
@@ -146,7 +145,7 @@ def _error_text(xml: bytes, errors: frozenset[str]) -> str | None:
 
 
 def _scan_part(archive: zipfile.ZipFile, part: str, shared: dict[bytes, str],
-               errors: frozenset[str], stop: Callable[[], bool] | None = None) -> SheetFindings | None:
+               errors: frozenset[str]) -> SheetFindings:
     """Every error value (and error text) holds a ``#``: a chunk without one is passed over after a single
     fast byte search, so scanning costs little more than inflating. A chunk with one is searched together
     with the end of the chunk before it; a cell cut off at the chunk's end is finished with the next one."""
@@ -156,8 +155,6 @@ def _scan_part(archive: zipfile.ZipFile, part: str, shared: dict[bytes, str],
     finish_next = False
     with archive.open(part) as stream:
         while chunk := stream.read(SCAN_CHUNK):
-            if stop is not None and stop():
-                return None
             # (a cell cut at the chunk's end: the tail has it; a hint cut there: the seam has it)
             seam = tail[-16:] + chunk[:16]
             bytes_ = np.frombuffer(chunk, dtype=np.uint8)

@@ -44,7 +44,7 @@ from kpi_xl.errors import Problem
 from kpi_xl.tables.parse import ParsedTable
 from kpi_xl.tables.stage_check import UNKNOWN_COLUMNS, no_unknown_stages
 
-__all__ = ["MAX_BYTES", "BackgroundStores", "cache_folder", "load", "present", "store", "table_keys"]
+__all__ = ["MAX_BYTES", "BackgroundStores", "cache_folder", "load", "store", "table_keys"]
 
 FORMAT = 3
 MAX_BYTES = 2 * 1024**3
@@ -96,12 +96,6 @@ def table_keys(path: str | Path, tables: dict[str, tuple[str, list[str]]], setti
                          [part(t) for t in sorted(table_parts)], shared]
             keys[name] = hashlib.blake2b(json.dumps(described).encode(), digest_size=20).hexdigest()
     return keys
-
-
-def present(key: str) -> bool:
-    """Whether an entry is stored under ``key`` (not yet whether it can be trusted: :func:`load` says)."""
-    folder = cache_folder()
-    return folder is not None and (folder / key).is_dir()
 
 
 def load(key: str, table: str) -> ParsedTable | None:

@@ -56,9 +56,6 @@ def load_tables(path: str | Path, settings: Settings, stores: parse_cache.Backgr
         with parse_cache.BackgroundStores() as own:
             return load_tables(path, settings, own, early)
     keys = cache_keys(path, settings)
-    if early is not None and keys:  # the early scan stops when its sheet's table comes from the cache
-        early.keep_if(_sheets_of(path, [name for name in DATA_TABLES
-                                        if name not in keys or not parse_cache.present(keys[name])]))
     cached = {name: hit for name, key in keys.items() if (hit := parse_cache.load(key, name)) is not None}
     handed: set[str] = set()
 
@@ -84,15 +81,6 @@ def load_tables(path: str | Path, settings: Settings, stores: parse_cache.Backgr
         for name, key in fresh.items():
             stores.add(key, parsed[name])
     return assemble(parsed, settings), data
-
-
-def _sheets_of(path: str | Path, tables: list[str]) -> set[str]:
-    """The sheets holding these Excel Tables (as far as the file can be read here)."""
-    try:
-        places = table_places(Path(path))
-    except Exception:  # noqa: BLE001 - the reader judges the file (and names what is wrong with it)
-        return set()
-    return {places[name].sheet for name in tables if name in places}
 
 
 def cache_keys(path: str | Path, settings: Settings) -> dict[str, str]:
