@@ -163,22 +163,19 @@ def demo(
 @app.command()
 def refresh(path: WorkbookArg, month: MonthOption = None, config: ConfigOption = None) -> None:
     """Refresh Dashboard, History and Checks of a workbook (data sheets are never written)."""
-    from kpi_xl.workbook.early_scan import EarlyScan
-
-    early = EarlyScan(path)  # the largest sheet is scanned while the imports below run
     from kpi_xl.config import find_config, load_config
 
     learn_language(load_config(find_config(path, config)).language)  # the refresh reads it again, then writes
-    _refresh_and_report(path, month, config, early)
+    _refresh_and_report(path, month, config)
 
 
-def _refresh_and_report(path: Path, month: str | None, config: Path | None, early=None) -> None:
+def _refresh_and_report(path: Path, month: str | None, config: Path | None) -> None:
     """The refresh of ``kpi-xl refresh`` (also the last step of ``kpi-xl import``), then its report."""
     from kpi_xl.report.console import print_report
     from kpi_xl.workbook.refresh import refresh_file
 
     with step(say("cli.step.refresh", name=path.name)):
-        result = refresh_file(path, month=month, config=config, early=early)
+        result = refresh_file(path, month=month, config=config)
     _written.append(path)  # from here on, an interruption no longer leaves the workbook as it was
     _interrupt_note.clear()
     print_report(result.report, console)

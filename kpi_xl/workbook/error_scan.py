@@ -16,7 +16,7 @@ from kpi_xl.workbook.package import package_layout
 from kpi_xl.workbook.package_check import UNREADABLE, unreadable
 from kpi_xl.workbook.sheet_xml import cell_index
 
-__all__ = ["SCAN_CHUNK", "SCAN_OVERLAP", "SheetFindings", "SheetScan", "directory_of", "error_cells"]
+__all__ = ["SCAN_CHUNK", "SCAN_OVERLAP", "SheetFindings", "SheetScan", "error_cells"]
 
 
 # python-calamine reads an error cell (``<c t="e"><v>#N/A</v></c>``) as an empty string, and fastexcel
@@ -75,7 +75,6 @@ class SheetScan:
         self.path, self.errors = Path(path), EXCEL_ERRORS
         try:
             with zipfile.ZipFile(self.path) as archive:
-                self.directory = _directory(archive)
                 package = package_layout(archive)
                 self.parts = package.sheets
                 # the size each sheet's part claims (the largest is read first)
@@ -99,19 +98,6 @@ class SheetScan:
                 return _scan_part(archive, part, self.shared, self.errors)
         except UNREADABLE as err:
             raise unreadable(self.path, err) from None
-
-
-def directory_of(path: str | Path) -> tuple | None:
-    """Every part's name, sizes and CRC-32, from the zip directory (None: not readable as a zip)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return _directory(archive)
-    except UNREADABLE:
-        return None
-
-
-def _directory(archive: zipfile.ZipFile) -> tuple:
-    return tuple((i.filename, i.CRC, i.file_size, i.compress_size, i.header_offset) for i in archive.infolist())
 
 
 @dataclass(frozen=True)

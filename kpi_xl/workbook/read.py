@@ -20,7 +20,6 @@ from kpi_xl.workbook.places import TablePlace, table_places
 
 if TYPE_CHECKING:
     from kpi_xl.tables.columns import TableColumns
-    from kpi_xl.workbook.early_scan import EarlyScan
 
 __all__ = ["WorkbookData", "read_workbook"]
 
@@ -38,8 +37,7 @@ class WorkbookData:
 
 def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "StageHistory"),
                   columns: bool = False, each_table: Callable[[str, object, int], object] | None = None,
-                  day_columns: Callable[[str, list[str]], frozenset[int]] | None = None,
-                  early: EarlyScan | None = None) -> WorkbookData:
+                  day_columns: Callable[[str, list[str]], frozenset[int]] | None = None) -> WorkbookData:
     """Read the Excel Tables (by table name), the month selector and the History sheet.
 
     ``columns=True`` (what a refresh uses) reads each Excel Table with
@@ -56,8 +54,6 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     ``each_table(name, TableColumns, header row)`` is called in the reading thread as soon as a table is
     read typed (a refresh parses it there, while the next sheet is read); what it returns (unless None) is
     in ``handled``. ``day_columns``: see :func:`~kpi_xl.workbook.typed_table.read_typed_table`.
-    ``early``: a scan of the largest sheet begun before (:mod:`kpi_xl.workbook.early_scan`), used when the
-    package is still the one it scanned.
     """
     path = Path(path)
     check_readable(path)
@@ -83,7 +79,7 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     history: list[list[object]] = []
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpi-xl-read") as pool:
         fast = {name: places[name] for name in tables if columns and name in names and name in places}
-        pending = _start_typed(pool, path, scan, fast, each_table, day_columns, early)
+        pending = _start_typed(pool, path, scan, fast, each_table, day_columns)
         # meanwhile, in this thread: the other sheets' scans, the month selector and the History sheet
         for sheet in read - pending.keys():
             errors[sheet] = scan.cells(sheet)
@@ -120,7 +116,7 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
 
 
 def _start_typed(pool: ThreadPoolExecutor, path: Path, scan: SheetScan, places: dict[str, TablePlace],
-                 each_table=None, day_columns=None, early: EarlyScan | None = None) -> dict[str, Future]:
+                 each_table=None, day_columns=None) -> dict[str, Future]:
     """Each sheet holding one of these Excel Tables scanned and then its tables read typed with fastexcel,
     in ``pool``, the largest sheet first: {sheet: future of (its error cells, {table: TableColumns},
     {table: what each_table gave})}. A table fastexcel cannot read is left out (it is read as rows).
@@ -138,7 +134,7 @@ def _start_typed(pool: ThreadPoolExecutor, path: Path, scan: SheetScan, places: 
     for name, place in places.items():
         by_sheet.setdefault(place.sheet, []).append(name)
     def sheet_job(sheet: str):
-        findings = (early.findings(scan, sheet) if early is not None else None) or scan.sheet(sheet)
+        findings = scan.sheet(sheet)
         cells = findings.cells
         read: dict[str, TableColumns] = {}
         done: dict[str, object] = {}

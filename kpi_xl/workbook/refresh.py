@@ -25,7 +25,6 @@ from kpi_xl.tables.columns import TableColumns, day_columns, read_table_columns
 from kpi_xl.tables.parse import ParsedTable
 from kpi_xl.tables.read import assemble, parse_tables
 from kpi_xl.workbook import parse_cache
-from kpi_xl.workbook.early_scan import EarlyScan
 from kpi_xl.workbook.guard import fingerprint
 from kpi_xl.workbook.package import package_layout, relationships, sheet_parts
 from kpi_xl.workbook.places import table_places
@@ -41,20 +40,18 @@ class RefreshResult:
     notes: list[str] = field(default_factory=list)  # said after the report (in the config's language)
 
 
-def load_tables(path: str | Path, settings: Settings, stores: parse_cache.BackgroundStores | None = None,
-                early: EarlyScan | None = None):
+def load_tables(path: str | Path, settings: Settings, stores: parse_cache.BackgroundStores | None = None):
     """The workbook's tables, parsed, and what else the refresh reads from the file.
 
     A table whose parts are unchanged since an earlier refresh under the same config comes from the
     cache (:mod:`kpi_xl.workbook.parse_cache`) without its sheet being inflated. The others are read, each
     parsed in its reading thread as soon as it is read (while the next sheet is read), and handed to
     ``stores`` (the cache is filled in the background; without ``stores`` this waits until it is) when
-    the file's parts still have the key they had before the reading. ``early``: the scan of the largest
-    sheet, begun before the refresh's imports (:mod:`kpi_xl.workbook.early_scan`).
+    the file's parts still have the key they had before the reading.
     """
     if stores is None:
         with parse_cache.BackgroundStores() as own:
-            return load_tables(path, settings, own, early)
+            return load_tables(path, settings, own)
     keys = cache_keys(path, settings)
     cached = {name: hit for name, key in keys.items() if (hit := parse_cache.load(key, name)) is not None}
     handed: set[str] = set()
@@ -73,7 +70,7 @@ def load_tables(path: str | Path, settings: Settings, stores: parse_cache.Backgr
 
     wanted = [t for t in (*DATA_TABLES, "StageHistory") if t not in cached]
     data = read_workbook(path, wanted, columns=True, each_table=parse_and_store,
-                         day_columns=lambda name, header: day_columns(name, header, settings), early=early)
+                         day_columns=lambda name, header: day_columns(name, header, settings))
     parsed = parse_tables(data.tables, settings, data.first_rows, {**cached, **data.handled})
     fresh = {name: key for name, key in keys.items() if name not in cached and name not in handed and name in parsed
              and name not in data.handled}
@@ -103,15 +100,14 @@ def cache_keys(path: str | Path, settings: Settings) -> dict[str, str]:
 
 def refresh_file(path: str | Path, month: str | None = None, config: str | Path | None = None,
                  now: dt.datetime | None = None, today: dt.date | None = None,
-                 _fail_after: str | None = None, early: EarlyScan | None = None) -> RefreshResult:
-    """Refresh the workbook at ``path`` in place (atomically); returns what was written. ``early``: see
-    :func:`load_tables`."""
+                 _fail_after: str | None = None) -> RefreshResult:
+    """Refresh the workbook at ``path`` in place (atomically); returns what was written."""
     config_path = find_config(path, config)
     settings = load_config(config_path)
     remove_stale_temp_files(path)  # left by a refresh that was killed half-way
     read_version = _version(path)  # a save by another program after this moment stops the write
     with parse_cache.BackgroundStores() as stores:  # the cache is filled while the month is computed
-        tables, data = load_tables(path, settings, stores, early)
+        tables, data = load_tables(path, settings, stores)
         report, plan = plan_for(tables, settings, month if month else data.month_selector, data.month_selector,
                                 data.history, now=now, today=today)
         write_owned_sheets(path, plan.sheets(), fail_after=_fail_after, unchanged_since=read_version)
