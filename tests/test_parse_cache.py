@@ -232,10 +232,20 @@ def test_the_folder_is_bounded_least_recently_used_first(tmp_path, monkeypatch):
     assert sum(f.stat().st_size for e in remaining for f in e.iterdir()) <= size_a + 10
 
 
-def test_values_arrow_cannot_keep_exactly_are_not_cached():
-    frame = pd.DataFrame({"x": pd.Series(["a", 1.5], dtype=object)}).set_axis(pd.RangeIndex(2, 4))  # text and a number in one column
+@pytest.mark.parametrize("other", [1.5, float("nan"), pd.NA, pd.NaT, True, dt.date(2026, 1, 2)])
+def test_values_arrow_cannot_keep_exactly_are_not_cached(other):
+    """Text beside anything but None in one column (a number, NaN, pd.NA, a date) would not come back as
+    it was: such a table is not cached."""
+    frame = pd.DataFrame({"x": pd.Series(["a", other], dtype=object)}).set_axis(pd.RangeIndex(2, 4))
     assert parse_cache.store("k" * 40, ParsedTable("Leads", frame)) is False
     assert _entries() == []
+
+
+def test_text_and_empties_come_back_as_they_were():
+    frame = pd.DataFrame({"x": pd.Series(["a", None, "b", "a", None], dtype=object)}).set_axis(pd.RangeIndex(2, 7))
+    assert parse_cache.store("k" * 40, ParsedTable("Leads", frame)) is True
+    back = parse_cache.load("k" * 40, "Leads").frame
+    assert back["x"].dtype == object and back["x"].tolist() == ["a", None, "b", "a", None]
 
 
 def test_every_value_kind_of_a_problem_round_trips(tmp_path):
