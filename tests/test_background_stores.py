@@ -65,3 +65,27 @@ def test_background_stores_hand_over_a_snapshot(tmp_path, monkeypatch):
     kept = parse_cache.load("k" * 40, "Deals")
     assert kept.frame["owner"].tolist() == ["Jan", None, "Piet"] and "extra" not in kept.frame
     assert kept.headers == {"owner": "Eigenaar"}
+
+
+def test_tables_handed_over_from_several_threads_at_once_are_all_stored(tmp_path, monkeypatch):
+    """The refresh's two reading threads hand their tables over as each is parsed."""
+    import pandas as pd
+
+    from kpi_xl.tables.parse import ParsedTable
+
+    monkeypatch.setenv("KPI_XL_CACHE", str(tmp_path / "cache"))
+    start = threading.Barrier(8)
+
+    def hand_over(stores, i):
+        frame = pd.DataFrame({"owner": pd.Series([f"rep {i}", None], dtype=object), "_row": [2, 3]})
+        start.wait(10)
+        stores.add(f"{i:040d}", ParsedTable("Deals", frame))
+
+    with parse_cache.BackgroundStores() as stores:
+        threads = [threading.Thread(target=hand_over, args=(stores, i)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert stores.wait() == 8
+    assert [parse_cache.load(f"{i:040d}", "Deals").frame["owner"][0] for i in range(8)] == [f"rep {i}" for i in range(8)]

@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
 import zipfile
@@ -156,22 +157,25 @@ class BackgroundStores:
     goes on with the table, and its work makes new frames instead of changing these (see
     :func:`kpi_xl.tables.spellings.unify`), so what is stored is the table as parsed. Use as a context
     manager: leaving waits until every entry is stored (or, after an error, drops those not yet begun).
+    :meth:`add` may be called from several threads (the refresh's reading threads).
     """
 
     def __init__(self) -> None:
         self._pool: ThreadPoolExecutor | None = None
         self._jobs: list[Future] = []
+        self._lock = threading.Lock()
 
     def add(self, key: str, parsed: ParsedTable) -> None:
         if cache_folder() is None:
             return
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpi-xl-cache")
         snapshot = dataclasses.replace(
             parsed, frame=parsed.frame.copy(deep=False), problems=list(parsed.problems),
             headers=dict(parsed.headers), spelled=dict(parsed.spelled),
             stage_dates=None if parsed.stage_dates is None else parsed.stage_dates.copy(deep=False))
-        self._jobs.append(self._pool.submit(store, key, snapshot))
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpi-xl-cache")
+            self._jobs.append(self._pool.submit(store, key, snapshot))
 
     def wait(self, cancel: bool = False) -> int:
         """Wait for the stores (``cancel``: drop those not yet begun); how many entries were stored."""
