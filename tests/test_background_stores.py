@@ -88,4 +88,5 @@ def test_tables_handed_over_from_several_threads_at_once_are_all_stored(tmp_path
         for thread in threads:
             thread.join()
     assert stores.wait() == 8
-    assert [parse_cache.load(f"{i:040d}", "Deals").frame["owner"][0] for i in range(8)] == [f"rep {i}" for i in range(8)]
+    kept = [parse_cache.load(f"{i:040d}", "Deals").frame["owner"][0] for i in range(8)]
+    assert kept == [f"rep {i}" for i in range(8)]
