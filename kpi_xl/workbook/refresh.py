@@ -53,7 +53,7 @@ def load_tables(path: str | Path, settings: Settings, stores: parse_cache.Backgr
         with parse_cache.BackgroundStores() as own:
             return load_tables(path, settings, own)
     keys = cache_keys(path, settings)
-    cached = {name: hit for name, key in keys.items() if (hit := parse_cache.load(key, name)) is not None}
+    cached = parse_cache.load_many(keys)
     handed: set[str] = set()
 
     def parse_and_store(name: str, table: TableColumns, first_row: int) -> ParsedTable | None:
