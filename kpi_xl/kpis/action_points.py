@@ -19,6 +19,7 @@ import pandas as pd
 
 from kpi_xl.config import Settings
 from kpi_xl.kpis import targets as tg
+from kpi_xl.kpis.text_columns import objects
 
 
 def with_points(activities: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -28,8 +29,8 @@ def with_points(activities: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     known = np.array([t in settings.points for t in types] + [False], dtype=bool)
     return pd.DataFrame(copy=False, data={
         "date": activities["date"].to_numpy(),
-        "owner": activities["owner"].to_numpy(dtype=object),
-        "type": activities["type"].to_numpy(dtype=object),
+        "owner": objects(activities["owner"], activities.index),
+        "type": objects(activities["type"], activities.index),
         "points": points[codes],  # code -1 (no type) takes the last entry: 0 points
         "known_type": known[codes],
         "month": activities["date"].to_numpy().astype("datetime64[M]"),

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_xl.config import Settings
+from kpi_xl.kpis.text_columns import objects
 from kpi_xl.kpis.timeline import Timeline, per_deal
 from kpi_xl.messages import text
 from kpi_xl.periods import Window
@@ -46,11 +47,11 @@ def entries_in(timeline: Timeline, window: Window, as_of: pd.Timestamp, settings
     entered = first[first["order"].isin(open_orders) & window.contains(first["date"])]
     entry_codes = entered["code"].to_numpy()
     return pd.DataFrame({
-        "deal_id": entered["deal_id"].to_numpy(), "code": entry_codes, "stage": entered["stage"].to_numpy(),
+        "deal_id": objects(entered["deal_id"]), "code": entry_codes, "stage": objects(entered["stage"]),
         "order": entered["order"].to_numpy(), "date": entered["date"].to_numpy(),
         "won": won[entry_codes],
         "advanced": (reached[entry_codes] > entered["order"].to_numpy()) | won[entry_codes],
-        "owner": deals["owner"].to_numpy(dtype=object)[entry_codes],
+        "owner": objects(deals["owner"].to_numpy(dtype=object)[entry_codes]),
     })
 
 

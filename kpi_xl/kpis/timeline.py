@@ -29,6 +29,7 @@ import pandas as pd
 
 from kpi_xl.config import Settings
 from kpi_xl.errors import Problem
+from kpi_xl.kpis.text_columns import objects
 from kpi_xl.tables import ROW, Tables
 
 DAY = np.timedelta64(1, "D")
@@ -111,11 +112,6 @@ def ids_to_positions(ids: pd.Series, table_ids: pd.Series) -> np.ndarray:
     return out
 
 
-def _objects(values: np.ndarray) -> pd.Series:
-    """Text kept as plain Python objects: pandas 3 would otherwise copy every id into an Arrow string array."""
-    return pd.Series(values, dtype=object)
-
-
 def per_deal(codes: np.ndarray, values: np.ndarray, n: int, how: str = "max") -> np.ndarray:
     """Reduce ``values`` per deal code into an array of length ``n`` (NaT/NaN where a deal has none)."""
     series = pd.Series(values)
@@ -182,8 +178,8 @@ def build_timeline(tables: Tables, settings: Settings) -> Timeline:
     ids = deals["deal_id"].to_numpy(dtype=object)
     names = np.array(settings.stage_names, dtype=object)
     events = pd.DataFrame({
-        "deal_id": _objects(ids[ev["code"]]), "code": ev["code"], "stage": _objects(names[ev["order"]]),
-        "order": ev["order"], "date": ev["date"], ROW: ev[ROW], "_column": _objects(ev["_column"]),
+        "deal_id": objects(ids[ev["code"]]), "code": ev["code"], "stage": objects(names[ev["order"]]),
+        "order": ev["order"], "date": ev["date"], ROW: ev[ROW], "_column": objects(ev["_column"]),
     })
     stays = _stays(ev, ids, names, settings, excluded)
     return Timeline(deals, events, stays, problems, tuple(settings.stage_names))
@@ -262,7 +258,7 @@ def _stays(ev: dict, ids: np.ndarray, names: np.ndarray, settings: Settings, exc
     terminal = np.isin(orders, [settings.stage_order[settings.won], settings.stage_order[settings.lost]])
     codes, orders, start, end = codes[~terminal], orders[~terminal], start[~terminal], end[~terminal]
     return pd.DataFrame({
-        "deal_id": _objects(ids[codes]), "code": codes, "stage": _objects(names[orders]), "order": orders,
+        "deal_id": objects(ids[codes]), "code": codes, "stage": objects(names[orders]), "order": orders,
         "start": start.astype("datetime64[ns]"), "end": end, "excluded": np.isin(codes * 64 + orders, excluded),
     })
 
