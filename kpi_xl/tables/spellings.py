@@ -192,7 +192,8 @@ def _unify_references(frames, headers, column, own, others, spelled) -> list[Pro
     if own not in frames or column not in frames[own]:
         return _unify(frames, headers, columns, _id_keys)
     own_spellings = [s for s in pd.unique(frames[own][column].to_numpy(dtype=object)) if s is not None]
-    columns = [c for c in columns if c not in spelled or not spelled[c] <= set(own_spellings)]
+    own_set = set(own_spellings)  # hashed once for every referring column
+    columns = [c for c in columns if c not in spelled or not spelled[c] <= own_set]
     if not columns:  # every table spells every id as its own table does
         return []
     own_keys = _id_keys(own_spellings)
