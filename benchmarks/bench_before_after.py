@@ -4,7 +4,11 @@
     python benchmarks/bench_before_after.py --before 2fceec3 --sizes limit --cache off
 
 Every run is a first refresh: by default with an empty cache of parsed tables, which that refresh fills,
-as a user's first refresh of a workbook does; ``--cache off`` runs without the cache.
+as a user's first refresh of a workbook does; ``--cache off`` runs without the cache. ``--cache warm`` times
+the second refresh instead: each version first refreshes its copy once (filling a cache folder of its own),
+then every timed run refreshes that copy for another month, its data unchanged.
+
+    python benchmarks/bench_before_after.py --before ae499af --sizes limit --cache warm --runs 5
 
 The earlier commit is checked out into a temporary git worktree (removed afterwards) and run with this
 environment's Python and packages (``PYTHONPATH`` puts its ``kpi_xl`` first). Each workbook comes from
@@ -31,17 +35,21 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
 MONTH = "2026-10"
+AGAIN = "2026-09"  # --cache warm: another month, the same data
 
 
-def refresh_once(code: Path, book: Path, copy: Path, cache: Path | None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one ``kpi-xl refresh`` run with the package at ``code``, with an
-    empty cache folder ``cache`` (None: the cache off)."""
-    shutil.copyfile(book, copy)
-    if cache is not None:
-        shutil.rmtree(cache, ignore_errors=True)  # a first refresh each time: nothing to find in the cache
+def refresh_once(code: Path, book: Path | None, copy: Path, cache: Path | None, month: str = MONTH
+                 ) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one ``kpi-xl refresh`` run with the package at ``code``: of a fresh
+    copy of ``book`` with an empty cache folder ``cache`` (None: the cache off), or, with ``book`` None, of
+    ``copy`` as it is, with ``cache`` as it is."""
+    if book is not None:
+        shutil.copyfile(book, copy)
+        if cache is not None:
+            shutil.rmtree(cache, ignore_errors=True)  # a first refresh each time: nothing to find in the cache
     env = dict(os.environ, PYTHONPATH=str(code), KPI_XL_CACHE="off" if cache is None else str(cache))
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "kpi_xl.cli", "refresh", str(copy), "--month", MONTH], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "kpi_xl.cli", "refresh", str(copy), "--month", month], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=code)
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -70,8 +78,9 @@ def main() -> None:
     parser.add_argument("--before", required=True, help="the earlier commit (any git revision)")
     parser.add_argument("--sizes", nargs="+", default=["demo", "10x"], choices=["demo", "10x", "limit", "limit-onetext"])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--cache", choices=["empty", "off"], default="empty",
-                        help="each refresh with an empty cache it fills (default), or with the cache off")
+    parser.add_argument("--cache", choices=["empty", "off", "warm"], default="empty",
+                        help="each refresh with an empty cache it fills (default), with the cache off, or "
+                             "(warm) a second refresh: another month, the tables from the cache")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kpi_before_") as tmp:
         before = Path(tmp) / "code"
@@ -83,10 +92,17 @@ def main() -> None:
                 book = workbook(size)
                 times: dict[str, list[float]] = {k: [] for k in code}
                 peaks: dict[str, list[float]] = {k: [] for k in code}
+                if args.cache == "warm":  # each version's copy refreshed once, filling its own cache
+                    for label, where in code.items():
+                        refresh_once(where, book, Path(tmp) / f"{label}.xlsm", Path(tmp) / f"cache-{label}")
                 for _ in range(args.runs):
                     for label, where in code.items():
-                        cache = None if args.cache == "off" else Path(tmp) / "cache"
-                        wall, peak = refresh_once(where, book, Path(tmp) / f"{label}.xlsm", cache)
+                        copy = Path(tmp) / f"{label}.xlsm"
+                        if args.cache == "warm":
+                            wall, peak = refresh_once(where, None, copy, Path(tmp) / f"cache-{label}", AGAIN)
+                        else:
+                            cache = None if args.cache == "off" else Path(tmp) / "cache"
+                            wall, peak = refresh_once(where, book, copy, cache)
                         times[label].append(wall)
                         peaks[label].append(peak)
                 b, a = statistics.median(times["before"]), statistics.median(times["after"])
