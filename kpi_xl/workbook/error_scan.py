@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from kpi_xl.error_values import EXCEL_ERRORS
+from kpi_xl.workbook.inflate import part_chunks
 from kpi_xl.workbook.package import package_layout
 from kpi_xl.workbook.package_check import UNREADABLE, unreadable
 from kpi_xl.workbook.sheet_xml import cell_index
@@ -95,7 +96,7 @@ class SheetScan:
                 part = self.parts.get(sheet)
                 if part is None or part not in archive.NameToInfo:
                     return SheetFindings({}, frozenset())
-                return _scan_part(archive, part, self.shared, self.errors)
+                return _scan_part(part_chunks(self.path, archive, part, SCAN_CHUNK), self.shared, self.errors)
         except UNREADABLE as err:
             raise unreadable(self.path, err) from None
 
@@ -130,8 +131,7 @@ def _error_text(xml: bytes, errors: frozenset[str]) -> str | None:
     return text_value if text_value in errors else None
 
 
-def _scan_part(archive: zipfile.ZipFile, part: str, shared: dict[bytes, str],
-               errors: frozenset[str]) -> SheetFindings:
+def _scan_part(chunks: Iterable[bytes], shared: dict[bytes, str], errors: frozenset[str]) -> SheetFindings:
     """Every error value (and error text) holds a ``#``: a chunk without one is passed over after a single
     fast byte search, so scanning costs little more than inflating. A chunk with one is searched together
     with the end of the chunk before it; a cell cut off at the chunk's end is finished with the next one."""
@@ -139,27 +139,26 @@ def _scan_part(archive: zipfile.ZipFile, part: str, shared: dict[bytes, str],
     booleans: set[int] | None = set()
     tail = b""
     finish_next = False
-    with archive.open(part) as stream:
-        while chunk := stream.read(SCAN_CHUNK):
-            # (a cell cut at the chunk's end: the tail has it; a hint cut there: the seam has it)
-            seam = tail[-16:] + chunk[:16]
-            bytes_ = np.frombuffer(chunk, dtype=np.uint8)
-            if _may_hold_uncalculated(chunk, bytes_) or any(hint in seam for hint in _UNCALCULATED_HINTS):
-                _uncalculated(tail + chunk, cells)
-            if booleans is not None and (_has_boolean_type(bytes_) or any(h in seam for h in _BOOLEAN_HINTS)):
-                booleans = _boolean_columns(tail[-_TAG_OVERLAP:] + chunk, booleans)
-            if finish_next or b"#" in chunk:
-                _collect(tail + chunk, cells, shared, errors)  # found twice (overlap) is found once: a dict
-                hash_at, end_at = chunk.rfind(b"#"), chunk.rfind(b"c>")
-                if hash_at > end_at:  # a '#' after the last cell end: that cell may go on in the next chunk
-                    finish_next = True
-                elif end_at >= 0:
-                    finish_next = False
-            elif shared:  # cells pointing at a shared string that is an error text hold no '#' themselves
-                buffer = tail + chunk
-                if any(key in buffer for key in shared):
-                    _collect(buffer, cells, shared, errors)
-            tail = chunk[-SCAN_OVERLAP:] if len(chunk) >= SCAN_OVERLAP else (tail + chunk)[-SCAN_OVERLAP:]
+    for chunk in chunks:
+        # (a cell cut at the chunk's end: the tail has it; a hint cut there: the seam has it)
+        seam = tail[-16:] + chunk[:16]
+        bytes_ = np.frombuffer(chunk, dtype=np.uint8)
+        if _may_hold_uncalculated(chunk, bytes_) or any(hint in seam for hint in _UNCALCULATED_HINTS):
+            _uncalculated(tail + chunk, cells)
+        if booleans is not None and (_has_boolean_type(bytes_) or any(h in seam for h in _BOOLEAN_HINTS)):
+            booleans = _boolean_columns(tail[-_TAG_OVERLAP:] + chunk, booleans)
+        if finish_next or b"#" in chunk:
+            _collect(tail + chunk, cells, shared, errors)  # found twice (overlap) is found once: a dict
+            hash_at, end_at = chunk.rfind(b"#"), chunk.rfind(b"c>")
+            if hash_at > end_at:  # a '#' after the last cell end: that cell may go on in the next chunk
+                finish_next = True
+            elif end_at >= 0:
+                finish_next = False
+        elif shared:  # cells pointing at a shared string that is an error text hold no '#' themselves
+            buffer = tail + chunk
+            if any(key in buffer for key in shared):
+                _collect(buffer, cells, shared, errors)
+        tail = chunk[-SCAN_OVERLAP:] if len(chunk) >= SCAN_OVERLAP else (tail + chunk)[-SCAN_OVERLAP:]
     return SheetFindings(cells, None if booleans is None else frozenset(booleans))
 
 
