@@ -29,7 +29,7 @@ from kpi_xl.kpis import targets as tg
 from kpi_xl.kpis import velocity as ve
 from kpi_xl.kpis.timeline import Timeline, build_timeline
 from kpi_xl.messages import text
-from kpi_xl.periods import Window, as_of_date, parse_month, trailing_window
+from kpi_xl.periods import Window, as_of_date, month_starts, parse_month, trailing_window
 from kpi_xl.tables import Tables
 
 KPIS = ("qualified_leads", "action_points", "pipeline_value", "deal_velocity", "retention")
@@ -318,8 +318,8 @@ def _months_of(dates: list[pd.Series]) -> list[str]:
     """The months (``YYYY-MM``, oldest first) in which any of these date columns has a date."""
     months: set = set()
     for column in dates:
-        values = column.to_numpy(dtype="datetime64[ns]")
-        numbers = values[~np.isnat(values)].astype("datetime64[M]").astype("int64")
+        months_in = month_starts(column.to_numpy(dtype="datetime64[ns]"))
+        numbers = months_in[~np.isnat(months_in)].astype("int64")
         if len(numbers):
             first = numbers.min()
             present = np.flatnonzero(np.bincount(numbers - first)) + first

@@ -21,7 +21,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from kpi_xl import compute, prepare, tables_from_frames
-from kpi_xl.periods import as_of_date
+from kpi_xl.periods import as_of_date, month_starts
 
 try:
     from tests import company as co
@@ -393,3 +393,41 @@ def test_coverage_adds_up_to_the_pipeline_and_the_won_revenue(company, when, sta
         assert cov is None or cov >= 0
         if target > 0:
             assert expected >= won / target - 1e-9
+
+
+# --------------------------------------------------------------------------- month_starts
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(min_value=-(2**63) + 1, max_value=2**63 - 1)), max_size=300))
+def test_month_starts_is_numpys_month_of_every_date(nanoseconds):
+    """Any datetime64[ns] (NaT included, from 1677 to 2262, before and after 1970) gets the month numpy gives."""
+    dates = np.array([np.iinfo(np.int64).min if n is None else n for n in nanoseconds], dtype="int64").view(
+        "datetime64[ns]")
+    got = month_starts(dates)
+    assert got.dtype == np.dtype("datetime64[M]")
+    assert np.array_equal(got, dates.astype("datetime64[M]"), equal_nan=True)
+
+
+def test_month_starts_of_a_day_and_its_last_nanosecond():
+    dates = np.array(["1969-12-31T23:59:59.999999999", "1970-01-01", "2026-02-28T23:59:59.999999999", "NaT",
+                      "2026-03-01"], dtype="datetime64[ns]")
+    assert [str(m) for m in month_starts(dates)] == ["1969-12", "1970-01", "2026-02", "NaT", "2026-03"]
+    assert month_starts(np.array([], dtype="datetime64[ns]")).dtype == np.dtype("datetime64[M]")
+
+
+def test_the_text_columns_the_kpis_derive_stay_plain_objects():
+    """pandas 3 would copy every owner and type into Arrow strings (kpi_xl.kpis.text_columns); the values
+    and their empties stay as given."""
+    from kpi_xl.kpis import action_points as ap
+
+    activities = pd.DataFrame({
+        "date": pd.to_datetime(["2026-01-05", "2026-02-01", None]),
+        "owner": pd.Series(["Anna", None, "Bram"], dtype=object),
+        "type": pd.Series(["call", "meeting", None], dtype=object),
+    }).set_axis([4, 5, 6])
+    scored = ap.with_points(activities, SETTINGS)
+    assert scored["owner"].dtype == object and scored["type"].dtype == object
+    assert scored["owner"].tolist() == ["Anna", None, "Bram"] and scored["type"].tolist() == ["call", "meeting", None]
+    assert scored["points"].tolist() == [2.0, 5.0, 0.0] and scored["known_type"].tolist() == [True, True, False]
+    assert [str(m)[:7] for m in scored["month"]] == ["2026-01", "2026-02", "NaT"]
+    assert scored.index.tolist() == [4, 5, 6]

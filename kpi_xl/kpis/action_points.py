@@ -20,6 +20,7 @@ import pandas as pd
 from kpi_xl.config import Settings
 from kpi_xl.kpis import targets as tg
 from kpi_xl.kpis.text_columns import objects
+from kpi_xl.periods import month_starts
 
 
 def with_points(activities: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -33,7 +34,7 @@ def with_points(activities: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         "type": objects(activities["type"], activities.index),
         "points": points[codes],  # code -1 (no type) takes the last entry: 0 points
         "known_type": known[codes],
-        "month": activities["date"].to_numpy().astype("datetime64[M]"),
+        "month": month_starts(activities["date"].to_numpy()),
     }, index=activities.index)
 
 
