@@ -108,7 +108,8 @@ def ids_to_positions(ids: pd.Series, table_ids: pd.Series) -> np.ndarray:
     filled = np.flatnonzero(pd.notna(values))
     if len(filled) and len(table_ids):
         codes, distinct = pd.factorize(values[filled])
-        out[filled] = pd.Index(table_ids, dtype=object).get_indexer(distinct)[codes]
+        # (both sides objects: pandas 3 would turn ``distinct`` into Arrow strings and compare across kinds)
+        out[filled] = pd.Index(table_ids, dtype=object).get_indexer(pd.Index(distinct, dtype=object))[codes]
     return out
 
 

@@ -354,14 +354,16 @@ def _frame(data: bytes, description: dict) -> pd.DataFrame:
     columns = {}
     for i, (name, dtype) in enumerate(zip(names, dtypes, strict=True)):
         array = table.column(i)
+        # (each array below is new and the frame's alone: copy=False spares pandas copying it once more)
         if dtype == "object":
-            columns[name] = pd.Series(_decoded_texts(array), index=index, dtype=object)
+            columns[name] = pd.Series(_decoded_texts(array), index=index, dtype=object, copy=False)
         elif dtype == "boolean":
             columns[name] = pd.Series(array.to_pylist(), index=index, dtype="boolean")
         elif dtype == "datetime64[ns]":
-            columns[name] = pd.Series(array.to_numpy(zero_copy_only=False).astype("datetime64[ns]"), index=index)
+            columns[name] = pd.Series(array.to_numpy(zero_copy_only=False).astype("datetime64[ns]"), index=index,
+                                      copy=False)
         elif dtype in ("float64", "int64"):
-            columns[name] = pd.Series(array.to_numpy(zero_copy_only=False).astype(dtype), index=index)
+            columns[name] = pd.Series(array.to_numpy(zero_copy_only=False).astype(dtype), index=index, copy=False)
         else:
             raise ValueError(f"unknown dtype {dtype}")
     # the columns already share the index: nothing to align, and nothing copied into one block
