@@ -132,3 +132,13 @@ def test_a_local_header_elsewhere_than_the_directory_says_is_refused(engine, tmp
     _set_field(path, 42, None, 7)  # the local header's offset
     with pytest.raises(zipfile.BadZipFile, match="local file header"):
         _chunks(path)
+
+
+def test_a_file_saved_over_the_open_archive_is_still_read_from_the_archive(engine, tmp_path):
+    """A sync client or Excel replaces the workbook between its opening and the scan: what is scanned is
+    the file that was opened (as zipfile reads it), not the new one at the same path."""
+    path = _zip(tmp_path / "book.zip", b"<old/>" * 1000)
+    newer = _zip(tmp_path / "newer.zip", b"<new/>" * 3000)
+    with zipfile.ZipFile(path) as archive:
+        os.replace(newer, path)
+        assert b"".join(inflate.part_chunks(path, archive, NAME, 4096)) == b"<old/>" * 1000

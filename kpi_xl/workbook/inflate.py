@@ -8,11 +8,12 @@ without it this uses zlib, as zipfile does.
 The checks are zipfile's: the part unpacks to exactly the size the central directory declares (a part
 that unpacks to more is refused as soon as it passes that size: a zip bomb costs at most one chunk) and
 its CRC-32 is the declared one. A part stored otherwise than plainly deflated (stored, another method,
-encrypted) is read through zipfile itself.
+encrypted), or a file saved over the one the archive was opened from, is read through zipfile itself.
 """
 
 from __future__ import annotations
 
+import os
 import struct
 import zipfile
 import zlib
@@ -39,12 +40,14 @@ def part_chunks(path: str | Path, archive: zipfile.ZipFile, name: str, size: int
     most ``size`` bytes; raises ``zipfile.BadZipFile`` for a part that is not what the central directory
     says (its size or CRC-32), or whose compressed data is damaged."""
     info = archive.getinfo(name)
-    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & ~_PLAIN_FLAGS:
-        with archive.open(info) as stream:
-            while chunk := stream.read(size):
-                yield chunk
-        return
     with open(path, "rb") as handle:
+        # the file ``archive`` opened, not one saved over it since (a sync client, Excel): else zipfile reads
+        plain = info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & ~_PLAIN_FLAGS
+        if not plain or archive.fp is None or _identity(handle) != _identity(archive.fp):
+            with archive.open(info) as stream:
+                while chunk := stream.read(size):
+                    yield chunk
+            return
         handle.seek(info.header_offset)
         header = handle.read(_LOCAL_HEADER.size)
         if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL_SIGNATURE:
@@ -52,6 +55,11 @@ def part_chunks(path: str | Path, archive: zipfile.ZipFile, name: str, size: int
         fields = _LOCAL_HEADER.unpack(header)
         handle.seek(fields[-2] + fields[-1], 1)  # past the local name and extra field
         yield from _inflated(handle, info, size)
+
+
+def _identity(handle) -> tuple:
+    status = os.fstat(handle.fileno())
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
 
 
 def _inflated(handle, info: zipfile.ZipInfo, size: int) -> Iterator[bytes]:
