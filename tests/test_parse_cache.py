@@ -248,6 +248,19 @@ def test_text_and_empties_come_back_as_they_were():
     assert back["x"].dtype == object and back["x"].tolist() == ["a", None, "b", "a", None]
 
 
+def test_load_many_gives_each_table_found_and_leaves_out_the_others():
+    frames = {name: pd.DataFrame({"owner": pd.Series([name, None, "Anna"], dtype=object), "value": [1.0, 2.5, None]})
+              .set_axis(pd.RangeIndex(2, 5)) for name in ("Leads", "Deals", "Customers")}
+    for name, key in (("Leads", "a"), ("Deals", "b"), ("Customers", "c")):
+        assert parse_cache.store(key * 40, ParsedTable(name, frames[name]))
+    (next(e for e in _entries() if e.name == "c" * 40) / "frame.arrow").write_bytes(b"not arrow")  # damaged
+    got = parse_cache.load_many({"Leads": "a" * 40, "Deals": "b" * 40, "Customers": "c" * 40, "Activities": "d" * 40})
+    assert sorted(got) == ["Deals", "Leads"]
+    for name in got:
+        pd.testing.assert_frame_equal(got[name].frame, frames[name], check_exact=True)
+    assert parse_cache.load_many({}) == {}
+
+
 def test_every_value_kind_of_a_problem_round_trips(tmp_path):
     from kpi_xl.errors import Problem
 
