@@ -431,3 +431,5 @@ def test_the_text_columns_the_kpis_derive_stay_plain_objects():
     assert scored["points"].tolist() == [2.0, 5.0, 0.0] and scored["known_type"].tolist() == [True, True, False]
     assert [str(m)[:7] for m in scored["month"]] == ["2026-01", "2026-02", "NaT"]
     assert scored.index.tolist() == [4, 5, 6]
+    scored.loc[4, "owner"] = "Carla"  # the scored frame is the KPI's own: writing into it changes no table
+    assert activities["owner"].tolist() == ["Anna", None, "Bram"]

@@ -12,7 +12,10 @@ import pandas as pd
 
 
 def objects(values: np.ndarray | pd.Series, index: pd.Index | None = None) -> pd.Series:
-    """``values`` as an object column (no copy of the texts), on ``index`` when given."""
+    """``values`` as an object column (no copy of the texts), on ``index`` when given (a series: its own
+    positions, else 0, 1, ...). A series given shares its data copy-on-write: writing into the result
+    leaves the table it came from as it was."""
     if isinstance(values, pd.Series):
-        values = values.to_numpy(dtype=object)
+        column = values if values.dtype == object else values.astype(object)
+        return column.set_axis(index) if index is not None else column.reset_index(drop=True)
     return pd.Series(values, index=index, dtype=object, copy=False)
