@@ -59,10 +59,9 @@ def error_cells(path: str | Path, sheets: Iterable[str]) -> dict[str, dict[tuple
 
     Error cells, and text cells whose text is an error value; formula cells without a calculated value
     (scripts write them so) as a :class:`~kpi_xl.tables.coerce.FormulaWithoutValue`. Inflating each
-    sheet part once, as a stream, also checks what the central directory
-    claims: zipfile stops at a part's declared size and checks its CRC, so a
-    part that unpacks to more than it says is refused here, before
-    python-calamine or fastexcel inflate it.
+    sheet part once, as a stream (:func:`~kpi_xl.workbook.inflate.part_chunks`), also checks what the
+    central directory claims: the part's declared size and its CRC, so a part that unpacks to more than
+    it says is refused here, before python-calamine or fastexcel inflate it.
     """
     scan = SheetScan(path)
     return {sheet: cells for sheet in sheets if (cells := scan.cells(sheet))}

@@ -27,8 +27,7 @@ except ImportError:  # pragma: no cover - isal is a dependency; a platform witho
 
 __all__ = ["part_chunks"]
 
-_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
-_LOCAL_SIGNATURE = b"PK\x03\x04"
+_LOCAL_HEADER = struct.Struct(zipfile.structFileHeader)  # a local file header, as zipfile reads it
 _INPUT = 1 << 20  # compressed bytes fed at a time
 # flag bits that change nothing about inflating: deflate options (1, 2), sizes after the data (3), UTF-8
 # names (11)
@@ -50,7 +49,7 @@ def part_chunks(path: str | Path, archive: zipfile.ZipFile, name: str, size: int
             return
         handle.seek(info.header_offset)
         header = handle.read(_LOCAL_HEADER.size)
-        if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL_SIGNATURE:
+        if len(header) != _LOCAL_HEADER.size or header[:4] != zipfile.stringFileHeader:
             raise zipfile.BadZipFile(f"{name}: bad local file header")
         fields = _LOCAL_HEADER.unpack(header)
         handle.seek(fields[-2] + fields[-1], 1)  # past the local name and extra field

@@ -121,7 +121,8 @@ def load(key: str, table: str) -> ParsedTable | None:
 
 def load_many(keys: dict[str, str]) -> dict[str, ParsedTable]:
     """The tables found in the cache, of ``keys`` (table name → key), loaded two at a time: reading a file,
-    checking its hash and decoding its Arrow columns leave Python's lock."""
+    checking its hash and opening its Arrow data leave Python's lock (making the text columns' objects
+    does not)."""
     if not keys or cache_folder() is None:
         return {}
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpi-xl-cache-load") as pool:
