@@ -21,8 +21,20 @@ def run(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
                           cwd=cwd, env=env, timeout=300, check=False)
 
 
-def test_console_script_is_installed():
-    assert shutil.which("kpi-xl") or (shutil.which("python") and True)
+def test_the_console_script_is_run_and_ends_with_mains_code(tmp_path):
+    """``kpi-xl`` is :func:`kpi_xl.cli.run` (main, then an exit without Python's teardown): its output
+    arrives whole and its exit code is main's."""
+    import tomllib
+    from pathlib import Path
+
+    scripts = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"kpi-xl": "kpi_xl.cli:run"}
+    command = shutil.which("kpi-xl") or pytest.skip("kpi-xl is not on PATH (the package is not installed)")
+    helped = subprocess.run([command, "--help"], capture_output=True, text=True, timeout=120)
+    assert helped.returncode == 0 and "check-config" in helped.stdout.rstrip().splitlines()[-1], helped.stdout
+    missing = subprocess.run([command, "refresh", str(tmp_path / "geen.xlsm")], capture_output=True, text=True,
+                             timeout=120)
+    assert missing.returncode == 1 and "geen.xlsm" in missing.stderr
 
 
 @pytest.mark.parametrize("command", [None, *SUBCOMMANDS])
