@@ -9,7 +9,7 @@ import datetime as dt
 from kpi_xl.config import Settings
 from kpi_xl.errors import KpiError
 from kpi_xl.messages import both_languages
-from kpi_xl.month import MonthReport, compute
+from kpi_xl.month import MonthReport, Prepared, compute
 from kpi_xl.periods import month_input
 from kpi_xl.report.plan import build_plan
 from kpi_xl.tables import Tables
@@ -17,7 +17,7 @@ from kpi_xl.tables import Tables
 __all__ = ["check_month_in_data", "plan_for"]
 
 
-def plan_for(tables: Tables, settings: Settings, month, selector, history, now=None, today=None):
+def plan_for(tables: Tables | Prepared, settings: Settings, month, selector, history, now=None, today=None):
     """Compute the month and the plan of what to write (shared by the file and the xlwings refresh).
 
     A month chosen outside the months with data is refused (it would show zeros only)."""

@@ -146,14 +146,14 @@ def store(key: str, parsed: ParsedTable) -> bool:
         description = {"format": FORMAT, "key": key, "table": parsed.name, "hashes": {}, "meta": files.pop("_meta")}
         for name, (data, columns) in files.items():
             (temp / f"{name}.arrow").write_bytes(data)
-            description["hashes"][name] = _digest(data)
+            description["hashes"][name] = digest(data)
             description[name] = columns
         (temp / "table.json").write_text(json.dumps(description), encoding="utf-8")
         try:
             os.rename(temp, folder / key)
         except OSError:  # another refresh stored the same table meanwhile
             shutil.rmtree(temp, ignore_errors=True)
-        _prune(folder)
+        prune(folder)
         return True
     except Exception:  # noqa: BLE001 - a refresh never fails because of its cache
         shutil.rmtree(temp, ignore_errors=True)
@@ -183,10 +183,15 @@ class BackgroundStores:
             parsed, frame=parsed.frame.copy(deep=False), problems=list(parsed.problems),
             headers=dict(parsed.headers), spelled=dict(parsed.spelled),
             stage_dates=None if parsed.stage_dates is None else parsed.stage_dates.copy(deep=False))
+        self.submit(store, key, snapshot)
+
+    def submit(self, store_function, *args) -> None:
+        """Run ``store_function(*args)`` (a store that never raises and returns whether it stored) in the
+        background thread, after the stores handed over before it."""
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpi-xl-cache")
-            self._jobs.append(self._pool.submit(store, key, snapshot))
+            self._jobs.append(self._pool.submit(store_function, *args))
 
     def wait(self, cancel: bool = False) -> int:
         """Wait for the stores (``cancel``: drop those not yet begun); how many entries were stored."""
@@ -209,15 +214,13 @@ def _encode(parsed: ParsedTable) -> dict | None:
     frame cannot be kept exactly."""
     try:
         meta = {
-            "problems": [[p.table, p.row, p.column, _value(p.value), p.code,
-                          {k: _value(v) for k, v in p.params.items()}] for p in parsed.problems],
+            "problems": [[p.table, p.row, p.column, value_to_json(p.value), p.code,
+                          {k: value_to_json(v) for k, v in p.params.items()}] for p in parsed.problems],
             "headers": dict(parsed.headers),
             "spelled": {column: list(texts) for column, texts in parsed.spelled.items()},
-            "left_out_ids": [_value(v) for v in sorted(parsed.left_out_ids, key=repr)],
+            "left_out_ids": [value_to_json(v) for v in sorted(parsed.left_out_ids, key=repr)],
             "stage_columns": list(parsed.stage_columns),
-            "unknown_stages": None if parsed.unknown_stages is None else [
-                [stage, int(count), [int(r) for r in rows]] for stage, count, rows in
-                parsed.unknown_stages[UNKNOWN_COLUMNS].itertuples(index=False, name=None)],
+            "unknown_stages": None if parsed.unknown_stages is None else unknown_stages_json(parsed.unknown_stages),
         }
     except TypeError:
         return None
@@ -226,7 +229,7 @@ def _encode(parsed: ParsedTable) -> dict | None:
         frame = getattr(parsed, name)
         if frame is None:
             continue
-        encoded = _frame_bytes(frame)
+        encoded = frame_bytes(frame)
         if encoded is None:
             return None
         files[name] = encoded
@@ -234,36 +237,59 @@ def _encode(parsed: ParsedTable) -> dict | None:
     return files
 
 
-def _frame_bytes(frame: pd.DataFrame) -> tuple[bytes, dict] | None:
-    """The frame as an Arrow IPC file and how to rebuild it: its columns, dtypes and index."""
+def frame_bytes(frame: pd.DataFrame, shared: dict | None = None, name: str = "") -> tuple[bytes, dict] | None:
+    """The frame as an Arrow IPC file and how to rebuild it: its columns, dtypes and index.
+
+    With ``shared`` (one dict for the frames of one entry, encoded in turn, each under its ``name``), a
+    column whose values are the very array of a column encoded before (the same memory: a frame made
+    from another shares its columns) is described as that column instead of being stored again."""
     import pyarrow as pa
 
     index = frame.index
     if not isinstance(index, pd.RangeIndex) or not all(isinstance(c, str) for c in frame.columns):
         return None
-    arrays, names, dtypes = [], [], []
-    for column in frame.columns:
+    arrays, names, dtypes, same = [], [], [], {}
+    for position, column in enumerate(frame.columns):
         series = frame[column]
         dtype = str(series.dtype)
-        if dtype == "object":
+        if dtype not in ("object", "float64", "int64", "datetime64[ns]", "datetime64[s]", "bool", "boolean"):
+            return None
+        identity = _identity(series) if shared is not None else None
+        if identity is not None and identity in shared:
+            same[str(position)] = shared[identity]
+            array = pa.nulls(0)  # a placeholder: the column is the one named in ``same``
+        elif dtype == "object":
             array = _texts(series.to_numpy(dtype=object))
             if array is None:
                 return None
-        elif dtype in ("float64", "int64", "datetime64[ns]", "boolean"):
-            array = pa.array(series, from_pandas=True) if dtype != "boolean" else pa.array(
-                series.to_numpy(dtype=object, na_value=None), type=pa.bool_())
+        elif dtype == "boolean":
+            array = pa.array(series.to_numpy(dtype=object, na_value=None), type=pa.bool_())
         else:
-            return None
+            array = pa.array(series.to_numpy(), from_pandas=True)
+        if identity is not None and identity not in shared:
+            shared[identity] = [name, position]
         arrays.append(array)
         names.append(column)
         dtypes.append(dtype)
-    table = pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(len(names))]) if arrays else pa.table({})
+    stored = [i for i in range(len(names)) if str(i) not in same]
+    table = pa.Table.from_arrays([arrays[i] for i in stored], names=[f"c{i}" for i in stored]) if stored \
+        else pa.table({})
     sink = pa.BufferOutputStream()
     with pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
     description = {"columns": names, "dtypes": dtypes, "start": index.start, "stop": index.stop,
-                   "rows": len(frame)}
+                   "rows": len(frame), "same": same}
     return sink.getvalue().to_pybytes(), description
+
+
+def _identity(series: pd.Series) -> tuple | None:
+    """Where a column's values live (address, length, stride, dtype): equal for two columns only when they
+    are the same memory, so the same values. None for a column that is not one numpy array."""
+    if not isinstance(series.array, pd.arrays.NumpyExtensionArray | pd.arrays.DatetimeArray) or not len(series):
+        return None
+    values = series.to_numpy()
+    interface = values.__array_interface__
+    return interface["data"][0], values.shape, values.strides, values.dtype.str
 
 
 def _texts(values: np.ndarray):
@@ -279,13 +305,13 @@ def _texts(values: np.ndarray):
     return array.dictionary_encode()
 
 
-def _digest(data: bytes) -> str:
+def digest(data: bytes) -> str:
     """What an Arrow file must hash to (SHA-256: checked on every hit, and the CPU's SHA instructions
     make it the fastest of hashlib's here)."""
     return hashlib.sha256(data).hexdigest()
 
 
-def _value(value):
+def value_to_json(value):
     """A value of a problem as tagged JSON (refused for anything else: the table is then not cached)."""
     if value is None or type(value) in (str, bool, int):
         return value
@@ -302,7 +328,7 @@ def _value(value):
     raise TypeError(f"cannot keep {type(value).__name__}")
 
 
-def _unvalue(value):
+def value_from_json(value):
     if not isinstance(value, dict):
         return value
     (tag, text), = value.items()
@@ -323,55 +349,77 @@ def _read_entry(entry: Path, key: str, table: str) -> ParsedTable:
             frames[name] = None
             continue
         data = (entry / f"{name}.arrow").read_bytes()
-        if _digest(data) != description["hashes"][name]:
+        if digest(data) != description["hashes"][name]:
             raise ValueError("the Arrow file is not the one stored")
-        frames[name] = _frame(data, description[name])
+        frames[name] = frame_from_bytes(data, description[name])
     if frames["frame"] is None:
         raise ValueError("no frame")
     meta = description["meta"]
-    problems = [Problem(t, row, column, _unvalue(value), code, {k: _unvalue(v) for k, v in params.items()})
+    problems = [Problem(t, row, column, value_from_json(value), code, {k: value_from_json(v) for k, v in params.items()})
                 for t, row, column, value, code, params in meta["problems"]]
-    unknown = meta["unknown_stages"]
-    if unknown is not None:
-        # built as kpi_xl.tables.stage_check.unknown_stages builds it (the same dtypes)
-        unknown = no_unknown_stages() if not unknown else pd.DataFrame(
-            {"stage": [u[0] for u in unknown], "count": pd.array([u[1] for u in unknown], dtype="int64").to_numpy(),
-             "rows": [tuple(u[2]) for u in unknown]})[UNKNOWN_COLUMNS]
+    unknown = None if meta["unknown_stages"] is None else unknown_stages_frame(meta["unknown_stages"])
     return ParsedTable(table, frames["frame"], problems, dict(meta["headers"]), frames["stage_dates"],
                        {column: frozenset(texts) for column, texts in meta["spelled"].items()},
-                       frozenset(_unvalue(v) for v in meta["left_out_ids"]), tuple(meta["stage_columns"]), unknown)
+                       frozenset(value_from_json(v) for v in meta["left_out_ids"]), tuple(meta["stage_columns"]), unknown)
 
 
-def _frame(data: bytes, description: dict) -> pd.DataFrame:
+def frame_from_bytes(data: bytes, description: dict, decoded: dict | None = None, name: str = "") -> pd.DataFrame:
+    """The frame :func:`frame_bytes` stored. ``decoded`` (one dict for the frames of one entry, decoded in
+    the order they were encoded) holds the columns decoded so far, for the columns described as one of
+    them: those share its values copy-on-write."""
     import pyarrow as pa
 
     table = pa.ipc.open_file(pa.py_buffer(data)).read_all()
     names, dtypes = description["columns"], description["dtypes"]
-    if table.num_columns != len(names) or (names and table.num_rows != description["rows"]):
+    same = description.get("same", {})
+    if table.num_columns != len(names) - len(same) or (table.num_columns and table.num_rows != description["rows"]):
         raise ValueError("the frame does not match its description")
     index = pd.RangeIndex(description["start"], description["stop"])
     if len(index) != description["rows"]:
         raise ValueError("the index does not match the rows")
     columns = {}
-    for i, (name, dtype) in enumerate(zip(names, dtypes, strict=True)):
-        array = table.column(i)
+    stored = iter(range(table.num_columns))
+    for i, (column, dtype) in enumerate(zip(names, dtypes, strict=True)):
+        if str(i) in same:
+            if decoded is None:
+                raise ValueError("a shared column outside an entry of frames")
+            source = decoded[tuple(same[str(i)])]  # KeyError: not decoded before, the entry is not trusted
+            if len(source) != len(index) or str(source.dtype) != dtype:
+                raise ValueError("a shared column does not fit")
+            columns[column] = source.set_axis(index)  # a new Series on the same values, copy-on-write
+            continue
+        array = table.column(next(stored))
         # (each array below is new and the frame's alone: copy=False spares pandas copying it once more)
         if dtype == "object":
-            columns[name] = pd.Series(_decoded_texts(array), index=index, dtype=object, copy=False)
+            columns[column] = pd.Series(decoded_texts(array), index=index, dtype=object, copy=False)
         elif dtype == "boolean":
-            columns[name] = pd.Series(array.to_pylist(), index=index, dtype="boolean")
-        elif dtype == "datetime64[ns]":
-            columns[name] = pd.Series(array.to_numpy(zero_copy_only=False).astype("datetime64[ns]"), index=index,
-                                      copy=False)
-        elif dtype in ("float64", "int64"):
-            columns[name] = pd.Series(array.to_numpy(zero_copy_only=False).astype(dtype), index=index, copy=False)
+            columns[column] = pd.Series(array.to_pylist(), index=index, dtype="boolean")
+        elif dtype in ("datetime64[ns]", "datetime64[s]", "float64", "int64", "bool"):
+            # (astype copies: Arrow's zero-copy view is read-only, the frame's columns are not)
+            columns[column] = pd.Series(array.to_numpy(zero_copy_only=False).astype(dtype), index=index, copy=False)
         else:
             raise ValueError(f"unknown dtype {dtype}")
+        if decoded is not None:
+            decoded[(name, i)] = columns[column]
     # the columns already share the index: nothing to align, and nothing copied into one block
     return pd.DataFrame(columns, copy=False) if columns else pd.DataFrame(index=index)
 
 
-def _decoded_texts(array) -> np.ndarray:
+def unknown_stages_json(frame: pd.DataFrame) -> list:
+    """The stage names a config lacks (:func:`kpi_xl.tables.stage_check.unknown_stages`) as JSON."""
+    return [[stage, int(count), [int(r) for r in rows]]
+            for stage, count, rows in frame[UNKNOWN_COLUMNS].itertuples(index=False, name=None)]
+
+
+def unknown_stages_frame(unknown: list) -> pd.DataFrame:
+    """:func:`unknown_stages_json` back, built as :func:`kpi_xl.tables.stage_check.unknown_stages` builds it
+    (the same dtypes)."""
+    return no_unknown_stages() if not unknown else pd.DataFrame(
+        {"stage": [u[0] for u in unknown], "count": pd.array([u[1] for u in unknown], dtype="int64").to_numpy(),
+         "rows": [tuple(u[2]) for u in unknown]})[UNKNOWN_COLUMNS]
+
+
+def decoded_texts(array) -> np.ndarray:
     """A stored text column back as objects: ``str`` and None."""
     import pyarrow as pa
 
@@ -391,7 +439,7 @@ def _decoded_texts(array) -> np.ndarray:
     return lookup[codes]
 
 
-def _prune(folder: Path) -> None:
+def prune(folder: Path) -> None:
     """Remove the least recently used entries beyond ``MAX_BYTES``, and temp folders of killed refreshes."""
     entries = []
     now = time.time()

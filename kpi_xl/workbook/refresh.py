@@ -16,7 +16,7 @@ from pathlib import Path
 from kpi_xl.config import CONFIG_NAME, Settings, find_config, load_config
 from kpi_xl.errors import TableError
 from kpi_xl.messages import text
-from kpi_xl.month import MonthReport
+from kpi_xl.month import MonthReport, prepare
 from kpi_xl.report import layout as L
 from kpi_xl.report.month_plan import check_month_in_data, plan_for
 from kpi_xl.report.plan import Plan
@@ -24,7 +24,7 @@ from kpi_xl.tables import TABLE_NAMES as DATA_TABLES
 from kpi_xl.tables.columns import TableColumns, day_columns, read_table_columns
 from kpi_xl.tables.parse import ParsedTable
 from kpi_xl.tables.read import assemble, parse_tables
-from kpi_xl.workbook import parse_cache
+from kpi_xl.workbook import parse_cache, prepared_cache
 from kpi_xl.workbook.guard import fingerprint
 from kpi_xl.workbook.package import package_layout, relationships, sheet_parts
 from kpi_xl.workbook.places import table_places
@@ -40,7 +40,36 @@ class RefreshResult:
     notes: list[str] = field(default_factory=list)  # said after the report (in the config's language)
 
 
-def load_tables(path: str | Path, settings: Settings, stores: parse_cache.BackgroundStores | None = None):
+def load_prepared(path: str | Path, settings: Settings, stores: parse_cache.BackgroundStores):
+    """The workbook's tables, prepared for any month (:func:`kpi_xl.month.prepare`), and what else the
+    refresh reads from the file.
+
+    When every data table is unchanged since a refresh under the same config and code, the prepared
+    tables come from the cache (:mod:`kpi_xl.workbook.prepared_cache`) and no data sheet is read.
+    Otherwise the tables are loaded (:func:`load_tables`) and prepared, and the result handed to
+    ``stores`` when the file's parts still have the keys they had before the reading.
+    """
+    keys = cache_keys(path, settings)
+    key = prepared_cache.key_for(keys)
+    prepared = prepared_cache.load(key, settings)
+    if prepared is not None:
+        return prepared, _read_the_rest(path, settings)
+    tables, data = load_tables(path, settings, stores, keys)
+    prepared = prepare(tables, settings)
+    # stored when every table read has a key (none came in by another route) and the file is still the one
+    # the keys describe
+    if key is not None and set(data.tables) <= keys.keys() and cache_keys(path, settings) == keys:
+        stores.submit(prepared_cache.store, key, prepared_cache.snapshot(prepared))
+    return prepared, data
+
+
+def _read_the_rest(path: str | Path, settings: Settings):
+    """What a refresh reads besides the data tables (the month chosen on the Dashboard, History)."""
+    return read_workbook(path, [], columns=True, day_columns=lambda name, header: day_columns(name, header, settings))
+
+
+def load_tables(path: str | Path, settings: Settings, stores: parse_cache.BackgroundStores | None = None,
+                keys: dict[str, str] | None = None):
     """The workbook's tables, parsed, and what else the refresh reads from the file.
 
     A table whose parts are unchanged since an earlier refresh under the same config comes from the
@@ -51,8 +80,8 @@ def load_tables(path: str | Path, settings: Settings, stores: parse_cache.Backgr
     """
     if stores is None:
         with parse_cache.BackgroundStores() as own:
-            return load_tables(path, settings, own)
-    keys = cache_keys(path, settings)
+            return load_tables(path, settings, own, keys)
+    keys = cache_keys(path, settings) if keys is None else keys
     cached = parse_cache.load_many(keys)
     handed: set[str] = set()
 
@@ -107,8 +136,8 @@ def refresh_file(path: str | Path, month: str | None = None, config: str | Path 
     remove_stale_temp_files(path)  # left by a refresh that was killed half-way
     read_version = _version(path)  # a save by another program after this moment stops the write
     with parse_cache.BackgroundStores() as stores:  # the cache is filled while the month is computed
-        tables, data = load_tables(path, settings, stores)
-        report, plan = plan_for(tables, settings, month if month else data.month_selector, data.month_selector,
+        prepared, data = load_prepared(path, settings, stores)
+        report, plan = plan_for(prepared, settings, month if month else data.month_selector, data.month_selector,
                                 data.history, now=now, today=today)
         write_owned_sheets(path, plan.sheets(), fail_after=_fail_after, unchanged_since=read_version)
     notes = [text("earlier_dashboard", settings.language, name=Path(path).name)] if earlier_dashboard(path) else []
@@ -141,5 +170,5 @@ def _version(path: str | Path):
         return None
 
 
-__all__ = ["CONFIG_NAME", "RefreshResult", "check_month_in_data", "earlier_dashboard", "find_config", "load_tables",
+__all__ = ["CONFIG_NAME", "RefreshResult", "check_month_in_data", "earlier_dashboard", "find_config", "load_prepared", "load_tables",
            "plan_for", "refresh_file"]

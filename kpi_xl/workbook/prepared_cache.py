@@ -1,0 +1,259 @@
+"""The month-independent work of a refresh kept between refreshes, so a refresh of another month with the
+data unchanged starts at the month.
+
+:func:`kpi_xl.month.prepare` turns the tables into deal timelines, qualified leads and scored activities;
+it depends on nothing but the tables and the config. When every data table of the workbook has a key in
+the parse cache (:mod:`kpi_xl.workbook.parse_cache`: its parts unchanged, the same config and versions),
+the :class:`~kpi_xl.month.Prepared` built from them is stored under one key made of those keys and of the
+code that prepares (the size and time of every module of kpi_xl: an upgrade or an edited module never
+meets an entry of other code). It lives beside the parsed tables, with the same rules:
+
+* an entry is a folder written under a temporary name and renamed into place whole;
+* nothing is trusted blindly: the description names the key and the format, every Arrow file must hash
+  to what it says, or the entry is removed and the tables are read and prepared again. No pickle;
+* a column that is the very array of a column stored before (a frame made from another shares its
+  columns) is stored once, and comes back shared copy-on-write;
+* anything the codec does not know (a new field, an unusual value in a problem) means no entry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kpi_xl.config import Settings
+from kpi_xl.errors import Problem
+from kpi_xl.kpis.qualified_leads import Qualification
+from kpi_xl.kpis.timeline import Timeline
+from kpi_xl.month import Prepared
+from kpi_xl.tables import TABLE_NAMES, Tables
+from kpi_xl.workbook import parse_cache as pc
+
+__all__ = ["FORMAT", "key_for", "load", "snapshot", "store"]
+
+FORMAT = 1
+# every field of these dataclasses, as the codec below keeps it: a field added to one of them is not kept,
+# so an entry is not written (and a test says which field)
+FIELDS = {
+    Prepared: ("tables", "settings", "timeline", "qualification", "scored_activities", "problems", "months",
+               "dated_months", "activity_customers"),
+    Tables: ("leads", "activities", "deals", "customers", "stage_events", "history_source", "problems", "headers",
+             "left_out_ids", "stage_columns", "unknown_stages"),
+    Timeline: ("deals", "events", "stays", "problems", "stage_names", "_activity_codes"),
+    Qualification: ("leads", "criteria", "problems"),
+}
+# the frames, in the order they are stored and decoded (a shared column refers to one before it)
+FRAMES = ("tables.leads", "tables.activities", "tables.deals", "tables.customers", "tables.stage_events",
+          "timeline.deals", "timeline.events", "timeline.stays", "qualification.leads", "scored_activities",
+          "arrays")
+_code: list[str] = []
+
+
+def code_fingerprint() -> str:
+    """The size and modification time of every module of kpi_xl (a few stat calls, once per process)."""
+    if not _code:
+        home = Path(__file__).resolve().parents[1]
+        files = sorted((str(p.relative_to(home)), p.stat().st_size, p.stat().st_mtime_ns) for p in home.rglob("*.py"))
+        _code.append(hashlib.sha256(json.dumps(files).encode()).hexdigest())
+    return _code[0]
+
+
+def key_for(keys: dict[str, str]) -> str | None:
+    """The key of the prepared tables, from every table's parse-cache key; None when a data table has none."""
+    if any(name not in keys for name in TABLE_NAMES):
+        return None
+    described = [FORMAT, sorted(keys.items()), code_fingerprint()]
+    return "prepared-" + hashlib.blake2b(json.dumps(described).encode(), digest_size=20).hexdigest()
+
+
+def snapshot(prepared: Prepared) -> Prepared:
+    """A copy to store while the refresh goes on with the original: frames shallow-copied (copy-on-write:
+    the refresh's changes make new arrays), lists and dicts copied."""
+    tables = dataclasses.replace(
+        prepared.tables, **{f: getattr(prepared.tables, f).copy(deep=False) for f in _table_frames()},
+        problems=list(prepared.tables.problems), headers=dict(prepared.tables.headers),
+        left_out_ids=dict(prepared.tables.left_out_ids), unknown_stages=dict(prepared.tables.unknown_stages))
+    timeline = dataclasses.replace(
+        prepared.timeline, deals=prepared.timeline.deals.copy(deep=False),
+        events=prepared.timeline.events.copy(deep=False), stays=prepared.timeline.stays.copy(deep=False),
+        problems=list(prepared.timeline.problems), _activity_codes=dict(prepared.timeline._activity_codes))
+    qualification = dataclasses.replace(prepared.qualification, leads=prepared.qualification.leads.copy(deep=False),
+                                        problems=list(prepared.qualification.problems))
+    return dataclasses.replace(prepared, tables=tables, timeline=timeline, qualification=qualification,
+                               scored_activities=prepared.scored_activities.copy(deep=False),
+                               problems=list(prepared.problems))
+
+
+def _table_frames() -> tuple[str, ...]:
+    return tuple(name.split(".", 1)[1] for name in FRAMES if name.startswith("tables."))
+
+
+def store(key: str, prepared: Prepared) -> bool:
+    """Keep ``prepared`` under ``key``; False when it cannot be kept exactly or the folder refuses (never
+    raises: a refresh does not fail because of its cache)."""
+    folder = pc.cache_folder()
+    if folder is None:
+        return False
+    temp = folder / f".tmp-{key}-{uuid.uuid4().hex}"
+    try:
+        encoded = _encode(prepared)
+        if encoded is None:
+            return False
+        frames, meta = encoded
+        folder.mkdir(parents=True, exist_ok=True)
+        temp.mkdir()
+        description = {"format": FORMAT, "key": key, "hashes": {}, "frames": {}, "meta": meta}
+        for name, (data, columns) in frames.items():
+            (temp / f"{name}.arrow").write_bytes(data)
+            description["hashes"][name] = pc.digest(data)
+            description["frames"][name] = columns
+        (temp / "prepared.json").write_text(json.dumps(description), encoding="utf-8")
+        try:
+            os.rename(temp, folder / key)
+        except OSError:  # another refresh stored it meanwhile
+            shutil.rmtree(temp, ignore_errors=True)
+        pc.prune(folder)
+        return True
+    except Exception:  # noqa: BLE001 - a refresh never fails because of its cache
+        shutil.rmtree(temp, ignore_errors=True)
+        return False
+
+
+def load(key: str | None, settings: Settings) -> Prepared | None:
+    """The prepared tables stored under ``key``, or None (absent, off, or not to be trusted: then removed)."""
+    folder = pc.cache_folder()
+    if key is None or folder is None:
+        return None
+    entry = folder / key
+    if not entry.is_dir():
+        return None
+    try:
+        prepared = _read_entry(entry, key, settings)
+    except Exception:  # noqa: BLE001 - damaged, foreign or from other code: prepare again
+        shutil.rmtree(entry, ignore_errors=True)
+        return None
+    try:
+        os.utime(entry)  # used now: the pruning keeps it longest
+    except OSError:
+        pass
+    return prepared
+
+
+# -- encoding ---------------------------------------------------------------------------------------
+
+
+def _known(obj) -> bool:
+    return tuple(f.name for f in dataclasses.fields(obj)) == FIELDS[type(obj)]
+
+
+def _problems(problems: list[Problem]) -> list:
+    return [[p.table, p.row, p.column, pc.value_to_json(p.value), p.code,
+             {k: pc.value_to_json(v) for k, v in p.params.items()}] for p in problems]
+
+
+def _unproblems(problems: list) -> list[Problem]:
+    return [Problem(t, row, column, pc.value_from_json(value), code,
+                    {k: pc.value_from_json(v) for k, v in params.items()})
+            for t, row, column, value, code, params in problems]
+
+
+def _encode(prepared: Prepared) -> tuple[dict, dict] | None:
+    tables, timeline, qualification = prepared.tables, prepared.timeline, prepared.qualification
+    if not all(_known(obj) for obj in (prepared, tables, timeline, qualification)):
+        return None
+    activities = tables.activities
+    codes = [held[1] for held in timeline._activity_codes.values() if held[0] is activities]
+    arrays = {"activity_customers": prepared.activity_customers}
+    if codes:
+        arrays["activity_codes"] = codes[0]
+    if any(not isinstance(a, np.ndarray) or a.dtype != np.int64 or a.shape != (len(activities),)
+           for a in arrays.values()):
+        return None
+    try:
+        meta = {
+            "tables": {"history_source": tables.history_source, "problems": _problems(tables.problems),
+                       "headers": tables.headers,
+                       "left_out_ids": {name: [pc.value_to_json(v) for v in sorted(ids, key=repr)]
+                                        for name, ids in tables.left_out_ids.items()},
+                       "stage_columns": list(tables.stage_columns),
+                       "unknown_stages": {name: pc.unknown_stages_json(frame)
+                                          for name, frame in tables.unknown_stages.items()}},
+            "timeline": {"problems": _problems(timeline.problems), "stage_names": list(timeline.stage_names)},
+            "qualification": {"criteria": list(qualification.criteria),
+                              "problems": _problems(qualification.problems)},
+            "problems": _problems(prepared.problems),
+            "months": list(prepared.months),
+            "dated_months": list(prepared.dated_months),
+        }
+        json.dumps(meta)  # everything in it is JSON, or nothing is stored
+    except (TypeError, ValueError):
+        return None
+    shared: dict = {}
+    frames = {}
+    for name in FRAMES:
+        frame = pd.DataFrame(arrays) if name == "arrays" else _get(prepared, name)
+        encoded = pc.frame_bytes(frame, shared, name)
+        if encoded is None:
+            return None
+        frames[name] = encoded
+    return frames, meta
+
+
+def _get(prepared: Prepared, name: str):
+    obj = prepared
+    for part in name.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+# -- decoding ---------------------------------------------------------------------------------------
+
+
+def _read_entry(entry: Path, key: str, settings: Settings) -> Prepared:
+    description = json.loads((entry / "prepared.json").read_text(encoding="utf-8"))
+    if description.get("format") != FORMAT or description.get("key") != key:
+        raise ValueError("not this entry")
+    if set(description["hashes"]) != set(FRAMES):
+        raise ValueError("frames missing")
+
+    def read(name: str) -> bytes:  # reading and hashing leave Python's lock: two at a time
+        data = (entry / f"{name}.arrow").read_bytes()
+        if pc.digest(data) != description["hashes"][name]:
+            raise ValueError("an Arrow file is not the one stored")
+        return data
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpi-xl-cache-load") as pool:
+        data = dict(zip(FRAMES, pool.map(read, FRAMES), strict=True))
+    decoded: dict = {}
+    frames = {name: pc.frame_from_bytes(data.pop(name), description["frames"][name], decoded, name)
+              for name in FRAMES}
+    meta = description["meta"]
+    stored = meta["tables"]
+    tables = Tables(
+        frames["tables.leads"], frames["tables.activities"], frames["tables.deals"], frames["tables.customers"],
+        frames["tables.stage_events"], stored["history_source"], _unproblems(stored["problems"]),
+        {name: dict(headers) for name, headers in stored["headers"].items()},
+        {name: frozenset(pc.value_from_json(v) for v in ids) for name, ids in stored["left_out_ids"].items()},
+        tuple(stored["stage_columns"]),
+        {name: pc.unknown_stages_frame(unknown) for name, unknown in stored["unknown_stages"].items()})
+    arrays = frames["arrays"]
+    activity_codes = {}
+    if "activity_codes" in arrays:
+        activity_codes[id(tables.activities)] = (tables.activities, arrays["activity_codes"].to_numpy(copy=True))
+    timeline = Timeline(frames["timeline.deals"], frames["timeline.events"], frames["timeline.stays"],
+                        _unproblems(meta["timeline"]["problems"]), tuple(meta["timeline"]["stage_names"]),
+                        activity_codes)
+    qualification = Qualification(frames["qualification.leads"], list(meta["qualification"]["criteria"]),
+                                  _unproblems(meta["qualification"]["problems"]))
+    return Prepared(tables, settings, timeline, qualification, frames["scored_activities"],
+                    _unproblems(meta["problems"]), list(meta["months"]), list(meta["dated_months"]),
+                    arrays["activity_customers"].to_numpy(copy=True))
