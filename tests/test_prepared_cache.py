@@ -107,24 +107,43 @@ def test_the_prepared_tables_come_back_as_they_were(tmp_path):
     assert back.settings is SETTINGS
 
 
-def test_a_column_shared_between_frames_is_stored_once_and_comes_back_copy_on_write(tmp_path):
+def test_a_column_shared_between_frames_is_stored_once_and_comes_back_copy_on_write(tmp_path, reads):
+    """The parsed tables' columns are taken from their own entries in the parse cache; a column of one
+    frame that another frame shares is stored once; shared columns come back copy-on-write."""
+    import json
+
     path = demo_workbook(tmp_path / "demo.xlsm")
     with parse_cache.BackgroundStores() as stores:
         prepared, _ = load_prepared(path, SETTINGS, stores)
-    description = (_entry() / "prepared.json").read_text(encoding="utf-8")
-    import json
-
-    frames = json.loads(description)["frames"]
+    described = json.loads((_entry() / "prepared.json").read_text(encoding="utf-8"))
+    frames = described["frames"]
+    assert sorted(described["tables"]) == ["Activities", "Customers", "Deals", "Leads"]
+    assert frames["arrays"]["columns"] == ["activity_customers", "activity_codes"]
+    activities = frames["tables.activities"]
+    assert len(activities["same"]) == len(activities["columns"])  # all of it from the parsed Activities' entry
     owner = frames["scored_activities"]["columns"].index("owner")
-    assert frames["scored_activities"]["same"][str(owner)] == ["tables.activities",
-                                                              frames["tables.activities"]["columns"].index("owner")]
+    assert frames["scored_activities"]["same"][str(owner)] == ["Activities/frame", activities["columns"].index("owner")]
+    assert "points" not in [frames["scored_activities"]["columns"][int(i)] for i in frames["scored_activities"]["same"]]
     with parse_cache.BackgroundStores() as stores:
         back, _ = load_prepared(path, SETTINGS, stores)
+    assert reads[-1] == []
+    _same_prepared(prepared, back)
     scored, activities = back.scored_activities, back.tables.activities
     before = activities["owner"].copy()
     scored.loc[scored.index[0], "owner"] = "iemand anders"
     pd.testing.assert_series_equal(activities["owner"], before)  # the table's column did not change with it
     _same_prepared(prepared, load_prepared_again(path))
+
+
+def test_a_parsed_table_gone_from_the_cache_makes_the_entry_unusable(tmp_path, reads, monkeypatch):
+    path = demo_workbook(tmp_path / "demo.xlsm", seed=11, messy=True)
+    refresh_file(path, month="2026-10", now=NOW, today=TODAY)
+    shutil.rmtree(parse_cache.cache_folder() / cache_keys(path, SETTINGS)["Activities"])  # pruned, say
+    again = refresh_file(path, month="2026-09", now=NOW, today=TODAY)
+    assert reads[-1] == ["Activities", "StageHistory"]  # read again; the other tables from their entries
+    assert again.plan.sheets() == _plan_without_cache(path, "2026-09", monkeypatch)
+    refresh_file(path, month="2026-08", now=NOW, today=TODAY)
+    assert reads[-1] == []
 
 
 def load_prepared_again(path):
@@ -178,20 +197,21 @@ def test_a_changed_table_config_or_code_is_another_key(tmp_path, monkeypatch):
     raw = (prepared_cache.Path(__file__).resolve().parents[1] / "config" / "kpi.yaml").read_text(encoding="utf-8")
     other = parse_config(raw.replace("aliases: [quote, voorstel, proposal]", "aliases: [quote, voorstel]"))
     assert prepared_cache.key_for(cache_keys(path, other)) != key
-    monkeypatch.setattr(prepared_cache, "_code", ["another version of kpi_xl"])
+    monkeypatch.setattr(parse_cache, "_code", ["another version of kpi_xl"])
     assert prepared_cache.key_for(keys) != key
+    assert cache_keys(path, SETTINGS) != keys  # and every table's key
     assert prepared_cache.key_for({name: k for name, k in keys.items() if name != "Customers"}) is None
 
 
 def test_the_code_fingerprint_follows_every_module(tmp_path, monkeypatch):
-    monkeypatch.setattr(prepared_cache, "_code", [])
-    first = prepared_cache.code_fingerprint()
+    monkeypatch.setattr(parse_cache, "_code", [])
+    first = parse_cache.code_fingerprint()
     module = prepared_cache.Path(prepared_cache.__file__).resolve().parents[1] / "kpis" / "velocity.py"
     stat = module.stat()
     try:
         os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-        monkeypatch.setattr(prepared_cache, "_code", [])
-        assert prepared_cache.code_fingerprint() != first
+        monkeypatch.setattr(parse_cache, "_code", [])
+        assert parse_cache.code_fingerprint() != first
     finally:
         os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 

@@ -65,11 +65,25 @@ def cache_folder() -> Path | None:
     return Path(user_cache_dir("kpi_xl", appauthor=False)) / "tables"
 
 
+_code: list[str] = []
+
+
+def code_fingerprint() -> str:
+    """The size and modification time of every module of kpi_xl (some 150 stat calls, once per process):
+    an upgrade, or an edited module, never meets an entry another code made."""
+    if not _code:
+        home = Path(__file__).resolve().parents[1]
+        files = sorted((str(p.relative_to(home)), p.stat().st_size, p.stat().st_mtime_ns) for p in home.rglob("*.py"))
+        _code.append(hashlib.sha256(json.dumps(files).encode()).hexdigest())
+    return _code[0]
+
+
 def table_keys(path: str | Path, tables: dict[str, tuple[str, list[str]]], settings: Settings) -> dict[str, str]:
     """Each table's key: ``tables`` maps a table name to (its sheet part, its sheet's table parts).
 
     Built from the zip directory (names, sizes, CRC-32 of the parts a table's values come from), the
-    config's fingerprint and the versions of the code that parses; reading it inflates nothing.
+    config's fingerprint, the versions of the code that parses and kpi_xl's own modules
+    (:func:`code_fingerprint`); reading it inflates nothing.
     """
     import fastexcel
     import pyarrow
@@ -87,7 +101,7 @@ def table_keys(path: str | Path, tables: dict[str, tuple[str, list[str]]], setti
 
         styles = next((n for n in entries if n.endswith("/styles.xml") or n == "styles.xml"), None)
         shared = [part(layout.workbook), part(layout.shared_strings), part(styles)]
-        versions = [FORMAT, __version__, pd.__version__, pyarrow.__version__, fastexcel.__version__,
+        versions = [FORMAT, __version__, code_fingerprint(), pd.__version__, pyarrow.__version__, fastexcel.__version__,
                     getattr(python_calamine, "__version__", "")]
         keys = {}
         for name, (sheet, table_parts) in tables.items():
@@ -254,9 +268,9 @@ def frame_bytes(frame: pd.DataFrame, shared: dict | None = None, name: str = "")
         dtype = str(series.dtype)
         if dtype not in ("object", "float64", "int64", "datetime64[ns]", "datetime64[s]", "bool", "boolean"):
             return None
-        identity = _identity(series) if shared is not None else None
+        values, identity = _identity(series) if shared is not None else (None, None)
         if identity is not None and identity in shared:
-            same[str(position)] = shared[identity]
+            same[str(position)] = shared[identity][0]
             array = pa.nulls(0)  # a placeholder: the column is the one named in ``same``
         elif dtype == "object":
             array = _texts(series.to_numpy(dtype=object))
@@ -267,7 +281,7 @@ def frame_bytes(frame: pd.DataFrame, shared: dict | None = None, name: str = "")
         else:
             array = pa.array(series.to_numpy(), from_pandas=True)
         if identity is not None and identity not in shared:
-            shared[identity] = [name, position]
+            shared[identity] = ([name, position], values)  # the values held: no other array takes their place
         arrays.append(array)
         names.append(column)
         dtypes.append(dtype)
@@ -282,14 +296,25 @@ def frame_bytes(frame: pd.DataFrame, shared: dict | None = None, name: str = "")
     return sink.getvalue().to_pybytes(), description
 
 
-def _identity(series: pd.Series) -> tuple | None:
-    """Where a column's values live (address, length, stride, dtype): equal for two columns only when they
-    are the same memory, so the same values. None for a column that is not one numpy array."""
+def share(shared: dict, frame: pd.DataFrame, name: str) -> None:
+    """Note ``frame``'s columns in ``shared`` (see :func:`frame_bytes`) as the columns of ``name``, stored
+    elsewhere: a frame encoded after it describes a column with the same values as that one."""
+    for position, column in enumerate(frame.columns):
+        values, identity = _identity(frame[column])
+        if identity is not None:
+            shared.setdefault(identity, ([name, position], values))
+
+
+def _identity(series: pd.Series) -> tuple:
+    """A column's values and where they live (address, length, stride, dtype): equal for two columns only
+    when they are the same memory, so the same values (whoever notes an identity holds the values, so
+    their memory is not freed and taken by other values meanwhile). (None, None) for a column that is not
+    one numpy array."""
     if not isinstance(series.array, pd.arrays.NumpyExtensionArray | pd.arrays.DatetimeArray) or not len(series):
-        return None
+        return None, None
     values = series.to_numpy()
     interface = values.__array_interface__
-    return interface["data"][0], values.shape, values.strides, values.dtype.str
+    return values, (interface["data"][0], values.shape, values.strides, values.dtype.str)
 
 
 def _texts(values: np.ndarray):

@@ -3,16 +3,17 @@ data unchanged starts at the month.
 
 :func:`kpi_xl.month.prepare` turns the tables into deal timelines, qualified leads and scored activities;
 it depends on nothing but the tables and the config. When every data table of the workbook has a key in
-the parse cache (:mod:`kpi_xl.workbook.parse_cache`: its parts unchanged, the same config and versions),
-the :class:`~kpi_xl.month.Prepared` built from them is stored under one key made of those keys and of the
-code that prepares (the size and time of every module of kpi_xl: an upgrade or an edited module never
-meets an entry of other code). It lives beside the parsed tables, with the same rules:
+the parse cache (:mod:`kpi_xl.workbook.parse_cache`: its parts unchanged, the same config, versions and
+modules of kpi_xl), the :class:`~kpi_xl.month.Prepared` built from them is stored under one key made of
+those keys. It lives beside the parsed tables, with the same rules:
 
 * an entry is a folder written under a temporary name and renamed into place whole;
 * nothing is trusted blindly: the description names the key and the format, every Arrow file must hash
   to what it says, or the entry is removed and the tables are read and prepared again. No pickle;
 * a column that is the very array of a column stored before (a frame made from another shares its
-  columns) is stored once, and comes back shared copy-on-write;
+  columns) is stored once, and comes back shared copy-on-write; so is a column of a parsed table whose
+  entry is in the parse cache: the entry names those entries, and a load takes them from there (checked
+  as every entry is). The entry of the prepared tables then holds what preparing derived, little more;
 * anything the codec does not know (a new field, an unusual value in a problem) means no entry.
 """
 
@@ -36,6 +37,7 @@ from kpi_xl.kpis.qualified_leads import Qualification
 from kpi_xl.kpis.timeline import Timeline
 from kpi_xl.month import Prepared
 from kpi_xl.tables import TABLE_NAMES, Tables
+from kpi_xl.tables.parse import ParsedTable
 from kpi_xl.workbook import parse_cache as pc
 
 __all__ = ["FORMAT", "key_for", "load", "snapshot", "store"]
@@ -55,29 +57,18 @@ FIELDS = {
 FRAMES = ("tables.leads", "tables.activities", "tables.deals", "tables.customers", "tables.stage_events",
           "timeline.deals", "timeline.events", "timeline.stays", "qualification.leads", "scored_activities",
           "arrays")
-_code: list[str] = []
-
-
-def code_fingerprint() -> str:
-    """The size and modification time of every module of kpi_xl (a few stat calls, once per process)."""
-    if not _code:
-        home = Path(__file__).resolve().parents[1]
-        files = sorted((str(p.relative_to(home)), p.stat().st_size, p.stat().st_mtime_ns) for p in home.rglob("*.py"))
-        _code.append(hashlib.sha256(json.dumps(files).encode()).hexdigest())
-    return _code[0]
-
-
 def key_for(keys: dict[str, str]) -> str | None:
     """The key of the prepared tables, from every table's parse-cache key; None when a data table has none."""
     if any(name not in keys for name in TABLE_NAMES):
         return None
-    described = [FORMAT, sorted(keys.items()), code_fingerprint()]
+    described = [FORMAT, sorted(keys.items()), pc.code_fingerprint()]
     return "prepared-" + hashlib.blake2b(json.dumps(described).encode(), digest_size=20).hexdigest()
 
 
 def snapshot(prepared: Prepared) -> Prepared:
     """A copy to store while the refresh goes on with the original: frames shallow-copied (copy-on-write:
     the refresh's changes make new arrays), lists and dicts copied."""
+    activities = prepared.tables.activities
     tables = dataclasses.replace(
         prepared.tables, **{f: getattr(prepared.tables, f).copy(deep=False) for f in _table_frames()},
         problems=list(prepared.tables.problems), headers=dict(prepared.tables.headers),
@@ -85,7 +76,10 @@ def snapshot(prepared: Prepared) -> Prepared:
     timeline = dataclasses.replace(
         prepared.timeline, deals=prepared.timeline.deals.copy(deep=False),
         events=prepared.timeline.events.copy(deep=False), stays=prepared.timeline.stays.copy(deep=False),
-        problems=list(prepared.timeline.problems), _activity_codes=dict(prepared.timeline._activity_codes))
+        problems=list(prepared.timeline.problems),
+        # the deal codes of the activities, if worked out, belong to the snapshot's activities now
+        _activity_codes={id(tables.activities): (tables.activities, codes) for held, codes in
+                         prepared.timeline._activity_codes.values() if held is activities})
     qualification = dataclasses.replace(prepared.qualification, leads=prepared.qualification.leads.copy(deep=False),
                                         problems=list(prepared.qualification.problems))
     return dataclasses.replace(prepared, tables=tables, timeline=timeline, qualification=qualification,
@@ -97,21 +91,34 @@ def _table_frames() -> tuple[str, ...]:
     return tuple(name.split(".", 1)[1] for name in FRAMES if name.startswith("tables."))
 
 
-def store(key: str, prepared: Prepared) -> bool:
+def store(key: str, prepared: Prepared, parsed: dict[str, tuple[str, ParsedTable]] | None = None) -> bool:
     """Keep ``prepared`` under ``key``; False when it cannot be kept exactly or the folder refuses (never
-    raises: a refresh does not fail because of its cache)."""
+    raises: a refresh does not fail because of its cache).
+
+    ``parsed``: the parsed tables the prepared ones were made from, by table name, with their keys in the
+    parse cache. A column of ``prepared`` that is a column of one of them whose entry is in the cache (a
+    table's columns mostly go through preparing unchanged) is stored as a reference to that entry: the
+    store then costs the derived columns only, and a load takes the rest from those entries."""
     folder = pc.cache_folder()
     if folder is None:
         return False
     temp = folder / f".tmp-{key}-{uuid.uuid4().hex}"
     try:
-        encoded = _encode(prepared)
+        shared: dict = {}
+        tables = {}
+        for name, (table_key, table) in (parsed or {}).items():
+            if (folder / table_key / "table.json").is_file():  # stored (the stores before this one are done)
+                tables[name] = table_key
+                pc.share(shared, table.frame, f"{name}/frame")
+                if table.stage_dates is not None:
+                    pc.share(shared, table.stage_dates, f"{name}/stage_dates")
+        encoded = _encode(prepared, shared)
         if encoded is None:
             return False
         frames, meta = encoded
         folder.mkdir(parents=True, exist_ok=True)
         temp.mkdir()
-        description = {"format": FORMAT, "key": key, "hashes": {}, "frames": {}, "meta": meta}
+        description = {"format": FORMAT, "key": key, "tables": tables, "hashes": {}, "frames": {}, "meta": meta}
         for name, (data, columns) in frames.items():
             (temp / f"{name}.arrow").write_bytes(data)
             description["hashes"][name] = pc.digest(data)
@@ -166,7 +173,7 @@ def _unproblems(problems: list) -> list[Problem]:
             for t, row, column, value, code, params in problems]
 
 
-def _encode(prepared: Prepared) -> tuple[dict, dict] | None:
+def _encode(prepared: Prepared, shared: dict) -> tuple[dict, dict] | None:
     tables, timeline, qualification = prepared.tables, prepared.timeline, prepared.qualification
     if not all(_known(obj) for obj in (prepared, tables, timeline, qualification)):
         return None
@@ -197,7 +204,6 @@ def _encode(prepared: Prepared) -> tuple[dict, dict] | None:
         json.dumps(meta)  # everything in it is JSON, or nothing is stored
     except (TypeError, ValueError):
         return None
-    shared: dict = {}
     frames = {}
     for name in FRAMES:
         frame = pd.DataFrame(arrays) if name == "arrays" else _get(prepared, name)
@@ -231,9 +237,20 @@ def _read_entry(entry: Path, key: str, settings: Settings) -> Prepared:
             raise ValueError("an Arrow file is not the one stored")
         return data
 
+    tables = description["tables"]
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpi-xl-cache-load") as pool:
+        loading = {name: pool.submit(pc.load, table_key, name) for name, table_key in tables.items()}
         data = dict(zip(FRAMES, pool.map(read, FRAMES), strict=True))
-    decoded: dict = {}
+        parsed = {name: job.result() for name, job in loading.items()}
+    decoded: dict = {}  # the columns a frame may share: the parsed tables' (their entries checked), then its own
+    for name, table in parsed.items():
+        if table is None:
+            raise ValueError(f"the parsed {name} is no longer in the cache")
+        for part in ("frame", "stage_dates"):
+            frame = getattr(table, part)
+            if frame is not None:
+                for position in range(frame.shape[1]):
+                    decoded[(f"{name}/{part}", position)] = frame.iloc[:, position]
     frames = {name: pc.frame_from_bytes(data.pop(name), description["frames"][name], decoded, name)
               for name in FRAMES}
     meta = description["meta"]

@@ -54,12 +54,13 @@ def load_prepared(path: str | Path, settings: Settings, stores: parse_cache.Back
     prepared = prepared_cache.load(key, settings)
     if prepared is not None:
         return prepared, _read_the_rest(path, settings)
-    tables, data = load_tables(path, settings, stores, keys)
-    prepared = prepare(tables, settings)
+    parsed, data = load_parsed(path, settings, stores, keys)
+    prepared = prepare(assemble(parsed, settings), settings)
     # stored when every table read has a key (none came in by another route) and the file is still the one
-    # the keys describe
+    # the keys describe; the columns of the parsed tables are taken from their own entries
     if key is not None and set(data.tables) <= keys.keys() and cache_keys(path, settings) == keys:
-        stores.submit(prepared_cache.store, key, prepared_cache.snapshot(prepared))
+        stores.submit(prepared_cache.store, key, prepared_cache.snapshot(prepared),
+                      {name: (keys[name], table) for name, table in parsed.items() if name in keys})
     return prepared, data
 
 
@@ -70,7 +71,15 @@ def _read_the_rest(path: str | Path, settings: Settings):
 
 def load_tables(path: str | Path, settings: Settings, stores: parse_cache.BackgroundStores | None = None,
                 keys: dict[str, str] | None = None):
-    """The workbook's tables, parsed, and what else the refresh reads from the file.
+    """The workbook's tables, parsed and assembled (see :func:`load_parsed`), and what else the refresh
+    reads from the file."""
+    parsed, data = load_parsed(path, settings, stores, keys)
+    return assemble(parsed, settings), data
+
+
+def load_parsed(path: str | Path, settings: Settings, stores: parse_cache.BackgroundStores | None = None,
+                keys: dict[str, str] | None = None):
+    """The workbook's tables, parsed (by table name), and what else the refresh reads from the file.
 
     A table whose parts are unchanged since an earlier refresh under the same config comes from the
     cache (:mod:`kpi_xl.workbook.parse_cache`) without its sheet being inflated. The others are read, each
@@ -80,7 +89,7 @@ def load_tables(path: str | Path, settings: Settings, stores: parse_cache.Backgr
     """
     if stores is None:
         with parse_cache.BackgroundStores() as own:
-            return load_tables(path, settings, own, keys)
+            return load_parsed(path, settings, own, keys)
     keys = cache_keys(path, settings) if keys is None else keys
     cached = parse_cache.load_many(keys)
     handed: set[str] = set()
@@ -106,7 +115,7 @@ def load_tables(path: str | Path, settings: Settings, stores: parse_cache.Backgr
     if fresh and cache_keys(path, settings) == keys:  # what was read is what the keys describe
         for name, key in fresh.items():
             stores.add(key, parsed[name])
-    return assemble(parsed, settings), data
+    return parsed, data
 
 
 def cache_keys(path: str | Path, settings: Settings) -> dict[str, str]:
