@@ -126,7 +126,8 @@ def test_a_changed_config_is_a_different_key(tmp_path, reads):
     assert reads[-1] == ["Leads", "Activities", "Deals", "Customers", "StageHistory"]
 
 
-@pytest.mark.parametrize("damage", ["truncated", "bit", "foreign_json", "other_key", "garbage", "missing"])
+@pytest.mark.parametrize("damage", ["truncated", "bit", "foreign_json", "other_key", "garbage", "missing",
+                                    "spelled"])
 def test_a_damaged_or_foreign_entry_is_ignored_and_rebuilt(tmp_path, reads, damage):
     path = demo_workbook(tmp_path / "demo.xlsm", messy=True)
     first, _ = load_tables(path, SETTINGS)
@@ -146,6 +147,9 @@ def test_a_damaged_or_foreign_entry_is_ignored_and_rebuilt(tmp_path, reads, dama
         shutil.copytree(parse_cache.cache_folder() / keys["Leads"], entry)
     elif damage == "garbage":
         description.write_bytes(b"\x00\xff not json")
+    elif damage == "spelled":  # another text among the ids' spellings
+        spelled = entry / "spelled.json"
+        spelled.write_text(spelled.read_text(encoding="utf-8").replace('"', '"x', 1), encoding="utf-8")
     else:
         arrow.unlink()
     second, _ = load_tables(path, SETTINGS)

@@ -45,9 +45,9 @@ from kpi_xl.errors import Problem
 from kpi_xl.tables.parse import ParsedTable
 from kpi_xl.tables.stage_check import UNKNOWN_COLUMNS, no_unknown_stages
 
-__all__ = ["MAX_BYTES", "BackgroundStores", "cache_folder", "load", "load_many", "store", "table_keys"]
+__all__ = ["MAX_BYTES", "BackgroundStores", "cache_folder", "load", "load_frames", "load_many", "store", "table_keys"]
 
-FORMAT = 4  # 4: the Arrow files' SHA-256 (3: BLAKE2b, 2.7× slower here to check on every hit)
+FORMAT = 5  # 5: the spelled texts in a file of their own (4: the Arrow files' SHA-256; 3: BLAKE2b, 2.7× slower)
 MAX_BYTES = 2 * 1024**3
 _STALE_TEMP = 3600.0  # seconds after which a half-written entry of a killed refresh is removed
 _FRAMES = ("frame", "stage_dates")
@@ -133,6 +133,25 @@ def load(key: str, table: str) -> ParsedTable | None:
     return parsed
 
 
+def load_frames(key: str, table: str) -> dict[str, pd.DataFrame | None] | None:
+    """Only the frames of the table stored under ``key`` (``frame``, and ``stage_dates`` or None), checked as
+    :func:`load` checks them; None when absent, off or not to be trusted (then removed)."""
+    folder = cache_folder()
+    entry = None if folder is None else folder / key
+    if entry is None or not entry.is_dir():
+        return None
+    try:
+        frames = _read_frames(entry, key, table)[1]
+    except Exception:  # noqa: BLE001 - damaged, foreign or from another version
+        shutil.rmtree(entry, ignore_errors=True)
+        return None
+    try:
+        os.utime(entry)
+    except OSError:
+        pass
+    return frames
+
+
 def load_many(keys: dict[str, str]) -> dict[str, ParsedTable]:
     """The tables found in the cache, of ``keys`` (table name → key), loaded two at a time: reading a file,
     checking its hash and opening its Arrow data leave Python's lock (making the text columns' objects
@@ -158,6 +177,11 @@ def store(key: str, parsed: ParsedTable) -> bool:
         folder.mkdir(parents=True, exist_ok=True)
         temp.mkdir()
         description = {"format": FORMAT, "key": key, "table": parsed.name, "hashes": {}, "meta": files.pop("_meta")}
+        # the texts of each id column (thousands of them) only assembling uses: a cache of prepared tables
+        # takes the frames alone and does not parse them
+        spelled = json.dumps(files.pop("_spelled")).encode("utf-8")
+        (temp / "spelled.json").write_bytes(spelled)
+        description["spelled"] = digest(spelled)
         for name, (data, columns) in files.items():
             (temp / f"{name}.arrow").write_bytes(data)
             description["hashes"][name] = digest(data)
@@ -231,7 +255,6 @@ def _encode(parsed: ParsedTable) -> dict | None:
             "problems": [[p.table, p.row, p.column, value_to_json(p.value), p.code,
                           {k: value_to_json(v) for k, v in p.params.items()}] for p in parsed.problems],
             "headers": dict(parsed.headers),
-            "spelled": {column: list(texts) for column, texts in parsed.spelled.items()},
             "left_out_ids": [value_to_json(v) for v in sorted(parsed.left_out_ids, key=repr)],
             "stage_columns": list(parsed.stage_columns),
             "unknown_stages": None if parsed.unknown_stages is None else unknown_stages_json(parsed.unknown_stages),
@@ -248,6 +271,7 @@ def _encode(parsed: ParsedTable) -> dict | None:
             return None
         files[name] = encoded
     files["_meta"] = meta
+    files["_spelled"] = {column: list(texts) for column, texts in parsed.spelled.items()}
     return files
 
 
@@ -364,7 +388,8 @@ def value_from_json(value):
 # -- decoding ---------------------------------------------------------------------------------------
 
 
-def _read_entry(entry: Path, key: str, table: str) -> ParsedTable:
+def _read_frames(entry: Path, key: str, table: str) -> tuple[dict, dict[str, pd.DataFrame | None]]:
+    """An entry's description and frames, each Arrow file checked against its hash."""
     description = json.loads((entry / "table.json").read_text(encoding="utf-8"))
     if description.get("format") != FORMAT or description.get("key") != key or description.get("table") != table:
         raise ValueError("not this table's entry")
@@ -379,12 +404,20 @@ def _read_entry(entry: Path, key: str, table: str) -> ParsedTable:
         frames[name] = frame_from_bytes(data, description[name])
     if frames["frame"] is None:
         raise ValueError("no frame")
+    return description, frames
+
+
+def _read_entry(entry: Path, key: str, table: str) -> ParsedTable:
+    description, frames = _read_frames(entry, key, table)
+    spelled = (entry / "spelled.json").read_bytes()
+    if digest(spelled) != description["spelled"]:
+        raise ValueError("the spelled texts are not the ones stored")
     meta = description["meta"]
     problems = [Problem(t, row, column, value_from_json(value), code, {k: value_from_json(v) for k, v in params.items()})
                 for t, row, column, value, code, params in meta["problems"]]
     unknown = None if meta["unknown_stages"] is None else unknown_stages_frame(meta["unknown_stages"])
     return ParsedTable(table, frames["frame"], problems, dict(meta["headers"]), frames["stage_dates"],
-                       {column: frozenset(texts) for column, texts in meta["spelled"].items()},
+                       {column: frozenset(texts) for column, texts in json.loads(spelled).items()},
                        frozenset(value_from_json(v) for v in meta["left_out_ids"]), tuple(meta["stage_columns"]), unknown)
 
 

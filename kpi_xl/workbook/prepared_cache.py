@@ -239,15 +239,14 @@ def _read_entry(entry: Path, key: str, settings: Settings) -> Prepared:
 
     tables = description["tables"]
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpi-xl-cache-load") as pool:
-        loading = {name: pool.submit(pc.load, table_key, name) for name, table_key in tables.items()}
+        loading = {name: pool.submit(pc.load_frames, table_key, name) for name, table_key in tables.items()}
         data = dict(zip(FRAMES, pool.map(read, FRAMES), strict=True))
         parsed = {name: job.result() for name, job in loading.items()}
     decoded: dict = {}  # the columns a frame may share: the parsed tables' (their entries checked), then its own
     for name, table in parsed.items():
         if table is None:
             raise ValueError(f"the parsed {name} is no longer in the cache")
-        for part in ("frame", "stage_dates"):
-            frame = getattr(table, part)
+        for part, frame in table.items():
             if frame is not None:
                 for position in range(frame.shape[1]):
                     decoded[(f"{name}/{part}", position)] = frame.iloc[:, position]
