@@ -433,3 +433,20 @@ def test_the_text_columns_the_kpis_derive_stay_plain_objects():
     assert scored.index.tolist() == [4, 5, 6]
     scored.loc[4, "owner"] = "Carla"  # the scored frame is the KPI's own: writing into it changes no table
     assert activities["owner"].tolist() == ["Anna", None, "Bram"]
+
+
+LABELS = st.sampled_from(["ICT", "Bouw", "retail", "10–50", "<10", "", None, float("nan")])
+
+
+@given(leads=st.lists(LABELS, max_size=60), profile=st.lists(LABELS, max_size=30))
+def test_lookalike_shares_are_the_profiles_share_of_each_label(leads, profile):
+    """A lead's share is the profile's share of its label (as ``Series.map`` gives it), 0 when the profile
+    lacks the label or the lead's cell is empty; looked up once per distinct label."""
+    from kpi_xl.kpis.lookalike import _shares
+
+    labels = pd.Series(leads, dtype=object, index=pd.RangeIndex(3, 3 + len(leads)))
+    distribution = pd.Series(profile, dtype=object).value_counts(normalize=True)
+    expected = labels.map(distribution).astype(float).fillna(0.0)
+    pd.testing.assert_series_equal(_shares(labels, distribution), expected, check_exact=True)
+    assert all(s == 0.0 for s, label in zip(_shares(labels, distribution), leads, strict=True)
+               if label is None or label != label or label not in profile)

@@ -46,6 +46,16 @@ def _labels(values: pd.Series, attribute: LookalikeAttribute) -> pd.Series:
     return _as_text(values)
 
 
+def _shares(labels: pd.Series, distribution: pd.Series) -> pd.Series:
+    """Each lead's share: ``distribution`` at its label, 0 for an empty label or one no profile customer has.
+
+    (As ``labels.map(distribution)``, but each distinct label looked up once: a few dozen labels among
+    the 200,000 leads of a big company, where mapping every lead cost 17 ms per attribute.)"""
+    codes, distinct = pd.factorize(labels.to_numpy(dtype=object))
+    found = distribution.reindex(pd.Index(distinct, dtype=object)).to_numpy(dtype=float)
+    return pd.Series(np.append(found, np.nan)[codes], index=labels.index).fillna(0.0)
+
+
 def _band_label(lo: float, hi: float) -> str:
     def fmt(x):
         return f"{x:g}"
@@ -82,7 +92,7 @@ def lookalike_scores(leads: pd.DataFrame, profile: pd.DataFrame, settings: Setti
     for attribute, lead_col, cust_col in usable:
         lead_labels = _labels(leads[lead_col], attribute)
         distribution = _labels(profile[cust_col], attribute).value_counts(normalize=True)
-        shares[attribute.column] = lead_labels.map(distribution).astype(float).fillna(0.0)
+        shares[attribute.column] = _shares(lead_labels, distribution)
         labels[attribute.column] = lead_labels if attribute.bands else leads[lead_col]
         score += shares[attribute.column] * attribute.weight
     out["score"] = (score / total_weight * 100).round(1)
