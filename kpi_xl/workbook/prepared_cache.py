@@ -8,8 +8,9 @@ modules of kpi_xl), the :class:`~kpi_xl.month.Prepared` built from them is store
 those keys. It lives beside the parsed tables, with the same rules:
 
 * an entry is a folder written under a temporary name and renamed into place whole;
-* nothing is trusted blindly: the description names the key and the format, every Arrow file must hash
-  to what it says, or the entry is removed and the tables are read and prepared again. No pickle;
+* nothing is trusted blindly: the description names the key and the format, every Arrow file must have
+  the size and CRC-32 it says, or the entry is removed and the tables are read and prepared again. No
+  pickle;
 * a column that is the very array of a column stored before (a frame made from another shares its
   columns) is stored once, and comes back shared copy-on-write; so is a column of a parsed table whose
   entry is in the parse cache: the entry names those entries, and a load takes them from there (checked
