@@ -18,8 +18,9 @@ run, alternately:
   workbook (interpreter start, imports, read, parse, compute, write) with an
   empty cache of parsed tables; wall time and the peak RSS of that process (``wait4``);
 * **again**: a second ``kpi-xl refresh`` of that copy for another month, data
-  unchanged: the tables come from the cache the first one filled
-  (:mod:`kpi_xl.workbook.parse_cache`). Target (issue 14): ≤ 0.25 × the first.
+  unchanged: the tables come prepared from the cache the first one filled
+  (:mod:`kpi_xl.workbook.prepared_cache`, whose entry takes the parsed tables' columns from
+  :mod:`kpi_xl.workbook.parse_cache`). Target (issue 14): ≤ 0.25 × the first.
 
 It prints medians (and min/max), the ratio refresh ÷ floor and, once per size,
 where the refresh spends its time (read, parse, compute, write) in one process.

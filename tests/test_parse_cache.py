@@ -43,20 +43,6 @@ def _entries() -> list[Path]:
     return sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
 
 
-@pytest.fixture
-def reads(monkeypatch):
-    """The tables read_workbook is asked to read, call by call."""
-    asked: list[list[str]] = []
-    real = read_module.read_workbook
-
-    def counting(path, tables=(), columns=False, **steps):
-        asked.append(list(tables))
-        return real(path, tables, columns=columns, **steps)
-
-    monkeypatch.setattr("kpi_xl.workbook.refresh.read_workbook", counting)
-    return asked
-
-
 @pytest.mark.parametrize("seed,messy", [(7, False), (7, True), (11, True)])
 def test_second_read_comes_from_the_cache_and_is_identical(tmp_path, reads, seed, messy):
     path = demo_workbook(tmp_path / "demo.xlsm", seed=seed, messy=messy)

@@ -64,20 +64,6 @@ def _entry():
     return found[0]
 
 
-@pytest.fixture
-def reads(monkeypatch):
-    """The tables read_workbook is asked to read, call by call."""
-    asked: list[list[str]] = []
-    real = read_module.read_workbook
-
-    def counting(path, tables=(), columns=False, **steps):
-        asked.append(list(tables))
-        return real(path, tables, columns=columns, **steps)
-
-    monkeypatch.setattr("kpi_xl.workbook.refresh.read_workbook", counting)
-    return asked
-
-
 def _plan_without_cache(path, month, monkeypatch):
     with monkeypatch.context() as patch:
         patch.setenv("KPI_XL_CACHE", "off")

@@ -115,41 +115,32 @@ def table_keys(path: str | Path, tables: dict[str, tuple[str, list[str]]], setti
 
 def load(key: str, table: str) -> ParsedTable | None:
     """The table stored under ``key``, or None (absent, off, or not to be trusted: then removed)."""
+    return use_entry(key, lambda entry: _read_entry(entry, key, table))
+
+
+def load_frames(key: str, table: str) -> dict[str, pd.DataFrame | None] | None:
+    """Only the frames of the table stored under ``key`` (``frame``, and ``stage_dates`` or None), checked as
+    :func:`load` checks them; None when absent, off or not to be trusted (then removed)."""
+    return use_entry(key, lambda entry: _read_frames(entry, key, table)[1])
+
+
+def use_entry(key: str | None, read):
+    """``read(folder of the entry)`` for the entry under ``key``; None when there is none, the cache is off,
+    or ``read`` finds it not to be trusted (it raises: the entry is removed). A hit marks the entry used."""
     folder = cache_folder()
-    if folder is None:
-        return None
-    entry = folder / key
-    if not entry.is_dir():
+    entry = None if key is None or folder is None else folder / key
+    if entry is None or not entry.is_dir():
         return None
     try:
-        parsed = _read_entry(entry, key, table)
-    except Exception:  # noqa: BLE001 - damaged, foreign or from another version: read the table again
+        found = read(entry)
+    except Exception:  # noqa: BLE001 - damaged, foreign or from another version: read the tables again
         shutil.rmtree(entry, ignore_errors=True)
         return None
     try:
         os.utime(entry)  # used now: the pruning keeps it longest
     except OSError:
         pass
-    return parsed
-
-
-def load_frames(key: str, table: str) -> dict[str, pd.DataFrame | None] | None:
-    """Only the frames of the table stored under ``key`` (``frame``, and ``stage_dates`` or None), checked as
-    :func:`load` checks them; None when absent, off or not to be trusted (then removed)."""
-    folder = cache_folder()
-    entry = None if folder is None else folder / key
-    if entry is None or not entry.is_dir():
-        return None
-    try:
-        frames = _read_frames(entry, key, table)[1]
-    except Exception:  # noqa: BLE001 - damaged, foreign or from another version
-        shutil.rmtree(entry, ignore_errors=True)
-        return None
-    try:
-        os.utime(entry)
-    except OSError:
-        pass
-    return frames
+    return found
 
 
 def load_many(keys: dict[str, str]) -> dict[str, ParsedTable]:
@@ -166,30 +157,45 @@ def load_many(keys: dict[str, str]) -> dict[str, ParsedTable]:
 def store(key: str, parsed: ParsedTable) -> bool:
     """Keep ``parsed`` under ``key``; False when it cannot be kept exactly or the folder refuses (never
     raises: a refresh does not fail because of its cache)."""
+    if cache_folder() is None:
+        return False
+    try:
+        files = _encode(parsed)
+    except Exception:  # noqa: BLE001 - a refresh never fails because of its cache
+        return False
+    if files is None:
+        return False
+    description = {"format": FORMAT, "key": key, "table": parsed.name, "hashes": {}, "meta": files.pop("_meta")}
+    # the texts of each id column (thousands of them) only assembling uses: a cache of prepared tables
+    # takes the frames alone and does not parse them
+    spelled = json.dumps(files.pop("_spelled")).encode("utf-8")
+    out = {"spelled.json": spelled}
+    description["spelled"] = digest(spelled)
+    for name, (data, columns) in files.items():
+        out[f"{name}.arrow"] = data
+        description["hashes"][name] = digest(data)
+        description[name] = columns
+    return write_entry(key, out, "table.json", description)
+
+
+def write_entry(key: str, files: dict[str, bytes], description_file: str, description: dict) -> bool:
+    """Write ``files`` (file name → bytes) and ``description`` (as JSON, named ``description_file``) as the
+    entry ``key``: in a folder with a temporary name, renamed into place whole (when another refresh
+    renamed the same entry first, this one is dropped); then the cache is pruned. False when the folder
+    refuses (never raises)."""
     folder = cache_folder()
     if folder is None:
         return False
     temp = folder / f".tmp-{key}-{uuid.uuid4().hex}"
     try:
-        files = _encode(parsed)
-        if files is None:
-            return False
         folder.mkdir(parents=True, exist_ok=True)
         temp.mkdir()
-        description = {"format": FORMAT, "key": key, "table": parsed.name, "hashes": {}, "meta": files.pop("_meta")}
-        # the texts of each id column (thousands of them) only assembling uses: a cache of prepared tables
-        # takes the frames alone and does not parse them
-        spelled = json.dumps(files.pop("_spelled")).encode("utf-8")
-        (temp / "spelled.json").write_bytes(spelled)
-        description["spelled"] = digest(spelled)
-        for name, (data, columns) in files.items():
-            (temp / f"{name}.arrow").write_bytes(data)
-            description["hashes"][name] = digest(data)
-            description[name] = columns
-        (temp / "table.json").write_text(json.dumps(description), encoding="utf-8")
+        for name, data in files.items():
+            (temp / name).write_bytes(data)
+        (temp / description_file).write_text(json.dumps(description), encoding="utf-8")
         try:
             os.rename(temp, folder / key)
-        except OSError:  # another refresh stored the same table meanwhile
+        except OSError:  # another refresh stored the same entry meanwhile
             shutil.rmtree(temp, ignore_errors=True)
         prune(folder)
         return True
@@ -252,8 +258,7 @@ def _encode(parsed: ParsedTable) -> dict | None:
     frame cannot be kept exactly."""
     try:
         meta = {
-            "problems": [[p.table, p.row, p.column, value_to_json(p.value), p.code,
-                          {k: value_to_json(v) for k, v in p.params.items()}] for p in parsed.problems],
+            "problems": problems_json(parsed.problems),
             "headers": dict(parsed.headers),
             "left_out_ids": [value_to_json(v) for v in sorted(parsed.left_out_ids, key=repr)],
             "stage_columns": list(parsed.stage_columns),
@@ -363,6 +368,18 @@ def digest(data: bytes) -> str:
     return f"crc32:{isal_zlib.crc32(data):08x}:{len(data)}"
 
 
+def problems_json(problems: list[Problem]) -> list:
+    """Problems as JSON (a value of a kind :func:`value_to_json` does not know raises TypeError)."""
+    return [[p.table, p.row, p.column, value_to_json(p.value), p.code,
+             {k: value_to_json(v) for k, v in p.params.items()}] for p in problems]
+
+
+def problems_from_json(problems: list) -> list[Problem]:
+    """:func:`problems_json` back."""
+    return [Problem(t, row, column, value_from_json(value), code, {k: value_from_json(v) for k, v in params.items()})
+            for t, row, column, value, code, params in problems]
+
+
 def value_to_json(value):
     """A value of a problem as tagged JSON (refused for anything else: the table is then not cached)."""
     if value is None or type(value) in (str, bool, int):
@@ -416,12 +433,12 @@ def _read_entry(entry: Path, key: str, table: str) -> ParsedTable:
     if digest(spelled) != description["spelled"]:
         raise ValueError("the spelled texts are not the ones stored")
     meta = description["meta"]
-    problems = [Problem(t, row, column, value_from_json(value), code, {k: value_from_json(v) for k, v in params.items()})
-                for t, row, column, value, code, params in meta["problems"]]
+    problems = problems_from_json(meta["problems"])
     unknown = None if meta["unknown_stages"] is None else unknown_stages_frame(meta["unknown_stages"])
     return ParsedTable(table, frames["frame"], problems, dict(meta["headers"]), frames["stage_dates"],
                        {column: frozenset(texts) for column, texts in json.loads(spelled).items()},
-                       frozenset(value_from_json(v) for v in meta["left_out_ids"]), tuple(meta["stage_columns"]), unknown)
+                       frozenset(value_from_json(v) for v in meta["left_out_ids"]), tuple(meta["stage_columns"]),
+                       unknown)
 
 
 def frame_from_bytes(data: bytes, description: dict, decoded: dict | None = None, name: str = "") -> pd.DataFrame:

@@ -23,9 +23,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
-import shutil
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -33,7 +30,6 @@ import numpy as np
 import pandas as pd
 
 from kpi_xl.config import Settings
-from kpi_xl.errors import Problem
 from kpi_xl.kpis.qualified_leads import Qualification
 from kpi_xl.kpis.timeline import Timeline
 from kpi_xl.month import Prepared
@@ -103,7 +99,6 @@ def store(key: str, prepared: Prepared, parsed: dict[str, tuple[str, ParsedTable
     folder = pc.cache_folder()
     if folder is None:
         return False
-    temp = folder / f".tmp-{key}-{uuid.uuid4().hex}"
     try:
         shared: dict = {}
         tables = {}
@@ -114,46 +109,23 @@ def store(key: str, prepared: Prepared, parsed: dict[str, tuple[str, ParsedTable
                 if table.stage_dates is not None:
                     pc.share(shared, table.stage_dates, f"{name}/stage_dates")
         encoded = _encode(prepared, shared)
-        if encoded is None:
-            return False
-        frames, meta = encoded
-        folder.mkdir(parents=True, exist_ok=True)
-        temp.mkdir()
-        description = {"format": FORMAT, "key": key, "tables": tables, "hashes": {}, "frames": {}, "meta": meta}
-        for name, (data, columns) in frames.items():
-            (temp / f"{name}.arrow").write_bytes(data)
-            description["hashes"][name] = pc.digest(data)
-            description["frames"][name] = columns
-        (temp / "prepared.json").write_text(json.dumps(description), encoding="utf-8")
-        try:
-            os.rename(temp, folder / key)
-        except OSError:  # another refresh stored it meanwhile
-            shutil.rmtree(temp, ignore_errors=True)
-        pc.prune(folder)
-        return True
     except Exception:  # noqa: BLE001 - a refresh never fails because of its cache
-        shutil.rmtree(temp, ignore_errors=True)
         return False
+    if encoded is None:
+        return False
+    frames, meta = encoded
+    description = {"format": FORMAT, "key": key, "tables": tables, "hashes": {}, "frames": {}, "meta": meta}
+    files = {}
+    for name, (data, columns) in frames.items():
+        files[f"{name}.arrow"] = data
+        description["hashes"][name] = pc.digest(data)
+        description["frames"][name] = columns
+    return pc.write_entry(key, files, "prepared.json", description)
 
 
 def load(key: str | None, settings: Settings) -> Prepared | None:
     """The prepared tables stored under ``key``, or None (absent, off, or not to be trusted: then removed)."""
-    folder = pc.cache_folder()
-    if key is None or folder is None:
-        return None
-    entry = folder / key
-    if not entry.is_dir():
-        return None
-    try:
-        prepared = _read_entry(entry, key, settings)
-    except Exception:  # noqa: BLE001 - damaged, foreign or from other code: prepare again
-        shutil.rmtree(entry, ignore_errors=True)
-        return None
-    try:
-        os.utime(entry)  # used now: the pruning keeps it longest
-    except OSError:
-        pass
-    return prepared
+    return pc.use_entry(key, lambda entry: _read_entry(entry, key, settings))
 
 
 # -- encoding ---------------------------------------------------------------------------------------
@@ -161,17 +133,6 @@ def load(key: str | None, settings: Settings) -> Prepared | None:
 
 def _known(obj) -> bool:
     return tuple(f.name for f in dataclasses.fields(obj)) == FIELDS[type(obj)]
-
-
-def _problems(problems: list[Problem]) -> list:
-    return [[p.table, p.row, p.column, pc.value_to_json(p.value), p.code,
-             {k: pc.value_to_json(v) for k, v in p.params.items()}] for p in problems]
-
-
-def _unproblems(problems: list) -> list[Problem]:
-    return [Problem(t, row, column, pc.value_from_json(value), code,
-                    {k: pc.value_from_json(v) for k, v in params.items()})
-            for t, row, column, value, code, params in problems]
 
 
 def _encode(prepared: Prepared, shared: dict) -> tuple[dict, dict] | None:
@@ -188,17 +149,17 @@ def _encode(prepared: Prepared, shared: dict) -> tuple[dict, dict] | None:
         return None
     try:
         meta = {
-            "tables": {"history_source": tables.history_source, "problems": _problems(tables.problems),
+            "tables": {"history_source": tables.history_source, "problems": pc.problems_json(tables.problems),
                        "headers": tables.headers,
                        "left_out_ids": {name: [pc.value_to_json(v) for v in sorted(ids, key=repr)]
                                         for name, ids in tables.left_out_ids.items()},
                        "stage_columns": list(tables.stage_columns),
                        "unknown_stages": {name: pc.unknown_stages_json(frame)
                                           for name, frame in tables.unknown_stages.items()}},
-            "timeline": {"problems": _problems(timeline.problems), "stage_names": list(timeline.stage_names)},
+            "timeline": {"problems": pc.problems_json(timeline.problems), "stage_names": list(timeline.stage_names)},
             "qualification": {"criteria": list(qualification.criteria),
-                              "problems": _problems(qualification.problems)},
-            "problems": _problems(prepared.problems),
+                              "problems": pc.problems_json(qualification.problems)},
+            "problems": pc.problems_json(prepared.problems),
             "months": list(prepared.months),
             "dated_months": list(prepared.dated_months),
         }
@@ -257,7 +218,7 @@ def _read_entry(entry: Path, key: str, settings: Settings) -> Prepared:
     stored = meta["tables"]
     tables = Tables(
         frames["tables.leads"], frames["tables.activities"], frames["tables.deals"], frames["tables.customers"],
-        frames["tables.stage_events"], stored["history_source"], _unproblems(stored["problems"]),
+        frames["tables.stage_events"], stored["history_source"], pc.problems_from_json(stored["problems"]),
         {name: dict(headers) for name, headers in stored["headers"].items()},
         {name: frozenset(pc.value_from_json(v) for v in ids) for name, ids in stored["left_out_ids"].items()},
         tuple(stored["stage_columns"]),
@@ -267,10 +228,10 @@ def _read_entry(entry: Path, key: str, settings: Settings) -> Prepared:
     if "activity_codes" in arrays:
         activity_codes[id(tables.activities)] = (tables.activities, arrays["activity_codes"].to_numpy(copy=True))
     timeline = Timeline(frames["timeline.deals"], frames["timeline.events"], frames["timeline.stays"],
-                        _unproblems(meta["timeline"]["problems"]), tuple(meta["timeline"]["stage_names"]),
+                        pc.problems_from_json(meta["timeline"]["problems"]), tuple(meta["timeline"]["stage_names"]),
                         activity_codes)
     qualification = Qualification(frames["qualification.leads"], list(meta["qualification"]["criteria"]),
-                                  _unproblems(meta["qualification"]["problems"]))
+                                  pc.problems_from_json(meta["qualification"]["problems"]))
     return Prepared(tables, settings, timeline, qualification, frames["scored_activities"],
-                    _unproblems(meta["problems"]), list(meta["months"]), list(meta["dated_months"]),
+                    pc.problems_from_json(meta["problems"]), list(meta["months"]), list(meta["dated_months"]),
                     arrays["activity_customers"].to_numpy(copy=True))

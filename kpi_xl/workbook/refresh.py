@@ -126,8 +126,8 @@ def cache_keys(path: str | Path, settings: Settings) -> dict[str, str]:
     try:
         with zipfile.ZipFile(path) as archive:
             sheets = sheet_parts(archive)
-            parts = {sheet: [target for kind, target in relationships(archive, part).values() if kind.endswith("/table")]
-                     for sheet, part in sheets.items()}
+            parts = {sheet: [target for kind, target in relationships(archive, part).values()
+                             if kind.endswith("/table")] for sheet, part in sheets.items()}
         places = table_places(Path(path))
         tables = {name: (sheets[place.sheet], parts[place.sheet]) for name, place in places.items()
                   if name in (*DATA_TABLES, "StageHistory") and place.sheet in sheets}
@@ -179,5 +179,5 @@ def _version(path: str | Path):
         return None
 
 
-__all__ = ["CONFIG_NAME", "RefreshResult", "check_month_in_data", "earlier_dashboard", "find_config", "load_prepared", "load_tables",
-           "plan_for", "refresh_file"]
+__all__ = ["CONFIG_NAME", "RefreshResult", "check_month_in_data", "earlier_dashboard", "find_config", "load_parsed",
+           "load_prepared", "load_tables", "plan_for", "refresh_file"]
