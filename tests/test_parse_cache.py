@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +20,8 @@ from kpi_xl.workbook import parse_cache
 from kpi_xl.workbook import read as read_module
 from kpi_xl.workbook.refresh import cache_keys, load_tables, refresh_file
 from kpi_xl.workbook.write import write_owned_sheets
-from tests.workbooks import NOW, TODAY, demo_workbook
+from tests.workbooks import NOW, TODAY, at_once, demo_workbook
+from tests.workbooks import damage as damage_entry
 
 SETTINGS = load_config()
 FRAMES = ("leads", "activities", "deals", "customers", "stage_events")
@@ -88,8 +88,8 @@ def test_a_changed_table_is_read_again_and_the_others_come_from_the_cache(tmp_pa
 
 
 def test_one_changed_sheet_costs_that_table_only(tmp_path, reads):
-    from kpi_xl.workbook.new import fill_tables
     from kpi_xl.sample import generate
+    from kpi_xl.workbook.new import fill_tables
 
     path = demo_workbook(tmp_path / "demo.xlsm")
     load_tables(path, SETTINGS)
@@ -120,24 +120,14 @@ def test_a_damaged_or_foreign_entry_is_ignored_and_rebuilt(tmp_path, reads, dama
     keys = cache_keys(path, SETTINGS)
     entry = parse_cache.cache_folder() / keys["Deals"]
     arrow, description = entry / "frame.arrow", entry / "table.json"
-    if damage == "truncated":
-        arrow.write_bytes(arrow.read_bytes()[:100])
-    elif damage == "bit":
-        data = bytearray(arrow.read_bytes())
-        data[len(data) // 2] ^= 0x01
-        arrow.write_bytes(bytes(data))
-    elif damage == "foreign_json":
-        description.write_text('{"format": 1}', encoding="utf-8")
-    elif damage == "other_key":  # an entry copied under another table's key
+    if damage == "other_key":  # an entry copied under another table's key
         shutil.rmtree(entry)
         shutil.copytree(parse_cache.cache_folder() / keys["Leads"], entry)
-    elif damage == "garbage":
-        description.write_bytes(b"\x00\xff not json")
     elif damage == "spelled":  # another text among the ids' spellings
         spelled = entry / "spelled.json"
         spelled.write_text(spelled.read_text(encoding="utf-8").replace('"', '"x', 1), encoding="utf-8")
     else:
-        arrow.unlink()
+        assert damage_entry(arrow, description, damage)
     second, _ = load_tables(path, SETTINGS)
     assert reads[-1] == ["Deals", "StageHistory"]  # the damaged one is read again, the others are not
     _same_tables(first, second)
@@ -187,20 +177,7 @@ def test_a_file_changed_while_it_is_read_is_not_stored(tmp_path, monkeypatch):
 
 def test_two_refreshes_at_once(tmp_path):
     paths = [demo_workbook(tmp_path / f"demo{i}.xlsm") for i in range(2)]  # the same content twice
-    results, errors = [], []
-
-    def run(p):
-        try:
-            results.append(load_tables(p, SETTINGS)[0])
-        except Exception as err:  # pragma: no cover - shown by the assert
-            errors.append(err)
-
-    threads = [threading.Thread(target=run, args=(p,)) for p in paths]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    results = at_once(lambda p: load_tables(p, SETTINGS)[0], paths)
     _same_tables(results[0], results[1])
     assert len(_entries()) == 4
     assert not [p for p in parse_cache.cache_folder().iterdir() if p.name.startswith(".tmp-")]

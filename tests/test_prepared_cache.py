@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import threading
 
 import numpy as np
 import pandas as pd
@@ -20,7 +19,8 @@ from kpi_xl.month import Prepared, prepare
 from kpi_xl.workbook import parse_cache, prepared_cache
 from kpi_xl.workbook import read as read_module
 from kpi_xl.workbook.refresh import cache_keys, load_prepared, load_tables, refresh_file
-from tests.workbooks import NOW, TODAY, demo_workbook
+from tests.workbooks import NOW, TODAY, at_once, demo_workbook
+from tests.workbooks import damage as damage_entry
 
 SETTINGS = load_config()
 
@@ -143,29 +143,19 @@ def test_a_damaged_or_foreign_entry_is_ignored_removed_and_rebuilt(tmp_path, rea
     path = demo_workbook(tmp_path / "demo.xlsm", seed=7, messy=True)
     refresh_file(path, month="2026-10", now=NOW, today=TODAY)
     entry = _entry()
-    arrow, description = entry / "tables.deals.arrow", entry / "prepared.json"
-    if damage == "truncated":
-        arrow.write_bytes(arrow.read_bytes()[:100])
-    elif damage == "bit":
-        data = bytearray(arrow.read_bytes())
-        data[len(data) // 2] ^= 0x01
-        arrow.write_bytes(bytes(data))
-    elif damage == "foreign_json":
-        description.write_text('{"format": 1}', encoding="utf-8")
-    elif damage == "other_key":  # another entry's description put under this key
+    arrow, description = entry / "timeline.events.arrow", entry / "prepared.json"
+    if damage == "other_key":  # another entry's description put under this key
         text = description.read_text(encoding="utf-8")
         assert entry.name in text
         description.write_text(text.replace(entry.name, "prepared-" + "1" * 40), encoding="utf-8")
-    elif damage == "garbage":
-        description.write_bytes(b"\x00\xff not json")
-    elif damage == "missing":
-        arrow.unlink()
-    else:  # a column said to be another frame's, which comes later: never decoded before it
+    elif damage == "shared_out_of_order":  # a column said to be another frame's, which comes later
         import json
 
         described = json.loads(description.read_text(encoding="utf-8"))
         described["frames"]["tables.leads"]["same"] = {"0": ["scored_activities", 1]}
         description.write_text(json.dumps(described), encoding="utf-8")
+    else:
+        assert damage_entry(arrow, description, damage)
     again = refresh_file(path, month="2026-09", now=NOW, today=TODAY)
     assert reads[-1] == ["StageHistory"]  # prepared again, from the parsed tables (StageHistory has none)
     assert again.plan.sheets() == _plan_without_cache(path, "2026-09", monkeypatch)
@@ -241,20 +231,8 @@ def test_a_file_changed_while_it_is_read_is_not_stored(tmp_path, monkeypatch):
 
 def test_two_refreshes_at_once(tmp_path):
     paths = [demo_workbook(tmp_path / f"demo{i}.xlsm") for i in range(2)]  # the same content twice
-    results, errors = [], []
-
-    def run(p):
-        try:
-            results.append(refresh_file(p, month="2026-10", now=NOW, today=TODAY).plan.sheets())
-        except Exception as err:  # pragma: no cover - shown by the assert
-            errors.append(err)
-
-    threads = [threading.Thread(target=run, args=(p,)) for p in paths]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == [] and results[0] == results[1]
+    results = at_once(lambda p: refresh_file(p, month="2026-10", now=NOW, today=TODAY).plan.sheets(), paths)
+    assert results[0] == results[1]
     _entry()
     assert not [p for p in parse_cache.cache_folder().iterdir() if p.name.startswith(".tmp-")]
     assert refresh_file(paths[0], month="2026-10", now=NOW, today=TODAY).plan.sheets() == results[0]

@@ -88,3 +88,33 @@ def put_error_cells(path: Path, sheet: str, cells: dict[str, str]) -> None:
                 data = xml.encode("utf-8")
             out.writestr(info, data)
     shutil.move(tmp, path)
+
+
+def damage(arrow: Path, description: Path, kind: str) -> bool:
+    """Damage a cache entry the way a disk, a killed process or another program may: ``kind`` is truncated,
+    bit (one bit flipped), foreign_json, garbage (the description) or missing (the Arrow file); False for
+    a kind this does not know."""
+    if kind == "truncated":
+        arrow.write_bytes(arrow.read_bytes()[:100])
+    elif kind == "bit":
+        data = bytearray(arrow.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        arrow.write_bytes(bytes(data))
+    elif kind == "foreign_json":
+        description.write_text('{"format": 1}', encoding="utf-8")
+    elif kind == "garbage":
+        description.write_bytes(b"\x00\xff not json")
+    elif kind == "missing":
+        arrow.unlink()
+    else:
+        return False
+    return True
+
+
+def at_once(work, inputs: list) -> list:
+    """``work(input)`` for every input, each in a thread of its own, all started together (two refreshes at
+    once); the results in the inputs' order. An error in any thread is raised here."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(inputs)) as pool:
+        return list(pool.map(work, inputs))
