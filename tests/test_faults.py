@@ -298,24 +298,28 @@ def _other_program_saves(book: Path, how: str, other: Path) -> bytes:
     return book.read_bytes()
 
 
+@pytest.mark.parametrize("cache", ["empty", "prepared"])
 @pytest.mark.parametrize("moment", ["after_read", "during_write"])
 @pytest.mark.parametrize("how", ["moved_over", "same_size_and_time"])
-def test_a_save_by_another_program_meanwhile_stops_the_refresh(tmp_path, monkeypatch, moment, how):
+def test_a_save_by_another_program_meanwhile_stops_the_refresh(tmp_path, monkeypatch, moment, how, cache):
     """OneDrive, Dropbox or Excel save the workbook after the refresh read it: the refresh would compute
-    from old data and overwrite that save. It stops instead; the other program's version stays."""
+    from old data and overwrite that save. It stops instead; the other program's version stays. Also
+    when the refresh reads no data sheet at all (its tables come prepared from the cache)."""
     from kpi_xl.workbook import refresh as refresh_module
 
     book = demo_workbook(tmp_path / "book.xlsm")
+    if cache == "prepared":
+        refresh_file(book, month="2026-09", now=NOW, today=TODAY)
     other = demo_workbook(tmp_path / "~saved.xlsm", seed=8)  # the other program's version
     saved: list[bytes] = []
     if moment == "after_read":
-        load = refresh_module.load_tables
+        load = refresh_module.load_prepared  # what refresh_file reads the tables with
 
         def load_then_save(path, settings, *rest):
             result = load(path, settings, *rest)
             saved.append(_other_program_saves(book, how, other))
             return result
-        monkeypatch.setattr(refresh_module, "load_tables", load_then_save)
+        monkeypatch.setattr(refresh_module, "load_prepared", load_then_save)
     else:
         copy = workbook_write.copy_entry
 

@@ -19,9 +19,9 @@ from kpi_xl.errors import KpiError
 from kpi_xl.excel.functions import settings_for
 from kpi_xl.report import layout as L
 from kpi_xl.report.month_plan import plan_for
+from kpi_xl.report.pages.addable import ADDABLE
 from kpi_xl.report.plan import Plan
 from kpi_xl.tables import read_tables
-from kpi_xl.workbook.add_sheet import ADDABLE
 
 TABLE_NAMES = (*L.DATA_SHEETS, "StageHistory")
 _LOOKS_PARSED = re.compile(r"^[\s\d.,:/+\-]+$")  # text Excel would turn into a number or a date

@@ -15,14 +15,9 @@ from html import unescape
 from xml.sax.saxutils import quoteattr
 
 from kpi_xl.report import layout as L
-from kpi_xl.report.pages import coaching, insight
+from kpi_xl.report.pages.addable import ADDABLE
 from kpi_xl.workbook.package import REL_NS, PackageLayout
 
-#: the sheets a refresh may add, with their print area's last cell and their columns' widths
-ADDABLE = {
-    L.COACHING: (coaching.LAST_ROW, coaching.LAST_COL, coaching.WIDTHS),
-    L.INSIGHT: (insight.LAST_ROW, insight.LAST_COL, insight.WIDTHS),
-}
 WORKSHEET_TYPE = f"{REL_NS}/worksheet"
 WORKSHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
