@@ -7,14 +7,15 @@ Three workbooks are made once, with this tree's code: the demo (seed 7) and two 
 companies (seeds 11 and 23). Each version of the package (the earlier commit from a temporary git
 worktree, and this tree) then reads them and builds the plan for two months each — every cell of
 Dashboard, History and Checks, with one fixed refresh time — and calls 16 worksheet functions with
-the rows Excel would hand over. This tree runs three times: without the cache of parsed tables, with
-an empty cache (which it fills) and with that cache (every table from it); the earlier commit without.
+the rows Excel would hand over. This tree runs three times: without the caches, with an empty cache
+(which it fills) and with that cache (every table prepared from it: ``load_prepared`` where the version
+has it); the earlier commit without.
 ``--limit`` adds the workbook at Excel's row limit and the same with one text date among its million
 Activities dates (``bench_refresh.py`` makes them in ``benchmarks/out/``; plans only). The script prints
 the first differences and exits 1 when there are any, 0 when every version agrees cell for cell.
 
 Only the public names that workbooks and the CLI depend on are used on the "before" side, plus the
-refresh module's ``load_tables``/``plan_for`` under either its old or its new path.
+refresh module's ``load_prepared`` (or ``load_tables``) and ``plan_for`` under either its old or its new path.
 """
 
 from __future__ import annotations
@@ -110,7 +111,13 @@ def dump(paths: list[Path], out: Path) -> None:
     settings = load_config()
     result: dict[str, object] = {}
     for path in paths:
-        tables, data = refresh.load_tables(path, settings)
+        if hasattr(refresh, "load_prepared"):  # the prepared tables, from the cache when they are in it
+            from kpi_xl.workbook.parse_cache import BackgroundStores
+
+            with BackgroundStores() as stores:  # (waits until the cache is filled)
+                tables, data = refresh.load_prepared(path, settings, stores)
+        else:
+            tables, data = refresh.load_tables(path, settings)
         for month in MONTHS:
             _, plan = refresh.plan_for(tables, settings, month, data.month_selector, data.history,
                                        now=NOW, today=TODAY)
