@@ -73,7 +73,7 @@ def code_fingerprint() -> str:
     an upgrade, or an edited module, never meets an entry another code made."""
     if not _code:
         home = Path(__file__).resolve().parents[1]
-        files = sorted((str(p.relative_to(home)), p.stat().st_size, p.stat().st_mtime_ns) for p in home.rglob("*.py"))
+        files = sorted((str(p.relative_to(home)), (st := p.stat()).st_size, st.st_mtime_ns) for p in home.rglob("*.py"))
         _code.append(hashlib.sha256(json.dumps(files).encode()).hexdigest())
     return _code[0]
 

@@ -54,11 +54,14 @@ FIELDS = {
 FRAMES = ("tables.leads", "tables.activities", "tables.deals", "tables.customers", "tables.stage_events",
           "timeline.deals", "timeline.events", "timeline.stays", "qualification.leads", "scored_activities",
           "arrays")
+
+
 def key_for(keys: dict[str, str]) -> str | None:
-    """The key of the prepared tables, from every table's parse-cache key; None when a data table has none."""
+    """The key of the prepared tables, from every table's parse-cache key (each already names the config
+    and the code, :func:`~kpi_xl.workbook.parse_cache.code_fingerprint`); None when a data table has none."""
     if any(name not in keys for name in TABLE_NAMES):
         return None
-    described = [FORMAT, sorted(keys.items()), pc.code_fingerprint()]
+    described = [FORMAT, sorted(keys.items())]
     return "prepared-" + hashlib.blake2b(json.dumps(described).encode(), digest_size=20).hexdigest()
 
 
@@ -199,9 +202,9 @@ def _read_entry(entry: Path, key: str, settings: Settings) -> Prepared:
             raise ValueError("an Arrow file is not the one stored")
         return data
 
-    tables = description["tables"]
+    table_keys = description["tables"]  # the parsed tables' entries the frames take columns from
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpi-xl-cache-load") as pool:
-        loading = {name: pool.submit(pc.load_frames, table_key, name) for name, table_key in tables.items()}
+        loading = {name: pool.submit(pc.load_frames, table_key, name) for name, table_key in table_keys.items()}
         data = dict(zip(FRAMES, pool.map(read, FRAMES), strict=True))
         parsed = {name: job.result() for name, job in loading.items()}
     decoded: dict = {}  # the columns a frame may share: the parsed tables' (their entries checked), then its own
