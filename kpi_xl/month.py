@@ -11,11 +11,11 @@ import datetime as dt
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from kpi_xl.config import Settings
 from kpi_xl.errors import Problem
 from kpi_xl.kpis import action_points as ap
 from kpi_xl.kpis import coverage as cv
@@ -31,6 +31,9 @@ from kpi_xl.kpis.timeline import Timeline, build_timeline
 from kpi_xl.messages import text
 from kpi_xl.periods import Window, as_of_date, month_starts, parse_month, trailing_window
 from kpi_xl.tables import Tables
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 KPIS = ("qualified_leads", "action_points", "pipeline_value", "deal_velocity", "retention")
 

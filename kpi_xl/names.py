@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pandas costs half a second to import; only same_name needs it

@@ -223,3 +223,40 @@ def test_the_button_keeps_a_month_formula_and_clears_only_the_owned_areas(tmp_pa
     assert all(cells != ("used_range",) for _, cells in fake.clears)
     assert (L.DASHBOARD, ((1, 1), (L.LAST_ROW + 1, L.LAST_COL + 1))) in fake.clears
     assert (L.CHECKS, ((1, 1), (excel.EXCEL_ROWS, len(L.CHECKS_COLUMNS)))) in fake.clears
+
+
+def test_the_config_loads_while_excel_hands_over_the_tables(tmp_path, monkeypatch):
+    """The click reads kpi.yaml (pydantic, yaml) in a thread while it waits for Excel: the config's loading
+    only finishes once the tables are being read (it would wait forever, and time out, if it ran first)."""
+    import threading
+
+    path = demo_workbook(tmp_path / "book.xlsm")
+    fake = FakeBook(path)
+    reading, loaded_in = threading.Event(), []
+    real_read, real_settings = excel.read_book, excel.settings_for
+
+    def read_book(book):
+        reading.set()
+        return real_read(book)
+
+    def settings_for(workbook):
+        loaded_in.append(threading.current_thread().name)
+        assert reading.wait(timeout=30), "the config was loaded before the tables were read"
+        return real_settings(workbook)
+
+    monkeypatch.setattr(excel, "read_book", read_book)
+    monkeypatch.setattr(excel, "settings_for", settings_for)
+    report = excel.refresh_book(fake.book)
+    assert loaded_in and loaded_in[0] != threading.main_thread().name
+    assert report.tiles["qualified_leads"].value is not None
+
+
+def test_a_config_mistake_is_said_before_a_failed_read(tmp_path):
+    """Both go wrong: the message is the config's (what the user fixes first), as when it was read first."""
+    path = demo_workbook(tmp_path / "book.xlsm")
+    (tmp_path / "kpi.yaml").write_text("points: [this is not, a mapping\n", encoding="utf-8")
+    fake = FakeBook(path)
+    fake.sheets["Deals"].tables = mock.create_autospec(xm.Tables, instance=True)
+    fake.sheets["Deals"].tables.__iter__.side_effect = RuntimeError("the COM call failed")
+    with pytest.raises(KpiError, match="kpi.yaml"):
+        excel.refresh_book(fake.book)

@@ -78,3 +78,12 @@ def test_the_button_does_not_import_the_file_reader_or_writer():
             "'fastexcel', 'python_calamine') if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.split() == ["[]"]
+
+
+def test_the_button_imports_no_config_machinery():
+    """pydantic, yaml and the config's models load in the click, beside the reading of the tables from Excel
+    (:func:`kpi_xl.excel.button.refresh_book`), not before it: the button's imports stay close to pandas'."""
+    code = ("import sys, kpi_xl.excel, kpi_xl.excel.button, kpi_xl.report.month_plan, kpi_xl.report.plan, "
+            "kpi_xl.month, kpi_xl.udfs; print([m for m in ('kpi_xl.config', 'pydantic', 'yaml') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["[]"]

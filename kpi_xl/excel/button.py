@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from kpi_xl.errors import KpiError
@@ -133,8 +134,15 @@ def write_plan(book, plan: Plan) -> int:
 
 def refresh_book(book, now: dt.datetime | None = None, today: dt.date | None = None):
     """Refresh an open workbook (an ``xlwings.Book``); returns the MonthReport."""
-    settings = settings_for(Path(book.fullname) if book.fullname else None)
-    raw, first_rows = read_book(book)
+    workbook = Path(book.fullname) if book.fullname else None
+    # The config (pydantic, yaml and kpi.yaml) loads in a thread while Excel hands over the tables: a click
+    # spends that time waiting for Excel anyway. A mistake in the config is still said first.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpi-xl-config") as pool:
+        config = pool.submit(settings_for, workbook)
+        try:
+            raw, first_rows = read_book(book)
+        finally:
+            settings = config.result()
     missing = [name for name in L.DATA_SHEETS if name not in raw]
     if missing:
         raise KpiError(f"Excel Table(s) {', '.join(missing)} not found; keep the tables named Leads, Activities, "

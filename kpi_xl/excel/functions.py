@@ -16,10 +16,10 @@ import itertools
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kpi_xl.config import Settings, find_config, load_config
 from kpi_xl.errors import KpiError, cut_text
 from kpi_xl.excel.gc_pause import gc_paused
 from kpi_xl.kpis import action_points as ap
@@ -39,6 +39,9 @@ from kpi_xl.periods import as_of_date, parse_month, trailing_window
 from kpi_xl.tables import ParsedTable, Tables, read_table
 from kpi_xl.tables.headers import required_header
 from kpi_xl.tables.read import assemble
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 CACHE_SIZE = 32
 
@@ -84,6 +87,7 @@ _CONFIGS: dict[Path, tuple[float, Settings]] = {}
 
 def settings_for(workbook: str | Path | None = None, config: str | Path | None = None) -> Settings:
     """The config for a workbook (``kpi.yaml`` next to it, else the packaged one), re-read when it changes."""
+    from kpi_xl.config import find_config, load_config  # pydantic and yaml: imported by the first use
     path = find_config(workbook, config).resolve()
     try:
         stamp = path.stat().st_mtime_ns

@@ -13,14 +13,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from kpi_xl.config import Settings
 from kpi_xl.kpis import targets as tg
 from kpi_xl.kpis.text_columns import objects
 from kpi_xl.periods import month_starts
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 
 def with_points(activities: pd.DataFrame, settings: Settings) -> pd.DataFrame:

@@ -32,14 +32,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kpi_xl.config import KpiTarget, Settings
 from kpi_xl.kpis import targets as tg
 from kpi_xl.kpis.pipeline import pipeline_total
 from kpi_xl.kpis.timeline import Timeline
 from kpi_xl.periods import fiscal_year_start
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import KpiTarget, Settings
 
 PER_REP_COLUMNS = ["owner", "quarter_target", "won_so_far", "open_pipeline", "weighted_pipeline",
                    "coverage", "expected_attainment", "target_reached"]

@@ -21,12 +21,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from kpi_xl.config import Settings
 from kpi_xl.kpis.timeline import DAY, ids_to_positions, per_deal
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 
 def active_at(customers: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:

@@ -20,15 +20,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from kpi_xl.config import Settings
 from kpi_xl.kpis.text_columns import objects
 from kpi_xl.kpis.timeline import Timeline, per_deal
 from kpi_xl.messages import text
 from kpi_xl.periods import Window
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 
 def entries_in(timeline: Timeline, window: Window, as_of: pd.Timestamp, settings: Settings) -> pd.DataFrame:

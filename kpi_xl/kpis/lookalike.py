@@ -15,14 +15,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
-from kpi_xl.config import LookalikeAttribute, Settings
 from kpi_xl.kpis.customers import active_at
 from kpi_xl.kpis.qualified_leads import _as_text, resolve_column
 from kpi_xl.kpis.timeline import Timeline
 from kpi_xl.tables import coerce
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import LookalikeAttribute, Settings
 
 
 def profile_customers(customers: pd.DataFrame, as_of: pd.Timestamp, settings: Settings) -> pd.DataFrame:

@@ -12,11 +12,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kpi_xl.config import Settings
 from kpi_xl.kpis.timeline import Timeline
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 
 def open_deals(timeline: Timeline, as_of: pd.Timestamp, settings: Settings) -> pd.DataFrame:

@@ -16,15 +16,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from kpi_xl.config import Criterion, Settings
 from kpi_xl.errors import Problem
 from kpi_xl.names import name_key
 from kpi_xl.tables import coerce
 from kpi_xl.tables.headers import TABLES, column_key, normalize
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Criterion, Settings
 
 UNASSIGNED = "(geen)"
 

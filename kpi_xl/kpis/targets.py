@@ -26,12 +26,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kpi_xl.config import KpiTarget, Settings, Target
 from kpi_xl.names import name_key
 from kpi_xl.periods import months_between, parse_month
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import KpiTarget, Settings, Target
 
 LOWER_IS_BETTER = frozenset({"deal_velocity"})
 

@@ -23,14 +23,17 @@ judges it at its own as-of date D. Rules (KPIS.md §4):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from kpi_xl.config import Settings
 from kpi_xl.errors import Problem
 from kpi_xl.kpis.text_columns import objects
 from kpi_xl.tables import ROW, Tables
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 DAY = np.timedelta64(1, "D")
 

@@ -20,14 +20,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from kpi_xl.config import Settings
 from kpi_xl.kpis.timeline import DAY, Timeline, per_deal
 from kpi_xl.names import same_name
 from kpi_xl.periods import Window
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 
 def closed_in(timeline: Timeline, window: Window, date_column: str, owner: str | None = None) -> pd.Series:

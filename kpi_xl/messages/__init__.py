@@ -10,8 +10,8 @@ from __future__ import annotations
 from kpi_xl.messages.config import CONFIG_MESSAGES
 from kpi_xl.messages.console import CONSOLE_MESSAGES
 from kpi_xl.messages.export import EXPORT_MESSAGES
-from kpi_xl.messages.importing import IMPORTING_MESSAGES
 from kpi_xl.messages.import_command import IMPORT_MESSAGES
+from kpi_xl.messages.importing import IMPORTING_MESSAGES
 from kpi_xl.messages.labels import LABELS
 from kpi_xl.messages.month import MONTH_MESSAGES
 from kpi_xl.messages.tables import TABLE_MESSAGES

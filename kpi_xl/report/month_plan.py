@@ -5,14 +5,17 @@ of the file reader."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from kpi_xl.config import Settings
 from kpi_xl.errors import KpiError
 from kpi_xl.messages import both_languages
 from kpi_xl.month import MonthReport, Prepared, compute
 from kpi_xl.periods import month_input
 from kpi_xl.report.plan import build_plan
 from kpi_xl.tables import Tables
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 __all__ = ["check_month_in_data", "plan_for"]
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kpi_xl.config import Settings
 from kpi_xl.errors import problem_kinds, show_value
 from kpi_xl.messages import text as message
 from kpi_xl.month import MonthReport
@@ -22,6 +22,9 @@ from kpi_xl.report import layout as L
 from kpi_xl.report.pages import coaching as coaching_page
 from kpi_xl.report.pages import dashboard as dashboard_page
 from kpi_xl.report.pages import insight as insight_page
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 Cell = tuple[int, int]
 

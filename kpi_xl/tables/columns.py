@@ -6,17 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from kpi_xl.config import Settings
 from kpi_xl.errors import TableError
 from kpi_xl.messages import text
 from kpi_xl.tables import coerce
 from kpi_xl.tables.convert import Distinct
 from kpi_xl.tables.headers import DATE, TABLES
 from kpi_xl.tables.parse import ParsedTable, _match, _parse
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 
 @dataclass

@@ -8,11 +8,11 @@ per-stage date columns of Deals into stage events; :func:`_ensure_columns` gives
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from kpi_xl.config import Settings
 from kpi_xl.errors import Problem, TableError
 from kpi_xl.messages import text
 from kpi_xl.tables import coerce, spellings
@@ -31,6 +31,9 @@ from kpi_xl.tables.headers import (
     shown_header,
 )
 from kpi_xl.tables.stage_check import unknown_stages
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 ROW = "_row"  # the Excel row number of each record, kept for messages
 

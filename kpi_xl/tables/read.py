@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from kpi_xl.config import Settings
 from kpi_xl.errors import Problem, TableError
 from kpi_xl.messages import text
 from kpi_xl.tables import coerce, spellings
@@ -25,6 +25,9 @@ from kpi_xl.tables.columns import TableColumns, read_table_columns
 from kpi_xl.tables.convert import Distinct
 from kpi_xl.tables.headers import TABLES
 from kpi_xl.tables.parse import EVENT_COLUMNS, ROW, ParsedTable, _empty_events, _ensure_columns, _match, _parse
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 TABLE_NAMES = ("Leads", "Activities", "Deals", "Customers")
 

@@ -12,10 +12,14 @@ Rows and columns are 0-based, as in :mod:`kpi_xl.report.layout`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from kpi_xl.config import Settings
 from kpi_xl.report.layout import lookup
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 TITLE = (0, 0)
 MONTH = (0, 6)  # the month shown, beside the title

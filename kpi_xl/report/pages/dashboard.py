@@ -19,16 +19,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kpi_xl.config import Settings, activity_label
 from kpi_xl.messages import text as message
 from kpi_xl.month import MonthReport
 from kpi_xl.names import name_key
 from kpi_xl.report import layout as L
 from kpi_xl.report.layout import lookup
 from kpi_xl.report.numbers import number
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 Cell = tuple[int, int]
 
@@ -213,6 +216,8 @@ def _card(report: MonthReport, kpi: str, c: int, lang: str) -> dict:
 
 
 def _reps(report: MonthReport, settings: Settings, lang: str) -> dict:
+    from kpi_xl.config import activity_label  # loaded by now: the settings came from it
+
     """One row per rep: the action KPI beside the result KPIs the rep owns (leads, pipeline)."""
     out: dict[Cell, object] = {REPS_TITLE: label("reps_title", lang)}
     for key, col in REP_COL.items():

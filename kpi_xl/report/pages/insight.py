@@ -12,8 +12,12 @@ Rows and columns are 0-based, as in :mod:`kpi_xl.report.layout`.
 
 from __future__ import annotations
 
-from kpi_xl.config import Settings
+from typing import TYPE_CHECKING
+
 from kpi_xl.report.layout import lookup
+
+if TYPE_CHECKING:  # pydantic is imported where a config is loaded
+    from kpi_xl.config import Settings
 
 MAX_STAGES = 8
 MAX_SOURCES = 8
