@@ -164,10 +164,16 @@ def demo(
 @app.command()
 def refresh(path: WorkbookArg, month: MonthOption = None, config: ConfigOption = None) -> None:
     """Refresh Dashboard, History and Checks of a workbook (data sheets are never written)."""
-    from kpi_xl.config import find_config, load_config
+    from kpi_xl.workbook import early_scan
 
-    learn_language(load_config(find_config(path, config)).language)  # the refresh reads it again, then writes
-    _refresh_and_report(path, month, config)
+    early_scan.start(path)  # the largest sheet is scanned while the rest is imported
+    try:
+        from kpi_xl.config import find_config, load_config
+
+        learn_language(load_config(find_config(path, config)).language)  # the refresh reads it again, then writes
+        _refresh_and_report(path, month, config)
+    finally:
+        early_scan.discard(path)
 
 
 def _refresh_and_report(path: Path, month: str | None, config: Path | None) -> None:

@@ -4,8 +4,10 @@ text, and formulas without a calculated value."""
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
 from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from kpi_xl.workbook.package import package_layout
 from kpi_xl.workbook.package_check import UNREADABLE, unreadable
 from kpi_xl.workbook.sheet_xml import cell_index
 
-__all__ = ["SCAN_CHUNK", "SCAN_OVERLAP", "SheetFindings", "SheetScan", "error_cells"]
+__all__ = ["SCAN_CHUNK", "SCAN_OVERLAP", "ScanStopped", "SheetFindings", "SheetScan", "error_cells"]
 
 
 # python-calamine reads an error cell (``<c t="e"><v>#N/A</v></c>``) as an empty string, and fastexcel
@@ -73,6 +75,8 @@ class SheetScan:
 
     def __init__(self, path: str | Path):
         self.path, self.errors = Path(path), EXCEL_ERRORS
+        self.early: dict[str, Future] = {}  # sheet → its findings, being scanned already (kpi_xl.workbook.early_scan)
+        self.early_stop: threading.Event | None = None  # set: those scans are not wanted
         try:
             with zipfile.ZipFile(self.path) as archive:
                 package = package_layout(archive)
@@ -89,15 +93,47 @@ class SheetScan:
         return self.sheet(sheet).cells
 
     def sheet(self, sheet: str) -> SheetFindings:
-        """The error values of one sheet and the columns holding TRUE/FALSE cells."""
+        """The error values of one sheet and the columns holding TRUE/FALSE cells (from the scan begun early
+        when there is one, see :mod:`kpi_xl.workbook.early_scan`)."""
+        early = self.early.pop(sheet, None)
+        if early is not None:
+            try:
+                return early.result()
+            except Exception:  # noqa: BLE001, S110 - scanned again here, where a damaged part is reported
+                pass
+        return self.scan(sheet)
+
+    def drop_early(self, keep: Iterable[str] = ()) -> None:
+        """Stop the early scan unless its sheet is one of ``keep`` (the sheets still to be scanned): a refresh
+        whose tables came from the cache, or a read that failed, does not wait for it."""
+        keep = set(keep)
+        if self.early.keys() - keep:
+            if self.early_stop is not None:
+                self.early_stop.set()
+            self.early.clear()
+
+    def scan(self, sheet: str, stop: threading.Event | None = None) -> SheetFindings:
+        """:meth:`sheet`, scanned here and now; once ``stop`` is set, the scan ends (:class:`ScanStopped`)."""
         try:
             with zipfile.ZipFile(self.path) as archive:
                 part = self.parts.get(sheet)
                 if part is None or part not in archive.NameToInfo:
                     return SheetFindings({}, frozenset())
-                return _scan_part(part_chunks(self.path, archive, part, SCAN_CHUNK), self.shared, self.errors)
+                chunks = part_chunks(self.path, archive, part, SCAN_CHUNK)
+                return _scan_part(chunks if stop is None else _until(chunks, stop), self.shared, self.errors)
         except UNREADABLE as err:
             raise unreadable(self.path, err) from None
+
+
+class ScanStopped(Exception):
+    """A scan ended because nobody wants it any more."""
+
+
+def _until(chunks: Iterable[bytes], stop: threading.Event) -> Iterable[bytes]:
+    for chunk in chunks:
+        if stop.is_set():
+            raise ScanStopped
+        yield chunk
 
 
 @dataclass(frozen=True)

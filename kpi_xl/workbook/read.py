@@ -14,6 +14,7 @@ import python_calamine as calamine
 from kpi_xl.errors import KpiError
 from kpi_xl.messages import text
 from kpi_xl.report import layout as L
+from kpi_xl.workbook import early_scan
 from kpi_xl.workbook.error_scan import SheetScan
 from kpi_xl.workbook.package_check import UNREADABLE, check_readable, unreadable
 from kpi_xl.workbook.places import TablePlace, table_places
@@ -71,7 +72,8 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     read = {*where.values(), *(n for n in tables if n in book.sheet_names), L.DASHBOARD, L.HISTORY}
     # every sheet is scanned (error cells, which the readers return as empty, and true part sizes) before a
     # reader inflates it
-    scan = SheetScan(path)
+    scan = early_scan.take(path) or SheetScan(path)  # begun by `kpi-xl refresh` before its imports, if it was
+    scan.drop_early(keep=read)
     typed: dict[str, TableColumns] = {}
     errors: dict[str, dict[tuple[int, int], object]] = {}
     handled: dict[str, object] = {}

@@ -24,7 +24,7 @@ from kpi_xl.tables import TABLE_NAMES as DATA_TABLES
 from kpi_xl.tables.columns import TableColumns, day_columns, read_table_columns
 from kpi_xl.tables.parse import ParsedTable
 from kpi_xl.tables.read import assemble, parse_tables
-from kpi_xl.workbook import parse_cache, prepared_cache
+from kpi_xl.workbook import early_scan, parse_cache, prepared_cache
 from kpi_xl.workbook.guard import fingerprint
 from kpi_xl.workbook.package import package_layout, relationships, sheet_parts
 from kpi_xl.workbook.places import table_places
@@ -145,7 +145,10 @@ def refresh_file(path: str | Path, month: str | None = None, config: str | Path 
     remove_stale_temp_files(path)  # left by a refresh that was killed half-way
     read_version = _version(path)  # a save by another program after this moment stops the write
     with parse_cache.BackgroundStores() as stores:  # the cache is filled while the month is computed
-        prepared, data = load_prepared(path, settings, stores)
+        try:
+            prepared, data = load_prepared(path, settings, stores)
+        finally:
+            early_scan.discard(path)  # begun by the command, not needed when the tables came from the cache
         report, plan = plan_for(prepared, settings, month if month else data.month_selector, data.month_selector,
                                 data.history, now=now, today=today)
         write_owned_sheets(path, plan.sheets(), fail_after=_fail_after, unchanged_since=read_version)
