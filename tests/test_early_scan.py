@@ -176,3 +176,22 @@ def test_kpi_xl_refresh_scans_the_largest_sheet_early(tmp_path, monkeypatch, sca
     assert early_scan._pending == {}
     code, _ = run_cli(monkeypatch, ["refresh", str(tmp_path / "missing.xlsm")])
     assert code != 0 and early_scan._pending == {}
+
+
+def test_python_switches_often_only_while_an_early_scan_runs(tmp_path, monkeypatch):
+    """The shorter switch interval (the scan gets Python's lock back between its steps) is the process's
+    usual one again once the scan has ended, whether it was taken, stopped or failed."""
+    import sys
+
+    usual = sys.getswitchinterval()
+    path = demo_workbook(tmp_path / "book.xlsm", seed=5)
+    monkeypatch.setattr(error_scan, "part_chunks", _endless)
+    early_scan.start(path)
+    assert sys.getswitchinterval() < usual
+    early_scan.start(tmp_path / "missing.xlsm")  # fails at once, while the other still runs
+    early_scan.take(tmp_path / "missing.xlsm")
+    time.sleep(0.1)
+    assert sys.getswitchinterval() < usual
+    early_scan.discard(path)
+    _early_threads_end()
+    assert sys.getswitchinterval() == usual

@@ -16,6 +16,7 @@ what is wrong in its own words.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from concurrent.futures import Future
 from pathlib import Path
@@ -37,6 +38,12 @@ class _Early:
         self.scan: SheetScan | None = None
 
     def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            _switch_back()
+
+    def _run(self) -> None:
         try:
             self.identity = file_identity(self.path)
             scan = SheetScan(self.path)
@@ -76,6 +83,7 @@ def start(path: str | Path) -> None:
         _pending[early.path] = early
     if earlier is not None:
         earlier.stop.set()
+    _switch_often()
     threading.Thread(target=early.run, name="kpi-xl-early-scan", daemon=True).start()
 
 
@@ -103,3 +111,23 @@ def discard(path: str | Path) -> None:
         early = _pending.pop(_key(path), None)
     if early is not None:
         early.stop.set()
+
+
+# While the scan runs beside the imports, both want Python's lock: the scan between its inflating and searching
+# (which run without it), the imports nearly always. With the usual 5 ms before a waiting thread gets the lock,
+# the scan waits most of its time; 0.5 ms lets it go on as soon as it can. Set back once the scan is done.
+_SWITCH = 0.0005
+_running: list[float] = []  # the interval before, once per scan running
+
+
+def _switch_often() -> None:
+    with _lock:
+        _running.append(sys.getswitchinterval())
+        sys.setswitchinterval(min(_SWITCH, _running[-1]))
+
+
+def _switch_back() -> None:
+    with _lock:
+        before = _running.pop()
+        if not _running:
+            sys.setswitchinterval(before)
