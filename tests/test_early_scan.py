@@ -15,6 +15,7 @@ import pytest
 from kpi_xl.errors import KpiError
 from kpi_xl.report import layout as L
 from kpi_xl.workbook import early_scan, error_scan
+from kpi_xl.workbook.cache_place import cache_folder
 from kpi_xl.workbook.package import sheet_parts
 from kpi_xl.workbook.refresh import refresh_file
 from tests.workbooks import NOW, TODAY, demo_workbook, put_error_cells, run_cli, sheet_cells
@@ -117,6 +118,7 @@ def test_a_refresh_from_the_cache_stops_the_early_scan(tmp_path, reads, monkeypa
     path = demo_workbook(tmp_path / "book.xlsm", seed=5)
     refresh_file(path, now=NOW, today=TODAY)
     reads.clear()
+    (cache_folder() / early_scan.SEEN_FILE).unlink()  # (else no early scan begins: the next test)
     monkeypatch.setattr(error_scan, "part_chunks", _endless)  # a scan that ends only when stopped
     early_scan.start(path)
     refresh_file(path, month="2026-09", now=NOW, today=TODAY)
@@ -195,3 +197,25 @@ def test_python_switches_often_only_while_an_early_scan_runs(tmp_path, monkeypat
     early_scan.discard(path)
     _early_threads_end()
     assert sys.getswitchinterval() == usual
+
+
+def test_a_workbook_whose_tables_are_cached_is_not_scanned_early(tmp_path, monkeypatch, scanned, reads):
+    """Its next refresh reads no sheet: a scan beside it would only take the lock. Changed data (another CRC
+    of the largest sheet's part), or a damaged note of what was cached, means an early scan again."""
+    path = demo_workbook(tmp_path / "book.xlsm", seed=5)
+    assert run_cli(monkeypatch, ["refresh", str(path)])[0] == 0
+    assert (EARLY, "Activities") in scanned
+    scanned.clear()
+    reads.clear()
+    assert run_cli(monkeypatch, ["refresh", str(path), "--month", "2026-09"])[0] == 0
+    assert reads == [[]] and (EARLY, "Activities") not in scanned
+    (cache_folder() / early_scan.SEEN_FILE).write_text("{not json", encoding="utf-8")
+    assert run_cli(monkeypatch, ["refresh", str(path), "--month", "2026-08"])[0] == 0
+    assert (EARLY, "Activities") in scanned
+    _early_threads_end()
+    scanned.clear()
+    assert run_cli(monkeypatch, ["refresh", str(path), "--month", "2026-07"])[0] == 0
+    assert (EARLY, "Activities") not in scanned  # noted again by the refresh from the cache
+    put_error_cells(path, "Activities", {"B7": "#N/A"})
+    assert run_cli(monkeypatch, ["refresh", str(path)])[0] == 0
+    assert (EARLY, "Activities") in scanned and [sheet for _, sheet in scanned].count("Activities") == 1

@@ -44,6 +44,7 @@ from kpi_xl.config import Settings
 from kpi_xl.errors import Problem
 from kpi_xl.tables.parse import ParsedTable
 from kpi_xl.tables.stage_check import UNKNOWN_COLUMNS, no_unknown_stages
+from kpi_xl.workbook.cache_place import cache_folder
 
 __all__ = ["MAX_BYTES", "BackgroundStores", "cache_folder", "load", "load_frames", "load_many", "store", "table_keys"]
 
@@ -51,18 +52,6 @@ FORMAT = 6  # 6: CRC-32 and size (5: SHA-256, 8x slower); 5: the spelled texts i
 MAX_BYTES = 2 * 1024**3
 _STALE_TEMP = 3600.0  # seconds after which a half-written entry of a killed refresh is removed
 _FRAMES = ("frame", "stage_dates")
-
-
-def cache_folder() -> Path | None:
-    """Where entries live, or None when the cache is off (``KPI_XL_CACHE=off``)."""
-    chosen = os.environ.get("KPI_XL_CACHE", "").strip()
-    if chosen.lower() in ("off", "0", "no", "false", "none"):
-        return None
-    if chosen:
-        return Path(chosen).expanduser()
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("kpi_xl", appauthor=False)) / "tables"
 
 
 _code: list[str] = []

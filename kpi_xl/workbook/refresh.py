@@ -53,6 +53,7 @@ def load_prepared(path: str | Path, settings: Settings, stores: parse_cache.Back
     key = prepared_cache.key_for(keys)
     prepared = prepared_cache.load(key, settings)
     if prepared is not None:
+        early_scan.remember(path)  # (noted already, unless the note was lost)
         return prepared, _read_the_rest(path, settings)
     parsed, data = load_parsed(path, settings, stores, keys)
     prepared = prepare(assemble(parsed, settings), settings)
@@ -61,6 +62,7 @@ def load_prepared(path: str | Path, settings: Settings, stores: parse_cache.Back
     if key is not None and set(data.tables) <= keys.keys() and cache_keys(path, settings) == keys:
         stores.submit(prepared_cache.store, key, prepared_cache.snapshot(prepared),
                       {name: (keys[name], table) for name, table in parsed.items() if name in keys})
+        early_scan.remember(path)  # the next refresh of this data will find it here: it scans nothing early
     return prepared, data
 
 
