@@ -185,6 +185,7 @@ def test_python_switches_often_only_while_an_early_scan_runs(tmp_path, monkeypat
     usual one again once the scan has ended, whether it was taken, stopped or failed."""
     import sys
 
+    _early_threads_end()  # (a scan of an earlier test still ending would hold the short interval)
     usual = sys.getswitchinterval()
     path = demo_workbook(tmp_path / "book.xlsm", seed=5)
     monkeypatch.setattr(error_scan, "part_chunks", _endless)
