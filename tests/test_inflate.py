@@ -142,3 +142,15 @@ def test_a_file_saved_over_the_open_archive_is_still_read_from_the_archive(engin
     with zipfile.ZipFile(path) as archive:
         os.replace(newer, path)
         assert b"".join(inflate.part_chunks(path, archive, NAME, 4096)) == b"<old/>" * 1000
+
+
+def test_the_cache_digest_is_zlibs_crc32_and_the_size():
+    """The cache checks its files with the CRC-32 the inflater uses: the values zlib gives, with or without
+    ISA-L, so an entry written on one machine checks on another."""
+    import zlib
+
+    from kpi_xl.workbook import parse_cache
+
+    data = bytes(range(256)) * 1000
+    assert inflate.crc32(data) == zlib.crc32(data)
+    assert parse_cache.digest(data) == f"crc32:{zlib.crc32(data):08x}:{len(data)}"

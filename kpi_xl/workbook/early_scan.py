@@ -28,6 +28,7 @@ from pathlib import Path
 
 from kpi_xl.workbook.cache_place import cache_folder
 from kpi_xl.workbook.error_scan import SheetScan
+from kpi_xl.workbook.inflate import file_identity
 from kpi_xl.workbook.package import package_layout
 
 __all__ = ["discard", "remember", "start", "take"]
@@ -71,12 +72,6 @@ class _Early:
                 future.set_result(scan.scan(largest, self.stop))
             except BaseException as err:  # noqa: BLE001 - the reader scans again (and reports) when it takes it
                 future.set_exception(err)
-
-
-def file_identity(path: str | Path) -> tuple:
-    """The file as the operating system sees it: another save (a new inode, size or time) is another file."""
-    status = os.stat(path)
-    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
 
 
 def _key(path: str | Path) -> Path:

@@ -25,7 +25,9 @@ try:
 except ImportError:  # pragma: no cover - isal is a dependency; a platform without its wheel falls back
     _zlib = zlib
 
-__all__ = ["part_chunks"]
+__all__ = ["crc32", "file_identity", "part_chunks"]
+
+crc32 = _zlib.crc32  # zlib's CRC-32 (the same values), ISA-L's when it is installed
 
 _LOCAL_HEADER = struct.Struct(zipfile.structFileHeader)  # a local file header, as zipfile reads it
 _INPUT = 1 << 20  # compressed bytes fed at a time
@@ -56,9 +58,15 @@ def part_chunks(path: str | Path, archive: zipfile.ZipFile, name: str, size: int
         yield from _inflated(handle, info, size)
 
 
-def _identity(handle) -> tuple:
-    status = os.fstat(handle.fileno())
+def file_identity(file: str | Path | int) -> tuple:
+    """A file as the operating system sees it (a path, or an open file's descriptor): another save (a new
+    inode, size or modification time) is another file."""
+    status = os.fstat(file) if isinstance(file, int) else os.stat(file)
     return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def _identity(handle) -> tuple:
+    return file_identity(handle.fileno())
 
 
 def _inflated(handle, info: zipfile.ZipInfo, size: int) -> Iterator[bytes]:

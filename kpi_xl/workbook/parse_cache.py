@@ -45,6 +45,7 @@ from kpi_xl.errors import Problem
 from kpi_xl.tables.parse import ParsedTable
 from kpi_xl.tables.stage_check import UNKNOWN_COLUMNS, no_unknown_stages
 from kpi_xl.workbook.cache_place import cache_folder
+from kpi_xl.workbook.inflate import crc32
 
 __all__ = ["MAX_BYTES", "BackgroundStores", "cache_folder", "load", "load_frames", "load_many", "store", "table_keys"]
 
@@ -352,9 +353,7 @@ def digest(data: bytes) -> str:
     """What a stored file must check to: its size and CRC-32, as a zip part is checked (ISA-L's CRC-32, 8×
     faster than SHA-256 here and checked on every hit). The check is against damage, a half-written or
     an exchanged file; the cache folder is the user's own, and a cache file holds data, never code."""
-    from isal import isal_zlib
-
-    return f"crc32:{isal_zlib.crc32(data):08x}:{len(data)}"
+    return f"crc32:{crc32(data):08x}:{len(data)}"
 
 
 def problems_json(problems: list[Problem]) -> list:
