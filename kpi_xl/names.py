@@ -21,6 +21,7 @@ the worksheet functions' arguments use the same function.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -41,10 +42,19 @@ _ASCII_SPECIAL = re.compile(r"\s\s|[^\S ]|[\x00-\x1f\x7f`]")
 
 def name_key(text: object) -> str:
     """The form two names are compared in ('' for a name that shows nothing)."""
+    # a text's key is remembered (the month looks up the same few hundred reps' targets thousands of times);
+    # other values are not: 1, 1.0 and True are equal keys to a cache but read differently
+    return _text_key(text) if type(text) is str else _key(text)
+
+
+def _key(text: object) -> str:
     shown = read_as(text)
     if shown.isascii():
         return shown.casefold()
     return unicodedata.normalize("NFKC", shown.casefold())
+
+
+_text_key = functools.lru_cache(maxsize=1 << 14)(_key)
 
 
 def case_key(text: object) -> str:

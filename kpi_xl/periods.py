@@ -64,6 +64,15 @@ def as_of_date(month: pd.Period, today: dt.date | None = None) -> pd.Timestamp:
     return end
 
 
+def day_values(dates: pd.Series) -> np.ndarray:
+    """A date column as numpy ``datetime64`` values (empty cells NaT), to compare with ``Timestamp.to_datetime64()``.
+
+    The same answers as comparing the Series (NaT compares False, as pandas has it), without pandas' work per
+    comparison: the history of a Dashboard card compares the deals' dates for twelve months."""
+    values = dates.to_numpy()
+    return values if values.dtype.kind == "M" else np.asarray(dates, dtype="datetime64[ns]")
+
+
 @dataclass(frozen=True)
 class Window:
     """A closed date range ``[start, end]`` (days)."""
@@ -72,7 +81,9 @@ class Window:
     end: pd.Timestamp
 
     def contains(self, dates: pd.Series) -> pd.Series:
-        return (dates >= self.start) & (dates <= self.end)
+        values = day_values(dates)
+        inside = (values >= self.start.to_datetime64()) & (values <= self.end.to_datetime64())
+        return pd.Series(inside, index=dates.index, name=dates.name)
 
 
 def month_window(month: pd.Period, as_of: pd.Timestamp) -> Window:

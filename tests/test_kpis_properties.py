@@ -450,3 +450,67 @@ def test_lookalike_shares_are_the_profiles_share_of_each_label(leads, profile):
     pd.testing.assert_series_equal(_shares(labels, distribution), expected, check_exact=True)
     assert all(s == 0.0 for s, label in zip(_shares(labels, distribution), leads, strict=True)
                if label is None or label != label or label not in profile)
+
+
+# ----------------------------------------------------------------------------
+# the date masks the month asks for again and again are numpy comparisons: the same answers as the pandas
+# expressions of their definitions (NaT compares False), on every company the strategies make
+
+
+def _reference_stage_at(timeline, as_of, settings) -> pd.Series:
+    """:meth:`Timeline.stage_at` as pandas expressions, as its docstring defines it."""
+    order, _ = timeline.last_event_at(as_of)
+    names = np.array([*settings.stage_names, None], dtype=object)
+    stage = pd.Series(names[np.where(order >= 0, order, len(settings.stage_names))], index=timeline.deals.index,
+                      dtype=object)
+    deals = timeline.deals
+    column = deals["stage"]
+    closed_by_d = (deals["won_date"] <= as_of) | (deals["lost_date"] <= as_of)
+    column = column.mask(column.isin([settings.won, settings.lost]) & ~closed_by_d)
+    stage = stage.where(deals["has_history"], column)
+    return stage.fillna(settings.stage_names[0]).where(deals["usable"])
+
+
+@PROPERTY
+@given(company=companies(), when=months())
+def test_date_masks_are_the_pandas_expressions_they_stand_for(company, when):
+    from kpi_xl.kpis import customers as cu
+    from kpi_xl.kpis.lookalike import open_leads
+    from kpi_xl.periods import trailing_window
+
+    month, today = when
+    prepared = prepare(company.tables(), SETTINGS)
+    timeline, tables = prepared.timeline, prepared.tables
+    as_of = as_of_date(month, today)
+    deals, customers, leads = timeline.deals, tables.customers, tables.leads
+
+    is_open = timeline.open_at(as_of)
+    expected = ((deals["first_contact"] <= as_of) & ~(deals["won_date"] <= as_of) & ~(deals["lost_date"] <= as_of)
+                & deals["usable"])
+    pd.testing.assert_series_equal(is_open, expected, check_names=False)
+
+    window = trailing_window(month, as_of, SETTINGS.window_months)
+    for dates in (deals["won_date"], timeline.stays["end"], tables.activities["date"]):
+        pd.testing.assert_series_equal(window.contains(dates), (dates >= window.start) & (dates <= window.end))
+
+    start = as_of - pd.DateOffset(months=12)
+    for day in (start, as_of):
+        expected = (customers["since"] <= day) & (customers["until"].isna() | (customers["until"] > day))
+        pd.testing.assert_series_equal(cu.active_at(customers, day), expected, check_names=False)
+    at_start = (customers["since"] <= start) & (customers["until"].isna() | (customers["until"] > start))
+    at_end = (customers["since"] <= as_of) & (customers["until"].isna() | (customers["until"] > as_of))
+    new = (customers["since"] > start) & (customers["since"] <= as_of) & at_end
+    churned = customers["until"].notna() & (customers["until"] > start) & (customers["until"] <= as_of)
+    kept = customers["revenue"][at_start].sum()
+    retention = cu.retention(customers, start, as_of)
+    assert (retention.active_start, retention.active_end, retention.new, retention.churned) == (
+        int(at_start.sum()), int(at_end.sum()), int(new.sum()), int(churned.sum()))
+    if retention.revenue_rate is not None:
+        assert retention.revenue_rate == float(customers["revenue"][at_start & at_end].sum() / kept)
+
+    pd.testing.assert_series_equal(timeline.stage_at(as_of, SETTINGS), _reference_stage_at(timeline, as_of, SETTINGS))
+
+    closed = deals[(deals["won_date"] <= as_of) | (deals["lost_date"] <= as_of)]
+    done = set(closed["lead_id"].dropna()) | set(customers.loc[customers["since"] <= as_of, "lead_id"].dropna())
+    pd.testing.assert_frame_equal(open_leads(leads, customers, timeline, as_of),
+                                  leads[(leads["created"] <= as_of) & ~leads["lead_id"].isin(done)])

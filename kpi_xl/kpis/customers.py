@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_xl.kpis.timeline import DAY, ids_to_positions, per_deal
+from kpi_xl.periods import day_values
 
 if TYPE_CHECKING:  # pydantic is imported where a config is loaded
     from kpi_xl.config import Settings
@@ -34,7 +35,13 @@ if TYPE_CHECKING:  # pydantic is imported where a config is loaded
 
 def active_at(customers: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
     """Boolean per customer: a customer on date D."""
-    return (customers["since"] <= as_of) & (customers["until"].isna() | (customers["until"] > as_of))
+    return pd.Series(_active(day_values(customers["since"]), day_values(customers["until"]), as_of),
+                     index=customers.index)
+
+
+def _active(since: np.ndarray, until: np.ndarray, as_of: pd.Timestamp) -> np.ndarray:
+    day = pd.Timestamp(as_of).to_datetime64()
+    return (since <= day) & (np.isnat(until) | (until > day))
 
 
 @dataclass
@@ -49,10 +56,12 @@ class Retention:
 
 def retention(customers: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> Retention:
     """Customer retention over the period (start, end]."""
-    at_start = active_at(customers, start)
-    at_end = active_at(customers, end)
-    new = (customers["since"] > start) & (customers["since"] <= end) & at_end
-    churned = customers["until"].notna() & (customers["until"] > start) & (customers["until"] <= end)
+    since, until = day_values(customers["since"]), day_values(customers["until"])
+    first, last = pd.Timestamp(start).to_datetime64(), pd.Timestamp(end).to_datetime64()
+    at_start = _active(since, until, start)
+    at_end = _active(since, until, end)
+    new = (since > first) & (since <= last) & at_end
+    churned = ~np.isnat(until) & (until > first) & (until <= last)
     n_start = int(at_start.sum())
     rate = (int(at_end.sum()) - int(new.sum())) / n_start if n_start else None
     revenue = customers["revenue"]

@@ -28,7 +28,7 @@ import pandas as pd
 from kpi_xl.kpis.text_columns import objects
 from kpi_xl.kpis.timeline import Timeline, per_deal
 from kpi_xl.messages import text
-from kpi_xl.periods import Window
+from kpi_xl.periods import Window, day_values
 
 if TYPE_CHECKING:  # pydantic is imported where a config is loaded
     from kpi_xl.config import Settings
@@ -38,22 +38,26 @@ def entries_in(timeline: Timeline, window: Window, as_of: pd.Timestamp, settings
     """Per (deal, open stage first entered in the window): ``advanced`` and ``won`` by D."""
     deals = timeline.deals
     events = timeline.events
-    events = events[(events["date"] <= as_of).to_numpy() & deals["usable"].to_numpy()[events["code"].to_numpy()]]
-    codes, orders = events["code"].to_numpy(), events["order"].to_numpy()
+    day = as_of.to_datetime64()
+    all_codes, all_orders = events["code"].to_numpy(), events["order"].to_numpy()
+    # positions of the events on or before D of usable deals (the columns are taken for the entries only)
+    kept = np.flatnonzero((day_values(events["date"]) <= day) & deals["usable"].to_numpy()[all_codes])
+    codes, orders = all_codes[kept], all_orders[kept]
     # events are sorted by deal and date: the first row of each (deal, stage) is its first entry
-    first = events[~pd.Series(codes * 64 + orders).duplicated().to_numpy()]
+    first = kept[~pd.Series(codes * 64 + orders).duplicated().to_numpy()]
     lost_order = settings.stage_order[settings.lost]
     not_lost = orders != lost_order
     reached = per_deal(codes[not_lost], orders[not_lost], len(deals), "max")
-    won = (deals["won_date"] <= as_of).to_numpy()
+    won = day_values(deals["won_date"]) <= day
     open_orders = [settings.stage_order[s] for s in settings.open_stages]
-    entered = first[first["order"].isin(open_orders) & window.contains(first["date"])]
-    entry_codes = entered["code"].to_numpy()
+    entered = first[np.isin(all_orders[first], open_orders) & window.contains(events["date"]).to_numpy()[first]]
+    entry_codes, entry_orders = all_codes[entered], all_orders[entered]
     return pd.DataFrame({
-        "deal_id": objects(entered["deal_id"]), "code": entry_codes, "stage": objects(entered["stage"]),
-        "order": entered["order"].to_numpy(), "date": entered["date"].to_numpy(),
+        "deal_id": objects(events["deal_id"].to_numpy(dtype=object)[entered]), "code": entry_codes,
+        "stage": objects(events["stage"].to_numpy(dtype=object)[entered]),
+        "order": entry_orders, "date": events["date"].to_numpy()[entered],
         "won": won[entry_codes],
-        "advanced": (reached[entry_codes] > entered["order"].to_numpy()) | won[entry_codes],
+        "advanced": (reached[entry_codes] > entry_orders) | won[entry_codes],
         "owner": objects(deals["owner"].to_numpy(dtype=object)[entry_codes]),
     })
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from kpi_xl.errors import Problem
 from kpi_xl.names import name_key
+from kpi_xl.periods import day_values
 from kpi_xl.tables import coerce
 from kpi_xl.tables.headers import TABLES, column_key, normalize
 
@@ -134,7 +135,11 @@ class QualifiedLeads:
 def qualified_leads(q: Qualification, month: pd.Period, unassigned: str = UNASSIGNED,
                     as_of: pd.Timestamp | None = None, no_source: str = "(geen bron)") -> QualifiedLeads:
     """KPI 1 for ``month`` from a :func:`qualify` result, counting leads created on or before ``as_of``."""
-    leads = q.leads if as_of is None else q.leads[q.leads["created"] <= as_of]
+    # only the columns counted here are taken along with the rows (a lead has some twenty)
+    wanted = list(dict.fromkeys(["created", "qualified", "by_checklist", *(c for c in ("owner", "source") if c in q.leads),
+                                 *(f"criterion: {name}" for name in q.criteria)]))
+    kept = slice(None) if as_of is None else day_values(q.leads["created"]) <= pd.Timestamp(as_of).to_datetime64()
+    leads = q.leads.loc[kept, wanted]
     months = leads["created"].dt.to_period("M")
     by_month = leads["qualified"].groupby(months).sum().astype(int)
     in_month = leads[months == month]

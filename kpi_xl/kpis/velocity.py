@@ -27,7 +27,7 @@ import pandas as pd
 
 from kpi_xl.kpis.timeline import DAY, Timeline, per_deal
 from kpi_xl.names import same_name
-from kpi_xl.periods import Window
+from kpi_xl.periods import Window, day_values
 
 if TYPE_CHECKING:  # pydantic is imported where a config is loaded
     from kpi_xl.config import Settings
@@ -74,22 +74,19 @@ def _stage_days(timeline: Timeline, window: Window, as_of: pd.Timestamp,
     of the stays still running at D in deals open at D (see the module docstring).
     ``order``: only the stays of that stage."""
     stays = timeline.stays
-    chosen = ~stays["excluded"].to_numpy() & (stays["start"] <= as_of).to_numpy()
+    codes, orders = stays["code"].to_numpy(), stays["order"].to_numpy()
+    start, end = day_values(stays["start"]), day_values(stays["end"])
+    day = as_of.to_datetime64()
+    chosen = ~stays["excluded"].to_numpy(dtype=bool) & (start <= day)
     if order is not None:
-        chosen &= stays["order"].to_numpy() == order
-    stays = stays[chosen]
-    codes = stays["code"].to_numpy()
+        chosen &= orders == order
     if owner is not None:
-        stays = stays[same_name(timeline.deals["owner"], owner).to_numpy()[codes]]
-        codes = stays["code"].to_numpy()
-    ended = (stays["end"].notna() & (stays["end"] <= as_of)).to_numpy()
-    done = stays[ended & window.contains(stays["end"]).to_numpy()]
-    completed = ((done["end"] - done["start"]) / DAY).groupby([done["order"].to_numpy(),
-                                                               done["code"].to_numpy()]).sum()
-    is_open = timeline.open_at(as_of).to_numpy()
-    running = stays[~ended & is_open[codes]]
-    so_far = ((as_of - running["start"]) / DAY).groupby([running["order"].to_numpy(),
-                                                          running["code"].to_numpy()]).sum()
+        chosen &= same_name(timeline.deals["owner"], owner).to_numpy()[codes]
+    ended = end <= day  # (NaT: still running)
+    done = chosen & ended & window.contains(stays["end"]).to_numpy()
+    completed = pd.Series((end[done] - start[done]) / DAY).groupby([orders[done], codes[done]]).sum()
+    running = chosen & ~ended & timeline.open_at(as_of).to_numpy()[codes]
+    so_far = pd.Series((day - start[running]) / DAY).groupby([orders[running], codes[running]]).sum()
     return completed, so_far
 
 

@@ -458,8 +458,10 @@ def frame_from_bytes(data: bytes, description: dict, decoded: dict | None = None
         # (each array below is new and the frame's alone: copy=False spares pandas copying it once more)
         if dtype == "object":
             columns[column] = pd.Series(decoded_texts(array), index=index, dtype=object, copy=False)
-        elif dtype == "boolean":
-            columns[column] = pd.Series(array.to_pylist(), index=index, dtype="boolean")
+        elif dtype == "boolean":  # values and mask unpacked from Arrow's bits: new arrays, the frame's own
+            values = array.fill_null(False).to_numpy(zero_copy_only=False)
+            columns[column] = pd.Series(pd.arrays.BooleanArray(values, array.is_null().to_numpy(zero_copy_only=False)),
+                                        index=index, copy=False)
         elif dtype in ("datetime64[ns]", "datetime64[s]", "float64", "int64", "bool"):
             # (astype copies: Arrow's zero-copy view is read-only, the frame's columns are not)
             columns[column] = pd.Series(array.to_numpy(zero_copy_only=False).astype(dtype), index=index, copy=False)
