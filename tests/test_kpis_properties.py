@@ -514,3 +514,27 @@ def test_date_masks_are_the_pandas_expressions_they_stand_for(company, when):
     done = set(closed["lead_id"].dropna()) | set(customers.loc[customers["since"] <= as_of, "lead_id"].dropna())
     pd.testing.assert_frame_equal(open_leads(leads, customers, timeline, as_of),
                                   leads[(leads["created"] <= as_of) & ~leads["lead_id"].isin(done)])
+
+
+_DATE_NS = st.one_of(st.none(), st.integers(min_value=-(2**62), max_value=2**62))
+
+
+@given(rows=st.lists(st.tuples(st.integers(0, 6), _DATE_NS, st.one_of(st.none(), st.floats(-1e6, 1e6))),
+                     max_size=40), how=st.sampled_from(["min", "max"]))
+def test_per_deal_is_pandas_grouping_by_deal(rows, how):
+    """:func:`per_deal` gives what ``groupby(codes).min()/.max()`` reindexed to every deal gives: empty
+    values skipped, NaT/NaN for a deal without any."""
+    from kpi_xl.kpis.timeline import per_deal
+
+    codes = np.array([r[0] for r in rows], dtype=np.int64)
+    dates = np.array([np.datetime64("NaT") if r[1] is None else np.datetime64(r[1], "ns") for r in rows],
+                     dtype="datetime64[ns]")
+    numbers = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=float)
+    for values in (dates, numbers, codes * 3):
+        expected = getattr(pd.Series(values).groupby(codes), how)().reindex(range(8)).to_numpy()
+        got = per_deal(codes, values, 8, how)
+        if values.dtype.kind == "M":
+            assert got.dtype == values.dtype
+            assert got.view(np.int64).tolist() == expected.astype("datetime64[ns]").view(np.int64).tolist()
+        else:
+            np.testing.assert_array_equal(got, expected.astype(float))

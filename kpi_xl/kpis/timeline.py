@@ -124,12 +124,32 @@ def ids_to_positions(ids: pd.Series, table_ids: pd.Series) -> np.ndarray:
     return out
 
 
+_NAT = np.iinfo(np.int64).min  # NaT as int64: below every date
+_LATEST = np.iinfo(np.int64).max
+
+
 def per_deal(codes: np.ndarray, values: np.ndarray, n: int, how: str = "max") -> np.ndarray:
-    """Reduce ``values`` per deal code into an array of length ``n`` (NaT/NaN where a deal has none)."""
-    series = pd.Series(values)
-    grouped = getattr(series.groupby(codes), how)()
-    out = pd.Series(grouped).reindex(range(n))
-    return out.to_numpy()
+    """Reduce ``values`` per deal code into an array of length ``n`` (NaT/NaN where a deal has none).
+
+    Empty values (NaT, NaN) are skipped, as pandas' ``groupby(codes).max()`` / ``.min()`` skips them;
+    dates come back as dates, numbers as floats. (numpy's ``ufunc.at``: the grouping a million activities
+    by deal took pandas four times as long.)"""
+    if how not in ("min", "max"):
+        raise ValueError(f"per_deal reduces by min or max, not {how!r}")
+    values = np.asarray(values)
+    codes = np.asarray(codes, dtype=np.intp)
+    if values.dtype.kind == "M":  # as int64, where NaT is the smallest: a min skips it as the largest
+        ints = values.view(np.int64)
+        if how == "min":
+            ints = np.where(ints == _NAT, _LATEST, ints)
+        out = np.full(n, _LATEST if how == "min" else _NAT, dtype=np.int64)
+        (np.minimum if how == "min" else np.maximum).at(out, codes, ints)
+        if how == "min":
+            out[out == _LATEST] = _NAT
+        return out.view(values.dtype)
+    out = np.full(n, np.nan)
+    (np.fmin if how == "min" else np.fmax).at(out, codes, values.astype(float, copy=False))  # fmax skips NaN
+    return out
 
 
 def build_timeline(tables: Tables, settings: Settings) -> Timeline:
