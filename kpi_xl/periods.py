@@ -113,7 +113,7 @@ def months_between(first: pd.Period, last: pd.Period) -> int:
 
 
 _DAY_NS = 86_400_000_000_000
-_NAT = np.iinfo(np.int64).min
+NAT_INT = np.iinfo(np.int64).min  # NaT as int64: below every date
 
 
 def month_starts(dates: np.ndarray) -> np.ndarray:
@@ -122,7 +122,7 @@ def month_starts(dates: np.ndarray) -> np.ndarray:
     element; a million activities fall on a few thousand days, so each day present is worked out once."""
     values = np.asarray(dates, dtype="datetime64[ns]")
     ints = values.view("int64")
-    dated = ints != _NAT
+    dated = ints != NAT_INT
     if not dated.any():
         return values.astype("datetime64[M]")
     days = ints // _DAY_NS  # floor division: a date before 1970 is on its own day too
@@ -130,5 +130,5 @@ def month_starts(dates: np.ndarray) -> np.ndarray:
     months = (np.arange(first, last + 1, dtype="int64").astype("datetime64[D]").astype("datetime64[M]")
               .astype("int64"))
     out = months[np.where(dated, days - first, 0)]
-    out[~dated] = _NAT
+    out[~dated] = NAT_INT
     return out.view("datetime64[M]")

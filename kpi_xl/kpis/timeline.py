@@ -30,7 +30,7 @@ import pandas as pd
 
 from kpi_xl.errors import Problem
 from kpi_xl.kpis.text_columns import objects
-from kpi_xl.periods import day_values
+from kpi_xl.periods import NAT_INT, day_values
 from kpi_xl.tables import ROW, Tables
 
 if TYPE_CHECKING:  # pydantic is imported where a config is loaded
@@ -124,7 +124,6 @@ def ids_to_positions(ids: pd.Series, table_ids: pd.Series) -> np.ndarray:
     return out
 
 
-_NAT = np.iinfo(np.int64).min  # NaT as int64: below every date
 _LATEST = np.iinfo(np.int64).max
 
 
@@ -141,11 +140,11 @@ def per_deal(codes: np.ndarray, values: np.ndarray, n: int, how: str = "max") ->
     if values.dtype.kind == "M":  # as int64, where NaT is the smallest: a min skips it as the largest
         ints = values.view(np.int64)
         if how == "min":
-            ints = np.where(ints == _NAT, _LATEST, ints)
-        out = np.full(n, _LATEST if how == "min" else _NAT, dtype=np.int64)
+            ints = np.where(ints == NAT_INT, _LATEST, ints)
+        out = np.full(n, _LATEST if how == "min" else NAT_INT, dtype=np.int64)
         (np.minimum if how == "min" else np.maximum).at(out, codes, ints)
         if how == "min":
-            out[out == _LATEST] = _NAT
+            out[out == _LATEST] = NAT_INT
         return out.view(values.dtype)
     out = np.full(n, np.nan)
     (np.fmin if how == "min" else np.fmax).at(out, codes, values.astype(float, copy=False))  # fmax skips NaN
