@@ -169,9 +169,11 @@ def discard(path: str | Path) -> None:
 
 
 # While the scan runs beside the imports, both want Python's lock: the scan between its inflating and searching
-# (which run without it), the imports nearly always. With the usual 5 ms before a waiting thread gets the lock,
-# the scan waits most of its time; 0.5 ms lets it go on as soon as it can. Set back once the scan is done.
-_SWITCH = 0.0005
+# (which run without it, in many short calls per chunk), the imports nearly always. With the usual 5 ms before
+# a waiting thread gets the lock, the scan waits most of its time. At the row limit, beside the imports, the
+# scan takes 1.91x its time alone at 5 ms, 1.84x at 0.5 ms, 1.54x at 0.1 ms and 1.48x at 0.05 ms, the imports
+# as long at each (benchmarks/early_scan_switch.py). Set back once the scan is done.
+_SWITCH = 0.0001
 _running: list[float] = []  # the interval before, once per scan running
 
 
