@@ -96,8 +96,7 @@ def _distinct_column(column, index: pd.RangeIndex) -> Distinct:
     import pyarrow as pa  # only the column route needs it
 
     if isinstance(column, EncodedColumn):
-        return Distinct(pd.Series(column.values.take(column.codes), index=index, dtype=object), codes=column.codes,
-                        values=pd.Series(column.values, dtype=object))
+        return Distinct(None, codes=column.codes, values=pd.Series(column.values, dtype=object), index=index)
     if isinstance(column, pd.Series):
         column = column.array if column.dtype != object else column.to_numpy(dtype=object)
     if isinstance(column, (list, tuple)) or (isinstance(column, np.ndarray) and column.dtype == object):

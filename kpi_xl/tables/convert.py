@@ -28,8 +28,12 @@ class Distinct:
     columns whose values are mostly distinct (nothing to gain).
     """
 
-    def __init__(self, raw: pd.Series, codes: np.ndarray | None = None, values: pd.Series | None = None):
-        self.raw = raw
+    def __init__(self, raw: pd.Series | None, codes: np.ndarray | None = None, values: pd.Series | None = None,
+                 index: pd.Index | None = None):
+        # ``raw`` None: the column came encoded (``codes`` into ``values``, rows ``index``); its cells are made
+        # only where asked for (:meth:`cells`, :attr:`raw`): a million of them cost a pass, and few are shown
+        self._raw = raw
+        self.index: pd.Index = raw.index if raw is not None else index
         if codes is not None:
             self.codes, self.values = codes, values
             return
@@ -50,18 +54,32 @@ class Distinct:
         self.values = pd.Series([*uniques.tolist(), None], dtype=object)
         self.codes = np.where(codes < 0, len(uniques), codes)
 
+    @property
+    def raw(self) -> pd.Series:
+        """The column's cells as handed over (made from the codes, once, when the column came encoded)."""
+        if self._raw is None:
+            self._raw = pd.Series(self.values.to_numpy(dtype=object).take(self.codes), index=self.index, dtype=object)
+        return self._raw
+
+    def cells(self, mask: np.ndarray) -> np.ndarray:
+        """The cells of the rows in ``mask`` (booleans, one per row), as handed over: an object array."""
+        if self._raw is None:
+            return self.values.to_numpy(dtype=object).take(self.codes[mask])
+        return self._raw.to_numpy(dtype=object)[mask]
+
     def spread(self, per_value: pd.Series) -> pd.Series:
         """A result per distinct value → a result per row (same dtype)."""
         if self.codes is None:
             return per_value
         if per_value.dtype == object:  # no inference pass over a million cells: the values are known already
-            return pd.Series(per_value.to_numpy().take(self.codes), index=self.raw.index, dtype=object)
-        return pd.Series(per_value.array.take(self.codes), index=self.raw.index)
+            return pd.Series(per_value.to_numpy().take(self.codes), index=self.index, dtype=object)
+        return pd.Series(per_value.array.take(self.codes), index=self.index)
 
     def subset(self, keep: np.ndarray) -> Distinct:
         if self.codes is None:
             return Distinct(self.raw[keep], codes=None, values=self.raw[keep])
-        return Distinct(self.raw[keep], codes=self.codes[keep], values=self.values)
+        return Distinct(None if self._raw is None else self._raw[keep], codes=self.codes[keep], values=self.values,
+                        index=self.index[keep])
 
 
 def _coerce_column(table, column, header, distinct: Distinct, kind, settings, drops: bool = False):
@@ -70,43 +88,43 @@ def _coerce_column(table, column, header, distinct: Distinct, kind, settings, dr
     ``drops``: a bad cell in this column leaves its row out, and its problem says so from the start (a
     million bad cells are a million problems: each is made once)."""
     left_out = "left_out" if drops else None
-    raw, u = distinct.raw, distinct.values
+    rows, u = distinct.index, distinct.values
     spread = distinct.spread
     errors_u = coerce.excel_errors(u)
     has_error_u = errors_u.notna()
     if has_error_u.any():
         has_error = spread(has_error_u).astype(bool)
-        problems = _error_problems(table, header, raw.index[has_error], spread(errors_u)[has_error], left_out)
+        problems = _error_problems(table, header, rows[has_error], spread(errors_u)[has_error], left_out)
         clean = u.where(~has_error_u, None)
     else:  # the usual case: no error values, nothing to spread
-        has_error, problems, clean = pd.Series(False, index=raw.index), [], u
-    bad = pd.Series(False, index=raw.index)
+        has_error, problems, clean = pd.Series(False, index=rows), [], u
+    bad = pd.Series(False, index=rows)
     spelled = None
     if kind == DATE:
         values_u, bad_u = coerce.to_dates(clean)
         values, bad = spread(values_u), spread(bad_u).astype(bool)
-        problems += _problems(table, header, raw, bad, "bad_date", consequence=left_out)
+        problems += _problems(table, header, distinct, bad, "bad_date", consequence=left_out)
     elif kind == MONEY:  # the row stays; only its amount is left out, and the user is told so
         problems = [_with_consequence(p, "left_out_of_amounts") for p in problems]
         values_u, bad_u = coerce.to_money(clean)
         values, bad = spread(values_u), spread(bad_u).astype(bool)
-        problems += _problems(table, header, raw, bad, "bad_money", consequence="left_out_of_amounts")
+        problems += _problems(table, header, distinct, bad, "bad_money", consequence="left_out_of_amounts")
         negative = values < 0
-        problems += _problems(table, header, raw, negative, "negative_money", consequence="left_out_of_amounts")
+        problems += _problems(table, header, distinct, negative, "negative_money", consequence="left_out_of_amounts")
         # a sum of such amounts could overflow (1.7e308 + 1.7e308 = inf): no amount in a sales table is that big
         huge = values > coerce.MAX_AMOUNT  # (a negative one is listed as negative)
-        problems += _problems(table, header, raw, huge, "amount_too_large", consequence="left_out_of_amounts",
+        problems += _problems(table, header, distinct, huge, "amount_too_large", consequence="left_out_of_amounts",
                               limit=f"{coerce.MAX_AMOUNT:,.0f}")
         values = values.where(~negative & ~huge)
-        bad = pd.Series(False, index=raw.index)
+        bad = pd.Series(False, index=rows)
     elif kind == NUMBER:
         values_u, bad_u = coerce.to_number(clean)
         values = spread(values_u)
-        problems += _problems(table, header, raw, spread(bad_u).astype(bool), "bad_number")
+        problems += _problems(table, header, distinct, spread(bad_u).astype(bool), "bad_number")
     elif kind == BOOL:
         values_u, bad_u = coerce.to_bool(clean)
         values = spread(values_u)
-        problems += _problems(table, header, raw, spread(bad_u).astype(bool), "bad_bool")
+        problems += _problems(table, header, distinct, spread(bad_u).astype(bool), "bad_bool")
     elif kind in (ID, TEXT):
         text_u = coerce.to_text(clean)
         if (table, column) in spellings.MATCHED:
@@ -122,7 +140,7 @@ def _coerce_column(table, column, header, distinct: Distinct, kind, settings, dr
             shown = spread(text_u)
             problems += [Problem(table, int(row), header, cut_text(value), code,
                                  {"stage": cut_text(value), "known": known})
-                         for row, value in zip(raw.index[bad], shown[bad], strict=True)]
+                         for row, value in zip(rows[bad], shown[bad], strict=True)]
         elif column == "type" and table == "Activities":
             mapped_u, unknown_u = _lookup(text_u, settings.activity_lookup)
             labels = mapped_u.where(~unknown_u, text_u)  # unknown labels stay: 0 points, listed
@@ -130,7 +148,7 @@ def _coerce_column(table, column, header, distinct: Distinct, kind, settings, dr
             unknown = spread(unknown_u).astype(bool)
             problems += [Problem(table, int(row), header, cut_text(value), "unknown_activity_type",
                                  {"type": cut_text(value)})
-                         for row, value in zip(raw.index[unknown], values[unknown], strict=True)]
+                         for row, value in zip(rows[unknown], values[unknown], strict=True)]
         else:
             values = spread(text_u)
     else:  # an extra column: kept as given (Excel errors removed)
@@ -154,12 +172,15 @@ def _error_problems(table, header, rows, errors, consequence=None):
             for row, err in zip(np.asarray(rows).tolist(), errors.tolist(), strict=True)]
 
 
-def _problems(table, header, raw, mask, code, consequence=None, **params):
+def _problems(table, header, column: Distinct, mask, code, consequence=None, **params):
+    """A ``code`` problem for each row of ``column`` in ``mask``, showing its cell as handed over."""
+    mask = np.asarray(mask, dtype=bool)
+    if not mask.any():
+        return []
     if consequence:
         params["consequence"] = consequence
-    mask = np.asarray(mask, dtype=bool)
     return [Problem(table, row, header, cut_text(value), code, params)
-            for row, value in zip(raw.index[mask].tolist(), raw.to_numpy(dtype=object)[mask].tolist(), strict=True)]
+            for row, value in zip(column.index[mask].tolist(), column.cells(mask).tolist(), strict=True)]
 
 
 def _with_consequence(problem: Problem, consequence: str) -> Problem:

@@ -99,7 +99,7 @@ def _parse(name, header, columns, stage_columns, problems, distinct, n_rows, fir
             unknown = unknown_stages(distinct[position], settings)
         if column in ROW_KEYS[name]:
             blank = values.isna() & ~bad
-            problems += _problems(name, headers[column], distinct[position].raw, blank, "required_empty",
+            problems += _problems(name, headers[column], distinct[position], blank, "required_empty",
                                   consequence="left_out")
             dropped |= bad | blank
         elif column in DROP_IF_BAD.get(name, ()):
@@ -181,10 +181,10 @@ def _stage_dates(table, distinct, stage_columns, header, frame):
         errors_u = coerce.excel_errors(column.values)
         if errors_u.notna().any():
             errors = column.spread(errors_u)
-            problems += _error_problems(table, shown, column.raw.index[errors.notna()], errors[errors.notna()])
+            problems += _error_problems(table, shown, column.index[errors.notna()], errors[errors.notna()])
         dates_u, bad_u = coerce.to_dates(column.values.where(errors_u.isna(), None))
         dates, bad = column.spread(dates_u), column.spread(bad_u).astype(bool)
-        problems += _problems(table, shown, column.raw, bad, "bad_date")
+        problems += _problems(table, shown, column, bad, "bad_date")
         dates = dates.to_numpy(dtype="datetime64[ns]")
         has = np.flatnonzero(~np.isnat(dates) & has_id)
         positions.append(has)

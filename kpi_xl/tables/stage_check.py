@@ -55,7 +55,7 @@ def unknown_stages(distinct: Distinct, settings: Settings, first: int = FIRST_RO
     counts = np.bincount(group, minlength=n_groups)
     order = np.argsort(group, kind="stable")  # per group, its rows top to bottom
     starts = np.searchsorted(group[order], np.arange(n_groups))
-    excel_rows = distinct.raw.index.to_numpy(dtype="int64")[at[order]]
+    excel_rows = distinct.index.to_numpy(dtype="int64")[at[order]]
     value_at = at[order][starts] if distinct.codes is None else distinct.codes[at[order][starts]]
     found = pd.DataFrame({
         "stage": [cut_text(texts[v]) for v in value_at.tolist()],
