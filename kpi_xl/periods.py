@@ -132,3 +132,21 @@ def month_starts(dates: np.ndarray) -> np.ndarray:
     out = months[np.where(dated, days - first, 0)]
     out[~dated] = NAT_INT
     return out.view("datetime64[M]")
+
+
+def sum_by_month(months: np.ndarray, values: np.ndarray) -> pd.Series:
+    """The sum of ``values`` per month (``months``: ``datetime64[M]``, one per value; NaT left out), indexed by
+    ``Period`` in month order, every month with a value: exactly ``pd.Series(values).groupby(months).sum()``
+    with a PeriodIndex, in one counting pass instead of a sort of a million rows."""
+    months = np.asarray(months, dtype="datetime64[M]")
+    values = np.asarray(values, dtype=float)
+    ints = months.view("int64")
+    dated = ints != NAT_INT
+    ints, values = ints[dated], values[dated]
+    if not len(ints):
+        return pd.Series([], index=pd.PeriodIndex([], freq="M"), dtype=float)
+    first = int(ints.min())
+    offsets = ints - first
+    present = np.flatnonzero(np.bincount(offsets))
+    sums = np.bincount(offsets, weights=values)[present]
+    return pd.Series(sums, index=pd.PeriodIndex((present + first).astype("datetime64[M]"), freq="M"))

@@ -538,3 +538,46 @@ def test_per_deal_is_pandas_grouping_by_deal(rows, how):
             assert got.view(np.int64).tolist() == expected.astype("datetime64[ns]").view(np.int64).tolist()
         else:
             np.testing.assert_array_equal(got, expected.astype(float))
+
+
+_MONTH = st.one_of(st.none(), st.integers(min_value=-30_000, max_value=30_000))  # months since 1970, None = NaT
+
+
+@given(rows=st.lists(st.tuples(_MONTH, st.floats(-1e6, 1e6)), max_size=40))
+def test_sum_by_month_is_pandas_grouping_by_month(rows):
+    """:func:`sum_by_month` gives what ``groupby(months).sum()`` with a PeriodIndex gives: NaT left out, the
+    months in order, only months with a value."""
+    from kpi_xl.periods import sum_by_month
+
+    months = np.array([np.datetime64("NaT") if m is None else np.datetime64(m, "M") for m, _ in rows],
+                      dtype="datetime64[M]")
+    values = np.array([v for _, v in rows], dtype=float)
+    expected = pd.Series(values).groupby(months).sum()
+    expected.index = pd.PeriodIndex(expected.index, freq="M")
+    pd.testing.assert_series_equal(sum_by_month(months, values), expected, check_index_type=True)
+
+
+_REPS = st.sampled_from(["Anna", "anna", "Bram", "(geen)", "Ö", "Zoë"])
+_KINDS = st.sampled_from(["Telefoon", "Bezoek", "Mail", "Onbekend"])
+
+
+@given(rows=st.lists(st.tuples(_REPS, _KINDS, st.booleans()), max_size=40))
+def test_counts_per_type_are_pandas_grouping_by_rep_and_type(rows):
+    """The action points' activities per rep and type equal ``groupby([owner, "type"]).size().unstack()``,
+    reindexed to the config's types present (rows whose type is not known left out)."""
+    from types import SimpleNamespace
+
+    from kpi_xl.kpis.action_points import _counts_per_type
+
+    settings = SimpleNamespace(points={"Mail": 1.0, "Telefoon": 2.0, "Bezoek": 5.0})  # the config's order
+    now = pd.DataFrame({"owner": pd.Series([r[0] for r in rows], dtype=object),
+                        "type": pd.Series([r[1] for r in rows], dtype=object),
+                        "known_type": np.array([r[2] for r in rows], dtype=bool)})
+    owner = now["owner"]
+    known = now["known_type"]
+    expected = now[known].groupby([owner[known], "type"]).size().unstack(fill_value=0)
+    expected = expected.reindex(columns=[t for t in settings.points if t in expected.columns])
+    got = _counts_per_type(owner, now, settings)
+    pd.testing.assert_frame_equal(got.sort_index(), expected.sort_index(),
+                                  check_column_type=False, check_index_type=False)
+    assert got.index.name == "owner"

@@ -20,7 +20,7 @@ import pandas as pd
 
 from kpi_xl.kpis import targets as tg
 from kpi_xl.kpis.text_columns import objects
-from kpi_xl.periods import month_starts
+from kpi_xl.periods import month_starts, sum_by_month
 
 if TYPE_CHECKING:  # pydantic is imported where a config is loaded
     from kpi_xl.config import Settings
@@ -55,15 +55,12 @@ def action_points(scored: pd.DataFrame, month: pd.Period, as_of: pd.Timestamp, s
                   unassigned: str = "(geen)") -> ActionPoints:
     """KPI 2 for ``month``, counting activities dated on or before the as-of date."""
     seen = scored["date"].to_numpy() <= as_of.to_datetime64()
-    by_month = pd.Series(scored["points"].to_numpy()[seen]).groupby(scored["month"].to_numpy()[seen]).sum()
-    by_month.index = pd.PeriodIndex(by_month.index, freq="M")
+    by_month = sum_by_month(scored["month"].to_numpy()[seen], scored["points"].to_numpy()[seen])
     now = scored[seen & (scored["month"].to_numpy() == np.datetime64(str(month), "M"))]
     owner = now["owner"].fillna(unassigned)
     kpi = settings.targets.action_points
     per_rep = now.groupby(owner)["points"].sum().rename("points").to_frame()
-    counts = now[now["known_type"]].groupby([owner[now["known_type"]], "type"]).size().unstack(fill_value=0)
-    counts = counts.reindex(columns=[t for t in settings.points if t in counts.columns])
-    per_rep = per_rep.join(counts).fillna(0)
+    per_rep = per_rep.join(_counts_per_type(owner, now, settings)).fillna(0)
     per_rep.index.name = "owner"
     per_rep = per_rep.reset_index()
     per_rep["target"] = [None if rep == unassigned else tg.rep_target(kpi, rep, month)
@@ -80,3 +77,15 @@ def action_points(scored: pd.DataFrame, month: pd.Period, as_of: pd.Timestamp, s
     unknown = now[~now["known_type"]].groupby("type").size().rename("activities").reset_index()
     return ActionPoints(team, team_target, tg.status(team, team_target, "action_points", settings).share, per_rep,
                         unknown, by_month)
+
+
+def _counts_per_type(owner: pd.Series, now: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Activities per rep (index ``owner``) and known type (a column per type present, in the config's order):
+    ``groupby([owner, "type"]).size().unstack(fill_value=0)``, counted over codes instead of grouped."""
+    known = now["known_type"].to_numpy(dtype=bool)
+    reps, rep_names = pd.factorize(owner.to_numpy(dtype=object)[known])
+    kinds, kind_names = pd.factorize(now["type"].to_numpy(dtype=object)[known])
+    table = np.bincount(reps * len(kind_names) + kinds, minlength=len(rep_names) * len(kind_names))
+    counts = pd.DataFrame(table.reshape(len(rep_names), len(kind_names)), index=pd.Index(rep_names, name="owner",
+                          dtype=object), columns=pd.Index(kind_names, name="type", dtype=object))
+    return counts[[t for t in settings.points if t in counts.columns]]
