@@ -27,7 +27,7 @@ from kpi_xl.kpis import pipeline as pl
 from kpi_xl.kpis import qualified_leads as ql
 from kpi_xl.kpis import targets as tg
 from kpi_xl.kpis import velocity as ve
-from kpi_xl.kpis.timeline import Timeline, build_timeline
+from kpi_xl.kpis.timeline import Timeline, build_timeline, ids_to_positions
 from kpi_xl.messages import text
 from kpi_xl.periods import Window, as_of_date, month_starts, parse_month, trailing_window
 from kpi_xl.tables import Tables
@@ -83,9 +83,12 @@ def prepare(tables: Tables, settings: Settings) -> Prepared:
         months = data_months(tables)
         # customers' start dates go back years before the sales data: they count only when there is nothing else
         dated = months or _months_of([tables.customers["since"], tables.customers["until"]])
+        # the deal of each activity needs only the Deals ids, in the timeline's order: found while it is built
+        deal_codes = ids_to_positions(tables.activities["deal_id"], tables.deals["deal_id"])
         timeline = pending.result()
     problems = [*tables.problems, *timeline.problems, *qualification.problems,
-                *links.unlinked_activities(tables.activities, {"deal_id": timeline.activity_codes(tables.activities),
+                *links.unlinked_activities(tables.activities, {"deal_id": timeline.activity_codes(tables.activities,
+                                                                                                  deal_codes),
                                                                "customer_id": customers},
                                            tables.headers.get("Activities", {}), tables.left_out_ids,
                                            {"Deals": len(tables.deals), "Customers": len(tables.customers)})]

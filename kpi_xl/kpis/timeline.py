@@ -98,12 +98,15 @@ class Timeline:
         return pd.Series(np.where(self.deals["usable"].to_numpy(dtype=bool), stage, np.nan), index=self.deals.index,
                          dtype=object)
 
-    def activity_codes(self, activities: pd.DataFrame) -> np.ndarray:
-        """The deal code of every activity (-1 when it names no known deal), computed once per table."""
+    def activity_codes(self, activities: pd.DataFrame, found: np.ndarray | None = None) -> np.ndarray:
+        """The deal code of every activity (-1 when it names no known deal), computed once per table.
+
+        ``found``: those codes, found beforehand by :func:`ids_to_positions` against the Deals table this
+        timeline was built from (its deals are in that table's order): kept instead of found again."""
         key = id(activities)
         cached = self._activity_codes.get(key)
         if cached is None or cached[0] is not activities:
-            codes = ids_to_positions(activities["deal_id"], self.deals["deal_id"])
+            codes = ids_to_positions(activities["deal_id"], self.deals["deal_id"]) if found is None else found
             self._activity_codes[key] = cached = (activities, codes)
         return cached[1]
 
