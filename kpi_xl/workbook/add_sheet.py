@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 import zipfile
 from html import unescape
-from xml.sax.saxutils import quoteattr
 
 from kpi_xl.report import layout as L
 from kpi_xl.report.pages.addable import ADDABLE
 from kpi_xl.workbook.package import REL_NS, PackageLayout
+from kpi_xl.workbook.sheet_xml import _attr
 
 WORKSHEET_TYPE = f"{REL_NS}/worksheet"
 WORKSHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -104,8 +104,8 @@ def sheet_inserted(workbook: str, name: str, rid: str, after: int) -> tuple[str,
     sheet_id = max((int(m.group(1)) for t in tags if (m := _SHEET_ID.search(t.group(0)))), default=0) + 1
     bound = re.search(rf"""xmlns:([\w.-]+)\s*=\s*["']{re.escape(REL_NS)}["']""", workbook)
     rel = f"{bound.group(1)}:id" if bound else "rr:id"
-    declare = "" if bound else f" xmlns:rr={quoteattr(REL_NS)}"
-    element = f"<{prefix}sheet name={quoteattr(name)} sheetId=\"{sheet_id}\"{declare} {rel}=\"{rid}\"/>"
+    declare = "" if bound else f" xmlns:rr={_attr(REL_NS)}"
+    element = f"<{prefix}sheet name={_attr(name)} sheetId=\"{sheet_id}\"{declare} {rel}=\"{rid}\"/>"
     head, tail = workbook[: tags[after].end()], workbook[tags[after].end():]
 
     def shift(m: re.Match) -> str:  # a sheet's position: the ones after the new sheet move one up

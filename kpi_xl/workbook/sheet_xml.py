@@ -13,7 +13,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from xml.sax.saxutils import escape
+from html import escape
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -197,11 +197,13 @@ def _parse_with_prefixes(data: bytes):
 
 def _text(value: str) -> str:
     """Element text escaped; a carriage return as a reference (a parser would read a bare one as a newline)."""
-    return escape(value, {"\r": "&#13;"})
+    return escape(value, quote=False).replace("\r", "&#13;")
 
 
 def _attr(value: str) -> str:
-    return '"' + escape(value, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}) + '"'
+    """An attribute's value, quoted; a line break or tab as a reference (a parser would read it as a space)."""
+    return '"' + escape(value, quote=False).replace('"', "&quot;").replace("\n", "&#10;").replace(
+        "\r", "&#13;").replace("\t", "&#9;") + '"'
 
 
 def _element_xml(element, prefixes: dict[str, str], declared: set[str], replace: dict[str, str] | None = None,

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from html import unescape
-from xml.sax.saxutils import escape
+from html import escape, unescape
 
 from kpi_xl.errors import KpiError
 from kpi_xl.messages import both_languages
@@ -133,7 +132,7 @@ def _insert_sheet(workbook: str, rid: str, anchor: str) -> str:
 def _app_titles(app: str, anchor: str) -> str | None:
     """docProps/app.xml with the new sheet's title after ``anchor`` and one worksheet more; None when its
     layout is not the usual one (Excel rewrites it on save; nothing reads it)."""
-    title = re.search(rf"<((?:[\w.-]+:)?)lpstr>{re.escape(escape(anchor))}</\1lpstr>", app)
+    title = re.search(rf"<((?:[\w.-]+:)?)lpstr>{re.escape(escape(anchor, quote=False))}</\1lpstr>", app)
     titles = re.search(r"""(<(?:[\w.-]+:)?TitlesOfParts>\s*<(?:[\w.-]+:)?vector\b[^>]*\bsize=")(\d+)(")""", app)
     count = re.search(r"(<((?:[\w.-]+:)?)lpstr>Worksheets</\2lpstr>\s*</(?:[\w.-]+:)?variant>\s*"
                       r"<(?:[\w.-]+:)?variant>\s*<(?:[\w.-]+:)?i4>)(\d+)(<)", app)
