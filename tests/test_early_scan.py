@@ -200,6 +200,32 @@ def test_python_switches_often_only_while_an_early_scan_runs(tmp_path, monkeypat
     assert sys.getswitchinterval() == usual
 
 
+def test_the_reading_threads_switch_often_while_they_read(tmp_path):
+    """fastexcel hands a table over in many short steps without Python's lock: while the sheets are read two
+    at a time (one thread parsing while the other reads), the interval is short; after the read, whether it
+    ended well or not, it is the usual one again."""
+    import sys
+
+    from kpi_xl.workbook import lock_handover
+    from kpi_xl.workbook.read import read_workbook
+
+    _early_threads_end()
+    usual = sys.getswitchinterval()
+    path = demo_workbook(tmp_path / "book.xlsm", seed=5)
+    during: list[float] = []
+    read_workbook(path, ["Activities", "Deals"], columns=True,
+                  each_table=lambda name, table, row: during.append(sys.getswitchinterval()))
+    assert during == [pytest.approx(lock_handover.SHORT)] * 2
+    assert sys.getswitchinterval() == usual
+
+    def fails(name, table, row):
+        raise RuntimeError("parsing failed")
+
+    with pytest.raises(RuntimeError, match="parsing failed"):
+        read_workbook(path, ["Activities"], columns=True, each_table=fails)
+    assert sys.getswitchinterval() == usual
+
+
 def test_a_workbook_whose_tables_are_cached_is_not_scanned_early(tmp_path, monkeypatch, scanned, reads):
     """Its next refresh reads no sheet: a scan beside it would only take the lock. Changed data (another CRC
     of the largest sheet's part), or a damaged note of what was cached, means an early scan again."""

@@ -20,12 +20,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sys
 import threading
 import zipfile
 from concurrent.futures import Future
 from pathlib import Path
 
+from kpi_xl.workbook import lock_handover
 from kpi_xl.workbook.cache_place import cache_folder
 from kpi_xl.workbook.error_scan import SheetScan
 from kpi_xl.workbook.inflate import file_identity
@@ -49,7 +49,7 @@ class _Early:
         try:
             self._run()
         finally:
-            _switch_back()
+            lock_handover.restore()
 
     def _run(self) -> None:
         try:
@@ -87,7 +87,7 @@ def start(path: str | Path) -> None:
         _pending[early.path] = early
     if earlier is not None:
         earlier.stop.set()
-    _switch_often()
+    lock_handover.shorten()  # the scan gets Python's lock back soon between its steps
     threading.Thread(target=early.run, name="kpi-xl-early-scan", daemon=True).start()
 
 
@@ -166,25 +166,3 @@ def discard(path: str | Path) -> None:
         early = _pending.pop(_key(path), None)
     if early is not None:
         early.stop.set()
-
-
-# While the scan runs beside the imports, both want Python's lock: the scan between its inflating and searching
-# (which run without it, in many short calls per chunk), the imports nearly always. With the usual 5 ms before
-# a waiting thread gets the lock, the scan waits most of its time. At the row limit, beside the imports, the
-# scan takes 1.91x its time alone at 5 ms, 1.84x at 0.5 ms, 1.54x at 0.1 ms and 1.48x at 0.05 ms, the imports
-# as long at each (benchmarks/early_scan_switch.py). Set back once the scan is done.
-_SWITCH = 0.0001
-_running: list[float] = []  # the interval before, once per scan running
-
-
-def _switch_often() -> None:
-    with _lock:
-        _running.append(sys.getswitchinterval())
-        sys.setswitchinterval(min(_SWITCH, _running[-1]))
-
-
-def _switch_back() -> None:
-    with _lock:
-        before = _running.pop()
-        if not _running:
-            sys.setswitchinterval(before)

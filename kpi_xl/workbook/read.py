@@ -14,7 +14,7 @@ import python_calamine as calamine
 from kpi_xl.errors import KpiError
 from kpi_xl.messages import text
 from kpi_xl.report import layout as L
-from kpi_xl.workbook import early_scan
+from kpi_xl.workbook import early_scan, lock_handover
 from kpi_xl.workbook.error_scan import SheetScan
 from kpi_xl.workbook.package_check import UNREADABLE, check_readable, unreadable
 from kpi_xl.workbook.places import TablePlace, table_places
@@ -48,9 +48,10 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     one kind of cell (a text date among dates), or an error value, costs that
     column only (:mod:`kpi_xl.workbook.typed_table`). The sheets are scanned
     and read two at a time, in threads (the inflating and fastexcel's parsing
-    run outside Python's lock). Tables fastexcel cannot read, data sheets that
-    are not an Excel Table, and every table without ``columns``, are read as
-    rows with python-calamine.
+    run outside Python's lock, which is meanwhile handed over often:
+    :mod:`kpi_xl.workbook.lock_handover`). Tables fastexcel cannot read, data
+    sheets that are not an Excel Table, and every table without ``columns``,
+    are read as rows with python-calamine.
 
     ``each_table(name, TableColumns, header row)`` is called in the reading thread as soon as a table is
     read typed (a refresh parses it there, while the next sheet is read); what it returns (unless None) is
@@ -79,7 +80,7 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (*L.DATA_SHEETS, "St
     handled: dict[str, object] = {}
     selector = None
     history: list[list[object]] = []
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpi-xl-read") as pool:
+    with lock_handover.shortened(), ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpi-xl-read") as pool:
         fast = {name: places[name] for name in tables if columns and name in names and name in places}
         pending = _start_typed(pool, path, scan, fast, each_table, day_columns)
         # meanwhile, in this thread: the other sheets' scans, the month selector and the History sheet
