@@ -7,7 +7,8 @@ The scan of the largest sheet beside the imports (:mod:`kpi_xl.workbook.early_sc
 beside each other's parsing (:func:`kpi_xl.workbook.read.read_workbook`) shorten it while they run. At the row
 limit, beside the imports, the scan takes 1.91x its time alone at 5 ms, 1.84x at 0.5 ms, 1.54x at 0.1 ms and
 1.48x at 0.05 ms, the imports as long at each (``benchmarks/early_scan_switch.py``); fastexcel's hand-over of
-the million activities beside a thread running Python: 3.1 s at 5 ms, 0.85 s at 0.5 ms, 0.5 s alone.
+the million activities (``to_arrow``) beside a thread running Python: 1.4-3.1 s at 5 ms, 0.8 s at 0.1 ms, 0.5-0.7 s
+alone.
 
 The interval is the process's: it is set back to what it was once the last of them has ended.
 """
