@@ -15,6 +15,10 @@ Each round runs, in a fresh interpreter and in turn (so a busy moment hits all a
 * ``import kpi_xl.udfs``: what Excel's UDF server loads once.
 
 Prints the median wall time of each and its ratio to ``import pandas``.
+
+``--code DIR`` times another version of kpi_xl (a git worktree of an earlier commit): the children run in
+``DIR``. (``python -c`` puts the current directory first on ``sys.path``, so ``PYTHONPATH`` alone, run from
+this repository, would time this repository's code.)
 """
 
 from __future__ import annotations
@@ -40,9 +44,9 @@ CASES = {
 }
 
 
-def once(code: str) -> float:
+def once(code: str, where: str | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL, cwd=where)
     return time.perf_counter() - start
 
 
@@ -50,13 +54,18 @@ def main() -> None:
     keep_bytecode()  # as an installed copy starts (see bytecode.py)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--code", help="the directory of the kpi_xl version to time (default: this repository)")
     args = parser.parse_args()
+    where = args.code
+    check = "import kpi_xl, os; print(os.path.dirname(os.path.dirname(os.path.abspath(kpi_xl.__file__))))"
+    found = subprocess.run([sys.executable, "-c", check], check=True, capture_output=True, text=True, cwd=where)
+    print(f"kpi_xl from {found.stdout.strip()}")
     for code in CASES.values():  # warm the file cache
-        once(code)
+        once(code, where)
     times: dict[str, list[float]] = {name: [] for name in CASES}
     for _ in range(args.rounds):
         for name, code in CASES.items():
-            times[name].append(once(code))
+            times[name].append(once(code, where))
     floor = statistics.median(times["import pandas (floor)"])
     print(f"{'':48} {'median':>8} {'ratio':>7}")
     for name, values in times.items():
