@@ -31,8 +31,8 @@ class Distinct:
     def __init__(self, raw: pd.Series | None, codes: np.ndarray | None = None, values: pd.Series | None = None,
                  index: pd.Index | None = None):
         # ``raw`` None: the column came encoded (``codes`` into ``values``, rows ``index``); its cells are made
-        # only where asked for (:meth:`cells`, :attr:`raw`): a million of them cost a pass, and few are shown
-        self._raw = raw
+        # only where a problem shows one (:meth:`cells`): a million of them cost a pass, and few are shown
+        self.raw = raw
         self.index: pd.Index = raw.index if raw is not None else index
         if codes is not None:
             self.codes, self.values = codes, values
@@ -54,18 +54,11 @@ class Distinct:
         self.values = pd.Series([*uniques.tolist(), None], dtype=object)
         self.codes = np.where(codes < 0, len(uniques), codes)
 
-    @property
-    def raw(self) -> pd.Series:
-        """The column's cells as handed over (made from the codes, once, when the column came encoded)."""
-        if self._raw is None:
-            self._raw = pd.Series(self.values.to_numpy(dtype=object).take(self.codes), index=self.index, dtype=object)
-        return self._raw
-
     def cells(self, mask: np.ndarray) -> np.ndarray:
         """The cells of the rows in ``mask`` (booleans, one per row), as handed over: an object array."""
-        if self._raw is None:
+        if self.raw is None:
             return self.values.to_numpy(dtype=object).take(self.codes[mask])
-        return self._raw.to_numpy(dtype=object)[mask]
+        return self.raw.to_numpy(dtype=object)[mask]
 
     def spread(self, per_value: pd.Series) -> pd.Series:
         """A result per distinct value → a result per row (same dtype)."""
@@ -78,7 +71,7 @@ class Distinct:
     def subset(self, keep: np.ndarray) -> Distinct:
         if self.codes is None:
             return Distinct(self.raw[keep], codes=None, values=self.raw[keep])
-        return Distinct(None if self._raw is None else self._raw[keep], codes=self.codes[keep], values=self.values,
+        return Distinct(None if self.raw is None else self.raw[keep], codes=self.codes[keep], values=self.values,
                         index=self.index[keep])
 
 
